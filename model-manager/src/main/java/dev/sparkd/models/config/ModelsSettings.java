@@ -1,0 +1,34 @@
+package dev.sparkd.models.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.sparkd.services.config.DaemonSettings;
+import dev.sparkd.services.config.Listen;
+
+/**
+ * {@code [models]}: the desired models per service. Scalar keys configure the daemon; each sub-table
+ * {@code [models.<service>]} declares one Ollama or vLLM service's desired state.
+ */
+public record ModelsSettings(Listen listen, Duration reconcileInterval, Map<String, OllamaModels> ollama,
+        Map<String, VllmCatalog> vllm) implements DaemonSettings {
+
+    /** {@code [models.<ollama service>]}. */
+    public record OllamaModels(String service, List<DeclaredModel> pull, boolean prune, long minFreeDisk, int maxParallelPulls) {
+    }
+
+    /** One model to keep: a plain name, or {@code { name, auto_update, verify_prompt }}. */
+    public record DeclaredModel(String name, boolean autoUpdate, Optional<String> verifyPrompt) {
+    }
+
+    /** {@code [models.<vllm service>]}: the models it may serve, and which one it should. */
+    public record VllmCatalog(String service, String active, Map<String, CatalogEntry> catalog) {
+    }
+
+    /** {@code [models.<vllm service>.catalog.<key>]}: everything needed to launch one model's container. */
+    public record CatalogEntry(String key, String image, String model, List<String> args, Map<String, String> env,
+            String container, int port, Duration loadTimeout) {
+    }
+}
