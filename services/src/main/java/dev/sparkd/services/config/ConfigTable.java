@@ -64,7 +64,7 @@ public final class ConfigTable {
 
     /** Position of a key, or of this table when the key is absent. */
     public TomlPosition positionOf(String key) {
-        TomlPosition at = has(key) ? table.inputPositionOf(List.of(key)) : null;
+        TomlPosition at = key != null && has(key) ? table.inputPositionOf(List.of(key)) : null;
         return at != null ? at : position;
     }
 
