@@ -54,7 +54,8 @@ final class SshConnection implements AutoCloseable {
     CommandResult run(RemoteCommand command, Duration timeout) {
         try {
             if (!channels.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw new SshCommandTimeoutException(target, command.program(), timeout);
+                throw SshCommandTimeoutException.notStarted(target, command.program(), timeout,
+                        options.maxConcurrentCommandsPerTarget());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

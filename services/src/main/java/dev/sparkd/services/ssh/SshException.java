@@ -8,12 +8,12 @@ public class SshException extends RuntimeException {
 
     private final transient SshTarget target;
 
-    public SshException(SshTarget target, String message) {
+    protected SshException(SshTarget target, String message) {
         super(message);
         this.target = target;
     }
 
-    public SshException(SshTarget target, String message, Throwable cause) {
+    protected SshException(SshTarget target, String message, Throwable cause) {
         super(message, cause);
         this.target = target;
     }

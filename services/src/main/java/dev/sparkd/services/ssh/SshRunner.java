@@ -69,12 +69,7 @@ public final class SshRunner implements AutoCloseable {
      * @throws IllegalStateException called on a Vert.x event loop, or after {@link #close()}
      */
     public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout) {
-        Objects.requireNonNull(target, "target");
-        Objects.requireNonNull(command, "command");
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
-        }
+        checkArguments(target, command, timeout);
         if (Context.isOnEventLoopThread()) {
             throw new IllegalStateException("SshRunner.run blocks and must not be called on a"
                     + " Vert.x event loop thread; use runAsync");
@@ -89,9 +84,7 @@ public final class SshRunner implements AutoCloseable {
 
     /** {@link #run(SshTarget, RemoteCommand, Duration)} on the worker executor. */
     public Uni<CommandResult> runAsync(SshTarget target, RemoteCommand command, Duration timeout) {
-        Objects.requireNonNull(target, "target");
-        Objects.requireNonNull(command, "command");
-        Objects.requireNonNull(timeout, "timeout");
+        checkArguments(target, command, timeout);
         return Uni.createFrom().item(() -> connection(target).run(command, timeout))
                 .runSubscriptionOn(executor);
     }
@@ -110,6 +103,15 @@ public final class SshRunner implements AutoCloseable {
         closed = true;
         connections.values().forEach(SshConnection::close);
         connections.clear();
+    }
+
+    private static void checkArguments(SshTarget target, RemoteCommand command, Duration timeout) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
     }
 
     private SshConnection connection(SshTarget target) {

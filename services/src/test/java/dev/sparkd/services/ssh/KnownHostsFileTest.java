@@ -3,6 +3,7 @@ package dev.sparkd.services.ssh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sparkd.services.ssh.KnownHostsFile.Verdict;
+import dev.sparkd.services.testing.OpenSshServer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,10 +81,7 @@ class KnownHostsFileTest {
         Path knownHosts = dir.resolve("known_hosts");
         Files.writeString(knownHosts, "[192.168.1.50]:2222 " + line(ED_A) + "\nspark-1 "
                 + line(ED_B) + "\n");
-        Process hash = new ProcessBuilder("ssh-keygen", "-H", "-f", knownHosts.toString())
-                .redirectErrorStream(true).start();
-        hash.getInputStream().readAllBytes();
-        assertThat(hash.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        OpenSshServer.sshKeygen("-H", "-f", knownHosts.toString());
         assertThat(Files.readString(knownHosts)).startsWith("|1|").doesNotContain("spark-1");
 
         KnownHostsFile file = KnownHostsFile.load(knownHosts);
@@ -102,14 +99,9 @@ class KnownHostsFileTest {
     @Test
     void fingerprintMatchesSshKeygen(@TempDir Path dir) throws Exception {
         Path key = dir.resolve("key");
-        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
-                key.toString()).redirectErrorStream(true).start();
-        keygen.getInputStream().readAllBytes();
-        assertThat(keygen.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        Process print = new ProcessBuilder("ssh-keygen", "-l", "-E", "sha256", "-f",
-                key + ".pub").redirectErrorStream(true).start();
-        String expected = new String(print.getInputStream().readAllBytes(),
-                StandardCharsets.UTF_8).split("\\s+")[1];
+        OpenSshServer.sshKeygen("-q", "-t", "ed25519", "-N", "", "-f", key.toString());
+        String expected = OpenSshServer.sshKeygen("-l", "-E", "sha256", "-f", key + ".pub")
+                .split("\\s+")[1];
         byte[] blob = Base64.getDecoder().decode(Files.readString(dir.resolve("key.pub"))
                 .split("\\s+")[1]);
 

@@ -98,6 +98,17 @@ public final class OpenSshServer implements AutoCloseable {
         writeKnownHosts(false);
     }
 
+    /**
+     * Runs {@code ssh-keygen} with {@code args} and returns its output; fails the test with the
+     * install command if OpenSSH is missing, and with the output if it exits non-zero.
+     */
+    public static String sshKeygen(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(findTool("ssh-keygen").toString());
+        command.addAll(List.of(args));
+        return run(command);
+    }
+
     /** Loopback address the server listens on. */
     public String host() {
         return HOST;
