@@ -70,6 +70,30 @@ class SimSshServerTest {
     }
 
     @Test
+    void discreteCardReportsRealMemoryNumbers() throws Exception {
+        TestHosts.FakeBackend discreteBackend = new TestHosts.FakeBackend();
+        SshHost rtx = TestHosts.discrete(discreteBackend);
+        Path own = Files.createTempDirectory(dir, "rtx");
+        try (SimSshServer s = new SimSshServer(rtx, own.resolve("hostkey"), dir.resolve("authorized_keys"), 0)) {
+            s.start();
+            Path kh = own.resolve("known_hosts");
+            Files.writeString(kh, s.knownHostsLine() + "\n");
+            String query = "nvidia-smi --query-gpu=name,memory.total,memory.used,memory.free --format=csv,noheader,nounits";
+            String[] idle = SshClients.jsch(s.port(), clientKey, kh, query).stdout().strip().split(", ");
+            assertThat(idle[0]).isEqualTo("NVIDIA RTX 6000 Ada Generation");
+            assertThat(Long.parseLong(idle[1])).isEqualTo(49_140);
+            long usedIdle = Long.parseLong(idle[2]);
+            assertThat(usedIdle + Long.parseLong(idle[3])).isLessThanOrEqualTo(49_140);
+
+            SshClients.openssh(s.port(), clientKey, kh, "docker run -d --name v --gpus all 'vllm/vllm-openai:v0.11.0' m "
+                    + "--gpu-memory-utilization 0.5");
+            String[] busy = SshClients.openssh(s.port(), clientKey, kh, query).stdout().strip().split(", ");
+            assertThat(Long.parseLong(busy[2]) - usedIdle).isEqualTo(49_140 / 2);
+            assertThat(SshClients.jsch(s.port(), clientKey, kh, "uname -m").stdout()).isEqualTo("x86_64\n");
+        }
+    }
+
+    @Test
     void headerAndUnitsVariantMatchesNvidiaSmi() throws Exception {
         ExecResult r = openssh("nvidia-smi --query-gpu=memory.total,memory.used,utilization.gpu,power.draw,clocks.sm --format=csv");
         String[] lines = r.stdout().split("\n");
