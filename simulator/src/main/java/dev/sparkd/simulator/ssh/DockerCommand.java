@@ -1,6 +1,5 @@
 package dev.sparkd.simulator.ssh;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -646,10 +645,5 @@ final class DockerCommand {
             out.append(l).append('\n');
         }
         return out.toString();
-    }
-
-    /** For tests and wiring: the parsed run options of a container this CLI created. */
-    Optional<JsonNode> inspect(String reference) {
-        return containers.find(reference).map(this::inspectJson);
     }
 }
