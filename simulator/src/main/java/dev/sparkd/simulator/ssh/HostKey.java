@@ -1,0 +1,89 @@
+package dev.sparkd.simulator.ssh;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.util.Iterator;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.apache.sshd.common.digest.BuiltinDigests;
+import org.apache.sshd.common.util.security.SecurityUtils;
+
+/**
+ * The simulated host's SSH host key: an Ed25519 key in OpenSSH format (like {@code /etc/ssh/ssh_host_ed25519_key}),
+ * generated and persisted on first use so a known_hosts entry stays valid across restarts, and shown the way OpenSSH
+ * shows it ({@code SHA256:…} fingerprint, {@code ssh-ed25519 AAAA…} public line).
+ */
+final class HostKey {
+    private final KeyPair keyPair;
+
+    private HostKey(KeyPair keyPair) {
+        this.keyPair = keyPair;
+    }
+
+    static HostKey loadOrCreate(Path file) throws IOException {
+        try {
+            if (Files.exists(file)) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    Iterator<KeyPair> it = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.toString()), in, null).iterator();
+                    if (!it.hasNext()) {
+                        throw new IOException("no key in " + file);
+                    }
+                    return new HostKey(it.next());
+                }
+            }
+            KeyPair kp = KeyUtils.generateKeyPair(KeyPairs.ED25519, 256);
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try (OutputStream out = Files.newOutputStream(file)) {
+                OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(kp, "sparkd-simulator", null, out);
+            }
+            restrict(file);
+            Files.writeString(file.resolveSibling(file.getFileName() + ".pub"),
+                    PublicKeyEntry.toString(kp.getPublic()) + " sparkd-simulator\n", StandardCharsets.UTF_8);
+            return new HostKey(kp);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot load or create host key " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    KeyPair keyPair() {
+        return keyPair;
+    }
+
+    /** As {@code ssh-keygen -lf} and the client's "key fingerprint is" line print it: {@code SHA256:<base64, no padding>}. */
+    String fingerprint() {
+        return KeyUtils.getFingerPrint(BuiltinDigests.sha256, keyPair.getPublic());
+    }
+
+    /** {@code ssh-ed25519 AAAA…}: the key part of a known_hosts line. */
+    String publicKeyEntry() {
+        return PublicKeyEntry.toString(keyPair.getPublic());
+    }
+
+    private static void restrict(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX filesystem: the key still works
+        }
+    }
+
+    /** Key type names as MINA spells them. */
+    static final class KeyPairs {
+        static final String ED25519 = "ssh-ed25519";
+
+        private KeyPairs() {
+        }
+    }
+}
