@@ -55,6 +55,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
     /** Prepares the data directory if needed and starts the server. Blocking. */
     public static EmbeddedPostgres start(EmbeddedPostgresOptions options) {
         long started = System.nanoTime();
+        if (options.port() != 0 && !LoopbackPorts.isFree(options.port())) {
+            throw LoopbackPorts.portTaken(options.port()); // before minutes of unpacking and initdb are wasted
+        }
         ServerAccount account = ServerAccount.forThisProcess(options.serverAccount());
         PostgresBinaries binaries = PostgresBinaries.install(options.binariesDir(), account);
         DurableFiles.createSearchableDirectories(options.dataDir().getParent());

@@ -47,7 +47,7 @@ final class LoopbackPorts {
 
     static EmbeddedPostgresException portTaken(int port) {
         return new EmbeddedPostgresException("port " + port + " on " + HOST + " is already in use, so the embedded"
-                + " PostgreSQL cannot listen on it; choose another port (0 picks a free one) or set [database] url"
+                + " PostgreSQL cannot listen on it; choose another port, or port 0 to pick a free one at every start, or set [database] url"
                 + " to use the PostgreSQL server that is already there");
     }
 }
