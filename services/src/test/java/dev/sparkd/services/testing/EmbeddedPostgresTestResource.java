@@ -21,6 +21,11 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * class RouteRepositoryTest { ... }
  * }</pre>
  *
+ * <p>The module's test configuration must also say {@code quarkus.datasource.devservices.enabled=false}:
+ * Quarkus decides about Dev Services while building the test application, before any test resource
+ * starts, and without that setting it fails with "Please configure the datasource URL for default
+ * datasource or ensure the Docker daemon is up and running".
+ *
  * <p>Sets {@code quarkus.datasource.reactive.url}, {@code quarkus.datasource.jdbc.url},
  * {@code quarkus.datasource.username} and {@code quarkus.datasource.password}. A test field of type
  * {@link EmbeddedPostgres} is injected. Init arg {@value #DATABASE} names the database (default
