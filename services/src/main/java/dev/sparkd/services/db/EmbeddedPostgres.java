@@ -21,10 +21,10 @@ import org.jboss.logging.Logger;
  * or SIGTERM, so no postgres is left behind.
  *
  * <pre>{@code
- * try (EmbeddedPostgres pg = EmbeddedPostgres.start(EmbeddedPostgresOptions.forDaemon(stateDir, "router").build())) {
- *     pg.datasourceProperties().forEach(System::setProperty);
- *     Quarkus.run(args);
- * }
+ * // In the daemon's @QuarkusMain, before Quarkus starts, when [database] url is not set:
+ * EmbeddedPostgres pg = EmbeddedPostgres.start(EmbeddedPostgresOptions.forDaemon(stateDir, "router").build());
+ * pg.datasourceProperties().forEach(System::setProperty);
+ * Quarkus.run(args); // ends with System.exit; the shutdown hook then stops the server
  * }</pre>
  */
 public final class EmbeddedPostgres implements AutoCloseable {
@@ -75,7 +75,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     PostgresServer server = PostgresServer.start(options.dataDir(), port, logFile, options.startupTimeout(),
                             binaries, account);
                     EmbeddedPostgres postgres = new EmbeddedPostgres(options, server, lock, port, password);
-                    Runtime.getRuntime().addShutdownHook(postgres.shutdownHook);
+                    try {
+                        Runtime.getRuntime().addShutdownHook(postgres.shutdownHook);
+                    } catch (IllegalStateException e) {
+                        server.stop(); // the JVM is exiting; nothing would stop the server later
+                        throw new EmbeddedPostgresException("the JVM is shutting down; not starting PostgreSQL", e);
+                    }
                     LOG.infof("Embedded PostgreSQL %d (pid %d, user %s) accepts connections on %s:%d, data in %s; started"
                             + " in %d ms", binaries.majorVersion(), server.pid(), account.userName(), LoopbackPorts.HOST, port,
                             options.dataDir(), Duration.ofNanos(System.nanoTime() - started).toMillis());
