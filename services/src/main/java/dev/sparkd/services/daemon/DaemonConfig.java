@@ -1,8 +1,12 @@
 package dev.sparkd.services.daemon;
 
-import io.smallrye.config.ConfigMapping;
+import java.util.Map;
+import java.util.Optional;
 
-/** Which daemon this is and which file it was started with (set by {@link DaemonMain}, or by tests). */
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithName;
+
+/** Which daemon this is and what it was started with (set by {@link DaemonMain}, or by tests). */
 @ConfigMapping(prefix = "sparkd")
 public interface DaemonConfig {
     /** The daemon's name, e.g. {@code router}; fixed in each daemon's application.properties. */
@@ -10,4 +14,12 @@ public interface DaemonConfig {
 
     /** Absolute path of sparkd.toml. */
     String config();
+
+    /** This daemon's state directory, {@code <[suite] state_dir>/<daemon>} (mapped from the file). */
+    @WithName("state-dir")
+    Optional<String> stateDir();
+
+    /** {@code url}, {@code user}, {@code password-file} of the embedded PostgreSQL, when {@link DaemonMain} started one. */
+    @WithName("embedded-db")
+    Map<String, String> embeddedDb();
 }

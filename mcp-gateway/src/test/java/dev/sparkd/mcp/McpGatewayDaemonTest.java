@@ -1,0 +1,16 @@
+package dev.sparkd.mcp;
+
+import dev.sparkd.services.testing.DaemonContract;
+import dev.sparkd.services.testing.EmbeddedPostgresTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The mcp-gateway keeps the contract every sparkd daemon keeps. */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresTestResource.class)
+class McpGatewayDaemonTest extends DaemonContract {
+    @Override
+    protected String daemon() {
+        return "mcp-gateway";
+    }
+}
