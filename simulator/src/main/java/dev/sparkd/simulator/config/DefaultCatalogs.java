@@ -16,6 +16,7 @@ final class DefaultCatalogs {
     static Map<String, OllamaModelSpec> ollama(Pace pace) {
         Map<String, OllamaModelSpec> m = new LinkedHashMap<>();
         put(m, new OllamaModelSpec("llama3.2:3b", 2_019_393_189L, "llama", "3.2B", "Q4_K_M", 131072, 3072, false, pace, Duration.ofMillis(300), 1));
+        put(m, new OllamaModelSpec("llama3.2:latest", 2_019_393_189L, "llama", "3.2B", "Q4_K_M", 131072, 3072, false, pace, Duration.ofMillis(300), 1));
         put(m, new OllamaModelSpec("llama3.2:1b", 1_321_098_329L, "llama", "1.2B", "Q8_0", 131072, 2048, false, pace, Duration.ofMillis(200), 1));
         put(m, new OllamaModelSpec("llama3.1:8b", 4_920_753_328L, "llama", "8.0B", "Q4_K_M", 131072, 4096, false, pace, Duration.ofMillis(500), 1));
         put(m, new OllamaModelSpec("qwen2.5-coder:7b", 4_683_087_332L, "qwen2", "7.6B", "Q4_K_M", 32768, 3584, false, pace, Duration.ofMillis(500), 1));

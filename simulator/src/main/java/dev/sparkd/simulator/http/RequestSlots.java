@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.Consumer;
 
 /**
  * A server's batch capacity: vLLM's {@code --max-num-seqs}, llama.cpp's {@code --parallel} slots. Requests beyond it
@@ -23,12 +24,12 @@ public final class RequestSlots {
 
     /** A request's place: waiting, then running, then done. {@link #release()} is idempotent. */
     public final class Ticket {
-        private final Runnable start;
+        private final Consumer<Ticket> start;
         private final Context context;
         private boolean started;
         private boolean done;
 
-        private Ticket(Runnable start, Context context) {
+        private Ticket(Consumer<Ticket> start, Context context) {
             this.start = start;
             this.context = context;
         }
@@ -54,7 +55,7 @@ public final class RequestSlots {
             }
             if (nextTicket != null) {
                 Ticket t = nextTicket;
-                t.context.runOnContext(v -> t.start.run());
+                t.context.runOnContext(v -> t.start.accept(t));
             }
         }
 
@@ -65,8 +66,11 @@ public final class RequestSlots {
         }
     }
 
-    /** Queues a request; {@code start} runs on the caller's Vert.x context once a slot is free (maybe at once). */
-    public Ticket acquire(Runnable start) {
+    /**
+     * Queues a request; {@code start} gets the request's ticket and runs on the caller's Vert.x context once a slot is
+     * free (maybe at once, before this method returns).
+     */
+    public Ticket acquire(Consumer<Ticket> start) {
         Ticket t = new Ticket(start, vertx.getOrCreateContext());
         boolean now;
         synchronized (this) {
@@ -79,7 +83,7 @@ public final class RequestSlots {
             }
         }
         if (now) {
-            start.run();
+            start.accept(t);
         }
         return t;
     }

@@ -187,13 +187,14 @@ public final class LlamaCppServer extends SimulatedService {
             sendError(ctx, 400, "'messages' is required");
             return;
         }
-        RequestSlots.Ticket[] ticket = new RequestSlots.Ticket[1];
-        ticket[0] = queue.acquire(() -> serve(ctx, req, ticket[0]));
-        ctx.response().closeHandler(v -> {
-            if (!ticket[0].started()) {
-                ticket[0].release();
-            }
-        });
+        RequestSlots.Ticket ticket = queue.acquire(t -> serve(ctx, req, t));
+        if (!ticket.started()) {
+            ctx.response().closeHandler(v -> {
+                if (!ticket.started()) {
+                    ticket.release();
+                }
+            });
+        }
     }
 
     private void serve(RoutingContext ctx, ChatRequest req, RequestSlots.Ticket ticket) {

@@ -16,6 +16,8 @@ import java.util.List;
  * (what /api/tags shows) is the SHA-256 of the manifest bytes, so publishing a new revision of a tag changes the
  * weights' blob digest and therefore the manifest digest, while template/license/params blobs stay shared.
  *
+ * Two tags of the same content (llama3.2:latest and llama3.2:3b) get the same manifest and digest, as on ollama.com.
+ *
  * @param layers every blob to download, the config last (server/images.go appends mf.Config after mf.Layers)
  */
 public record Manifest(String digest, List<Layer> layers) {
@@ -37,7 +39,7 @@ public record Manifest(String digest, List<Layer> layers) {
         }
         layers.add(new Layer("application/vnd.ollama.image.params", sha("params|" + spec.family()), PARAMS));
         Layer config = new Layer("application/vnd.docker.container.image.v1+json",
-                sha("config|" + spec.name() + "|" + spec.revision() + "|" + spec.family() + "|" + spec.parameterSize()), CONFIG);
+                sha("config|" + base + "|" + spec.revision() + "|" + spec.family() + "|" + spec.parameterSize()), CONFIG);
         layers.add(config);
 
         ObjectNode m = Json.object();

@@ -168,15 +168,16 @@ public final class VllmServer extends SimulatedService {
             return;
         }
         Generation g = new Generation(ctx, req, chat);
-        RequestSlots.Ticket[] ticket = new RequestSlots.Ticket[1];
-        ticket[0] = slots.acquire(() -> g.run(ticket[0]));
-        // a client that leaves while still waiting gives its place up
-        ctx.response().closeHandler(v -> {
-            if (!ticket[0].started()) {
-                ticket[0].release();
-                metrics.finished("abort", g.elapsedSeconds());
-            }
-        });
+        RequestSlots.Ticket ticket = slots.acquire(g::run);
+        if (!ticket.started()) {
+            // a client that leaves while still waiting gives its place up
+            ctx.response().closeHandler(v -> {
+                if (!ticket.started()) {
+                    ticket.release();
+                    metrics.finished("abort", g.elapsedSeconds());
+                }
+            });
+        }
     }
 
     private void embeddings(RoutingContext ctx) {
