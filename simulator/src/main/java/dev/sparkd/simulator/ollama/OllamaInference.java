@@ -319,10 +319,17 @@ final class OllamaInference {
         } else if (input != null) {
             inputs.add(input.asText());
         }
+        Duration keepAlive;
+        try {
+            keepAlive = KeepAlive.parse(body.get("keep_alive"), defaultKeepAlive);
+        } catch (IllegalArgumentException e) {
+            OllamaServer.gin(ctx, 400, openAi ? OllamaJson.openAiError(400, e.getMessage()) : OllamaJson.error(e.getMessage()));
+            return;
+        }
         long started = System.nanoTime();
         int dims = body.path("dimensions").asInt(model.get().spec().embeddingLength());
         loaded.ensureLoaded(model.get(), 2048).onComplete(ar -> {
-            loaded.touch(model.get().name(), KeepAlive.parse(body.get("keep_alive"), defaultKeepAlive));
+            loaded.touch(model.get().name(), keepAlive);
             int tokens = inputs.stream().mapToInt(TextGenerator::countTokens).sum();
             ObjectNode out = Json.object();
             switch (flavour) {
