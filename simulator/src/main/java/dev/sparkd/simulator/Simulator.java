@@ -1,0 +1,195 @@
+package dev.sparkd.simulator;
+
+import dev.sparkd.simulator.config.OllamaModelSpec;
+import dev.sparkd.simulator.config.ServiceConfig;
+import dev.sparkd.simulator.config.SimConfig;
+import dev.sparkd.simulator.config.SparkConfig;
+import dev.sparkd.simulator.config.VllmModelSpec;
+import dev.sparkd.simulator.control.ControlServer;
+import dev.sparkd.simulator.control.SimControl;
+import dev.sparkd.simulator.http.SimulatedService;
+import dev.sparkd.simulator.llamacpp.LlamaCppServer;
+import dev.sparkd.simulator.ollama.ModelStore;
+import dev.sparkd.simulator.ollama.OllamaRegistry;
+import dev.sparkd.simulator.ollama.OllamaServer;
+import dev.sparkd.simulator.vllm.VllmContainerBackend;
+import dev.sparkd.simulator.vllm.VllmServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running simulator: several simulated Sparks, each with its model servers on their own ports, plus the
+ * {@code /_sim} control API. Embeddable in tests ({@code Simulator.start(SimConfig.parse(toml))}, then
+ * {@link #close()}) and run as a process by {@link SimulatorMain}.
+ */
+public final class Simulator implements AutoCloseable {
+    private final SimConfig config;
+    private final Vertx vertx;
+    private final Map<String, SimulatedSpark> sparks = new LinkedHashMap<>();
+    private final Map<String, SimulatedService> services = new ConcurrentHashMap<>();
+    private final SimControl control;
+    private final ControlServer controlServer;
+
+    private Simulator(SimConfig config) {
+        this.config = config;
+        // two event loops are plenty for a simulator and keep it light on a shared build machine
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2));
+        for (SparkConfig sc : config.sparks()) {
+            SimulatedSpark spark = new SimulatedSpark(sc);
+            sparks.put(sc.name(), spark);
+            Map<String, VllmModelSpec> hostModels = new LinkedHashMap<>();
+            sc.vllmModels().forEach(id -> hostModels.put(id, config.vllmModels().get(id)));
+            spark.containerBackend(new VllmContainerBackend(vertx, sc.name(), config.bind(), hostModels,
+                    s -> register(spark, s), s -> unregister(spark, s)));
+            for (ServiceConfig svc : sc.services()) {
+                register(spark, create(spark, svc));
+            }
+        }
+        this.control = new SimControl(this);
+        this.controlServer = new ControlServer(vertx, control, config.bind(), config.controlPort());
+    }
+
+    /** Starts every service and the control API; returns once every port that should be open is. */
+    public static Simulator start(SimConfig config) {
+        Simulator sim = new Simulator(config);
+        try {
+            List<Future<Void>> starts = new ArrayList<>();
+            for (SparkConfig sc : config.sparks()) {
+                for (ServiceConfig svc : sc.services()) {
+                    SimulatedService s = sim.services.get(svc.name());
+                    starts.add(s.start(svc.faults(), sim.startupLoad(svc)));
+                }
+            }
+            starts.add(sim.controlServer.start());
+            Future.all(starts).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return sim;
+        } catch (Exception e) {
+            sim.close();
+            throw new IllegalStateException("simulator failed to start: " + e.getMessage(), e);
+        }
+    }
+
+    private SimulatedService create(SimulatedSpark spark, ServiceConfig svc) {
+        String bind = config.bind();
+        return switch (svc.kind()) {
+            case OLLAMA -> {
+                ModelStore store = new ModelStore(spark.disk());
+                svc.ollama().models().forEach(m -> store.install(config.ollamaLibrary().get(m)));
+                yield new OllamaServer(vertx, svc.name(), spark.name(), bind, svc.port(), svc.version(),
+                        new OllamaRegistry(config.ollamaLibrary()), store, svc.ollama().pullBytesPerSecond(),
+                        svc.ollama().keepAlive(), spark.disk().path());
+            }
+            case VLLM -> new VllmServer(vertx, svc.name(), spark.name(), bind, svc.port(),
+                    config.vllmModels().get(svc.vllm().model()), svc.vllm().servedModelName(), svc.vllm().maxNumSeqs(),
+                    svc.vllm().maxModelLen(), svc.vllm().kvCacheTokens(), svc.version());
+            case LLAMACPP -> new LlamaCppServer(vertx, svc.name(), spark.name(), bind, svc.port(), svc.llamacpp());
+        };
+    }
+
+    private java.time.Duration startupLoad(ServiceConfig svc) {
+        return switch (svc.kind()) {
+            case VLLM -> config.vllmModels().get(svc.vllm().model()).loadDelay();
+            case LLAMACPP -> svc.llamacpp().loadDelay();
+            case OLLAMA -> java.time.Duration.ZERO;
+        };
+    }
+
+    private void register(SimulatedSpark spark, SimulatedService s) {
+        services.put(s.name(), s);
+        spark.add(s);
+    }
+
+    private void unregister(SimulatedSpark spark, SimulatedService s) {
+        services.remove(s.name(), s);
+        spark.remove(s);
+    }
+
+    public SimConfig config() {
+        return config;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /** The Java twin of the {@code /_sim} control API. */
+    public SimControl control() {
+        return control;
+    }
+
+    public int controlPort() {
+        return controlServer.port();
+    }
+
+    public List<SimulatedSpark> sparks() {
+        return List.copyOf(sparks.values());
+    }
+
+    public SimulatedSpark spark(String name) {
+        SimulatedSpark s = sparks.get(name);
+        if (s == null) {
+            throw new NoSuchElementException("no spark '" + name + "'");
+        }
+        return s;
+    }
+
+    /** A service by name (configured, or started by a container). */
+    public SimulatedService service(String name) {
+        SimulatedService s = services.get(name);
+        if (s == null) {
+            throw new NoSuchElementException("no service '" + name + "'");
+        }
+        return s;
+    }
+
+    public boolean hasService(String name) {
+        return services.containsKey(name);
+    }
+
+    public int port(String service) {
+        return service(service).port();
+    }
+
+    public OllamaServer ollama(String name) {
+        return (OllamaServer) service(name);
+    }
+
+    public VllmServer vllm(String name) {
+        return (VllmServer) service(name);
+    }
+
+    public LlamaCppServer llamacpp(String name) {
+        return (LlamaCppServer) service(name);
+    }
+
+    /** Any Ollama library entry known to this simulator. */
+    public Map<String, OllamaModelSpec> ollamaLibrary() {
+        return config.ollamaLibrary();
+    }
+
+    @Override
+    public void close() {
+        try {
+            List<Future<Void>> stops = new ArrayList<>();
+            services.values().forEach(s -> stops.add(s.stop()));
+            stops.add(controlServer.stop());
+            Future.join(stops).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // closing anyway
+        } finally {
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // the JVM is going away or the test is over
+            }
+        }
+    }
+}

@@ -1,0 +1,340 @@
+package dev.sparkd.simulator.config;
+
+import dev.sparkd.simulator.fault.Fault;
+import dev.sparkd.simulator.generation.Pace;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tomlj.Toml;
+import org.tomlj.TomlArray;
+import org.tomlj.TomlParseResult;
+import org.tomlj.TomlTable;
+
+/**
+ * Reads the simulator's TOML (see {@code simulator/README.md} for the format) into a {@link SimConfig}. Reports every
+ * problem at once, each with the key path, instead of stopping at the first.
+ */
+public final class SimConfigLoader {
+    private final String source;
+    private final List<String> problems = new ArrayList<>();
+
+    private SimConfigLoader(String source) {
+        this.source = source;
+    }
+
+    public static SimConfig parse(String toml, String source) {
+        return new SimConfigLoader(source).read(toml);
+    }
+
+    private SimConfig read(String toml) {
+        TomlParseResult doc = Toml.parse(toml);
+        doc.errors().forEach(e -> problems.add(e.toString()));
+        if (!problems.isEmpty()) {
+            throw failure();
+        }
+        TomlTable sim = table(doc, "simulator");
+        String bind = string(sim, "bind", "simulator", "127.0.0.1");
+        int controlPort = port(sim, "control_port", "simulator", 0);
+        Pace defaultPace = pace(sim, "simulator", new Pace(Duration.ofMillis(80), 50));
+
+        Map<String, OllamaModelSpec> library = DefaultCatalogs.ollama(defaultPace);
+        TomlTable ollamaLib = table(table(doc, "ollama"), "library");
+        for (String name : ollamaLib.keySet()) {
+            String path = "ollama.library.\"" + name + "\"";
+            OllamaModelSpec spec = ollamaModel(name, ollamaLib.getTable(List.of(name)), path, library.get(name), defaultPace);
+            if (spec != null) {
+                library.put(spec.name(), spec);
+            }
+        }
+        Map<String, VllmModelSpec> vllmModels = DefaultCatalogs.vllm(defaultPace);
+        TomlTable vllmTable = table(table(doc, "vllm"), "models");
+        for (String id : vllmTable.keySet()) {
+            String path = "vllm.models.\"" + id + "\"";
+            TomlTable t = vllmTable.getTable(List.of(id));
+            VllmModelSpec base = vllmModels.get(id);
+            vllmModels.put(id, new VllmModelSpec(id,
+                    duration(t, "load_delay", path, base == null ? Duration.ofSeconds(5) : base.loadDelay()),
+                    (int) number(t, "max_model_len", path, base == null ? 32768 : base.maxModelLen()),
+                    pace(t, path, base == null ? defaultPace : base.pace())));
+        }
+
+        List<SparkConfig> sparks = new ArrayList<>();
+        Set<String> serviceNames = new HashSet<>();
+        TomlTable sparksTable = table(doc, "sparks");
+        for (String name : sparksTable.keySet()) {
+            sparks.add(spark(name, sparksTable.getTable(List.of(name)), vllmModels, library, serviceNames));
+        }
+        if (sparks.isEmpty()) {
+            problems.add("no [sparks.<name>] table: the simulator needs at least one simulated Spark");
+        }
+        if (!problems.isEmpty()) {
+            throw failure();
+        }
+        return new SimConfig(bind, controlPort, Map.copyOf(library), Map.copyOf(vllmModels), List.copyOf(sparks));
+    }
+
+    private SparkConfig spark(String name, TomlTable t, Map<String, VllmModelSpec> vllmModels,
+                              Map<String, OllamaModelSpec> library, Set<String> serviceNames) {
+        String path = "sparks." + name;
+        String gpu = string(t, "gpu", path, "gb10");
+        long diskTotal = size(t, "disk_total", path, Sizes.parse("3.7TB"));
+        long diskUsed = size(t, "disk_used", path, Sizes.parse("60GB"));
+        String modelsPath = string(t, "models_path", path, "/usr/share/ollama/.ollama/models");
+        SshConfig ssh = null;
+        if (t.isTable("ssh")) {
+            TomlTable s = t.getTable("ssh");
+            ssh = new SshConfig(port(s, "port", path + ".ssh", 0), string(s, "host_key", path + ".ssh", null),
+                    string(s, "authorized_keys", path + ".ssh", null));
+        }
+        List<String> hostModels = strings(t, "vllm_models", path, new ArrayList<>(vllmModels.keySet()));
+        for (String id : hostModels) {
+            if (!vllmModels.containsKey(id)) {
+                problems.add(path + ".vllm_models: unknown model '" + id + "' — declare it under [vllm.models.\"" + id + "\"]");
+            }
+        }
+        List<ServiceConfig> services = new ArrayList<>();
+        TomlTable servicesTable = table(t, "services");
+        for (String serviceName : servicesTable.keySet()) {
+            if (!serviceNames.add(serviceName)) {
+                problems.add(path + ".services." + serviceName + ": service names must be unique across all sparks");
+            }
+            ServiceConfig svc = service(serviceName, servicesTable.getTable(List.of(serviceName)),
+                    path + ".services." + serviceName, vllmModels, library);
+            if (svc != null) {
+                services.add(svc);
+            }
+        }
+        return new SparkConfig(name, gpu, diskTotal, diskUsed, modelsPath, ssh, List.copyOf(hostModels), List.copyOf(services));
+    }
+
+    private ServiceConfig service(String name, TomlTable t, String path, Map<String, VllmModelSpec> vllmModels,
+                                  Map<String, OllamaModelSpec> library) {
+        String kindText = string(t, "kind", path, null);
+        if (kindText == null) {
+            problems.add(path + ".kind: missing (ollama, vllm or llamacpp)");
+            return null;
+        }
+        ServiceKind kind;
+        try {
+            kind = ServiceKind.parse(kindText);
+        } catch (IllegalArgumentException e) {
+            problems.add(path + ".kind: " + e.getMessage());
+            return null;
+        }
+        int port = port(t, "port", path, 0);
+        List<Fault> faults = faults(t, path);
+        switch (kind) {
+            case OLLAMA -> {
+                List<String> models = strings(t, "models", path, List.of());
+                for (String m : models) {
+                    if (!library.containsKey(normalise(m))) {
+                        problems.add(path + ".models: '" + m + "' is not in the simulated Ollama library — add [ollama.library.\"" + normalise(m) + "\"]");
+                    }
+                }
+                OllamaSettings s = new OllamaSettings(models.stream().map(SimConfigLoader::normalise).toList(),
+                        size(t, "pull_speed", path, Sizes.parse("200MB")), duration(t, "keep_alive", path, Duration.ofMinutes(5)));
+                return new ServiceConfig(name, kind, port, string(t, "version", path, "0.12.6"), faults, s, null, null);
+            }
+            case VLLM -> {
+                String model = string(t, "model", path, null);
+                if (model == null) {
+                    problems.add(path + ".model: missing (the model `vllm serve` loads)");
+                } else if (!vllmModels.containsKey(model)) {
+                    problems.add(path + ".model: unknown model '" + model + "' — declare it under [vllm.models.\"" + model + "\"]");
+                }
+                VllmSettings s = new VllmSettings(model, string(t, "served_model_name", path, null),
+                        (int) number(t, "max_num_seqs", path, 256), (int) number(t, "max_model_len", path, 0),
+                        number(t, "kv_cache_tokens", path, 262_144));
+                return new ServiceConfig(name, kind, port, string(t, "version", path, "0.11.0"), faults, null, s, null);
+            }
+            default -> {
+                LlamaCppSettings s = new LlamaCppSettings(string(t, "model", path, "/models/model.gguf"),
+                        string(t, "alias", path, null), (int) number(t, "parallel", path, 4),
+                        (int) number(t, "ctx_size", path, 8192), bool(t, "metrics", path, true),
+                        duration(t, "load_delay", path, Duration.ofSeconds(2)),
+                        pace(t, path, new Pace(Duration.ofMillis(60), 40)), string(t, "build_info", path, "b6100-9f1e4d2c"));
+                return new ServiceConfig(name, kind, port, string(t, "version", path, "b6100"), faults, null, null, s);
+            }
+        }
+    }
+
+    private OllamaModelSpec ollamaModel(String name, TomlTable t, String path, OllamaModelSpec base, Pace defaultPace) {
+        String full = normalise(name);
+        if (base == null && !t.contains("size")) {
+            problems.add(path + ".size: missing (the model's total size, e.g. \"4.7GB\")");
+            return null;
+        }
+        return new OllamaModelSpec(full,
+                size(t, "size", path, base == null ? 0 : base.size()),
+                string(t, "family", path, base == null ? "llama" : base.family()),
+                string(t, "parameter_size", path, base == null ? "8.0B" : base.parameterSize()),
+                string(t, "quantization", path, base == null ? "Q4_K_M" : base.quantization()),
+                (int) number(t, "context_length", path, base == null ? 8192 : base.contextLength()),
+                (int) number(t, "embedding_length", path, base == null ? 4096 : base.embeddingLength()),
+                bool(t, "embedding_only", path, base != null && base.embeddingOnly()),
+                pace(t, path, base == null ? defaultPace : base.pace()),
+                duration(t, "load_delay", path, base == null ? Duration.ofMillis(300) : base.loadDelay()),
+                (int) number(t, "revision", path, base == null ? 1 : base.revision()));
+    }
+
+    /** Ollama's short names: a missing tag means {@code :latest}. */
+    public static String normalise(String name) {
+        int slash = name.lastIndexOf('/');
+        return name.indexOf(':', slash + 1) < 0 ? name + ":latest" : name;
+    }
+
+    private List<Fault> faults(TomlTable t, String path) {
+        if (!t.contains("faults")) {
+            return List.of();
+        }
+        if (!t.isArray("faults")) {
+            problems.add(path + ".faults: expected an array of inline tables, e.g. [{ type = \"slow\", delay_ms = 200 }]");
+            return List.of();
+        }
+        List<Fault> out = new ArrayList<>();
+        TomlArray a = t.getArray("faults");
+        for (int i = 0; i < a.size(); i++) {
+            try {
+                Fault f = Fault.fromMap(new LinkedHashMap<>(a.getTable(i).toMap()));
+                if (f.type().scope() != dev.sparkd.simulator.fault.FaultType.Scope.SERVICE) {
+                    problems.add(path + ".faults[" + i + "]: '" + f.type().wireName() + "' is a host fault");
+                } else {
+                    out.add(f);
+                }
+            } catch (RuntimeException e) {
+                problems.add(path + ".faults[" + i + "]: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private Pace pace(TomlTable t, String path, Pace fallback) {
+        Duration ttft = duration(t, "ttft", path, fallback.timeToFirstToken());
+        double tps = t.contains("tokens_per_second") ? number(t, "tokens_per_second", path, 0) : fallback.tokensPerSecond();
+        if (t.isDouble("tokens_per_second")) {
+            tps = t.getDouble("tokens_per_second");
+        }
+        return new Pace(ttft, tps);
+    }
+
+    private static TomlTable table(TomlTable parent, String key) {
+        TomlTable t = parent == null || !parent.isTable(key) ? null : parent.getTable(List.of(key));
+        return t == null ? Toml.parse("") : t;
+    }
+
+    private String string(TomlTable t, String key, String path, String fallback) {
+        if (!t.contains(List.of(key))) {
+            return fallback;
+        }
+        Object v = t.get(List.of(key));
+        if (v instanceof String s) {
+            return s;
+        }
+        problems.add(path + "." + key + ": expected a string");
+        return fallback;
+    }
+
+    private long number(TomlTable t, String key, String path, long fallback) {
+        if (!t.contains(List.of(key))) {
+            return fallback;
+        }
+        Object v = t.get(List.of(key));
+        if (v instanceof Long l) {
+            return l;
+        }
+        if (v instanceof Double d) {
+            return Math.round(d);
+        }
+        problems.add(path + "." + key + ": expected a number");
+        return fallback;
+    }
+
+    private boolean bool(TomlTable t, String key, String path, boolean fallback) {
+        if (!t.contains(List.of(key))) {
+            return fallback;
+        }
+        Object v = t.get(List.of(key));
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        problems.add(path + "." + key + ": expected true or false");
+        return fallback;
+    }
+
+    private int port(TomlTable t, String key, String path, int fallback) {
+        long p = number(t, key, path, fallback);
+        if (p < 0 || p > 65535) {
+            problems.add(path + "." + key + ": " + p + " is not a port (0 = ephemeral, 1-65535)");
+            return fallback;
+        }
+        return (int) p;
+    }
+
+    private long size(TomlTable t, String key, String path, long fallback) {
+        if (!t.contains(List.of(key))) {
+            return fallback;
+        }
+        Object v = t.get(List.of(key));
+        try {
+            if (v instanceof Long l) {
+                return l;
+            }
+            if (v instanceof String s) {
+                return Sizes.parse(s);
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(path + "." + key + ": " + e.getMessage());
+            return fallback;
+        }
+        problems.add(path + "." + key + ": expected a size such as \"5GB\" or a number of bytes");
+        return fallback;
+    }
+
+    private Duration duration(TomlTable t, String key, String path, Duration fallback) {
+        if (!t.contains(List.of(key))) {
+            return fallback;
+        }
+        Object v = t.get(List.of(key));
+        try {
+            if (v instanceof String s) {
+                return Durations.parse(s);
+            }
+            if (v instanceof Long l) {
+                return Duration.ofSeconds(l);
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(path + "." + key + ": " + e.getMessage());
+            return fallback;
+        }
+        problems.add(path + "." + key + ": expected a duration such as \"5s\" or \"50ms\"");
+        return fallback;
+    }
+
+    private List<String> strings(TomlTable t, String key, String path, List<String> fallback) {
+        if (!t.contains(List.of(key))) {
+            return fallback;
+        }
+        Object v = t.get(List.of(key));
+        if (v instanceof TomlArray a) {
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < a.size(); i++) {
+                if (a.get(i) instanceof String s) {
+                    out.add(s);
+                } else {
+                    problems.add(path + "." + key + "[" + i + "]: expected a string");
+                }
+            }
+            return out;
+        }
+        problems.add(path + "." + key + ": expected an array of strings");
+        return fallback;
+    }
+
+    private IllegalArgumentException failure() {
+        return new IllegalArgumentException("invalid simulator config " + source + ":\n  - " + String.join("\n  - ", problems));
+    }
+}

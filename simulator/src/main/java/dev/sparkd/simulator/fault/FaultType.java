@@ -1,0 +1,54 @@
+package dev.sparkd.simulator.fault;
+
+import java.util.Locale;
+
+/** Every fault the simulator can inject, by the name the control API and the TOML use. */
+public enum FaultType {
+    /** The port is closed: clients get "connection refused". */
+    DOWN(Scope.SERVICE),
+    /** Connections are accepted, requests are read, nothing is ever answered. */
+    HANG(Scope.SERVICE),
+    /** Every answer is delayed by {@code delay_ms}. */
+    SLOW(Scope.SERVICE),
+    /** Every request is answered with {@code status} (default 500) and the server's error shape. */
+    HTTP_5XX(Scope.SERVICE),
+    /** Every request is answered 200 with a body that is not JSON. */
+    GARBAGE(Scope.SERVICE),
+    /** Streaming responses lose their connection after {@code after_chunks} chunks. */
+    DROP_MID_STREAM(Scope.SERVICE),
+    /** The server is loading for {@code seconds}: vLLM and Ollama keep the port closed, llama.cpp answers 503. */
+    LOADING(Scope.SERVICE),
+    /** vLLM's engine died: /health answers 503 and inference fails with 500. */
+    ENGINE_DEAD(Scope.SERVICE),
+    /** Ollama pulls fail once {@code percent} of the bytes are downloaded. */
+    PULL_FAIL_AT(Scope.SERVICE),
+    /** The host's models disk is full. */
+    DISK_FULL(Scope.HOST),
+    /** The host's GPU runs hot (served by the SSH side: nvidia-smi). */
+    GPU_HOT(Scope.HOST);
+
+    public enum Scope { SERVICE, HOST }
+
+    private final Scope scope;
+
+    FaultType(Scope scope) {
+        this.scope = scope;
+    }
+
+    public Scope scope() {
+        return scope;
+    }
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static FaultType parse(String text) {
+        for (FaultType t : values()) {
+            if (t.wireName().equals(text)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown fault type '" + text + "'");
+    }
+}

@@ -1,0 +1,138 @@
+package dev.sparkd.simulator.vllm;
+
+import dev.sparkd.simulator.config.VllmModelSpec;
+import dev.sparkd.simulator.host.Container;
+import dev.sparkd.simulator.host.ContainerBackend;
+import dev.sparkd.simulator.host.ContainerSpec;
+import io.vertx.core.Vertx;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Runs {@code vllm/vllm-openai}-style containers on a simulated host. Like Docker, the container is "running" as soon
+ * as it starts; like vLLM, its port only opens after the model's load delay. A model missing from the host's cache
+ * makes the container print the tail of the traceback vLLM prints for it and exit with code 1.
+ */
+public final class VllmContainerBackend implements ContainerBackend {
+    private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm:ss");
+
+    private final Vertx vertx;
+    private final String host;
+    private final String bind;
+    private final Map<String, VllmModelSpec> hostModels;
+    private final Consumer<VllmServer> onServe;
+    private final Consumer<VllmServer> onGone;
+    private final String defaultVersion;
+
+    /**
+     * @param hostModels models in this host's Hugging Face cache, by id
+     * @param onServe    hears each server a container starts (the simulator lists it in /_sim/state)
+     * @param onGone     hears each server whose container stopped
+     */
+    public VllmContainerBackend(Vertx vertx, String host, String bind, Map<String, VllmModelSpec> hostModels,
+                                Consumer<VllmServer> onServe, Consumer<VllmServer> onGone) {
+        this.vertx = vertx;
+        this.host = host;
+        this.bind = bind;
+        this.hostModels = Map.copyOf(hostModels);
+        this.onServe = onServe;
+        this.onGone = onGone;
+        this.defaultVersion = "0.11.0";
+    }
+
+    @Override
+    public void start(Container container) {
+        ContainerSpec spec = container.spec();
+        String version = versionFromImage(spec.image());
+        container.running();
+        container.log(info("api_server.py:1839", "vLLM API server version " + version));
+        container.log(info("utils.py:233", "non-default args: {'model_tag': '" + spec.model() + "', 'model': '"
+                + spec.model() + "'}"));
+        VllmModelSpec model = hostModels.get(spec.model());
+        if (model == null) {
+            vertx.setTimer(300, id -> crash(container, spec.model()));
+            return;
+        }
+        String served = argAfter(spec.args(), "--served-model-name");
+        int maxModelLen = parseInt(argAfter(spec.args(), "--max-model-len"), 0);
+        int maxNumSeqs = parseInt(argAfter(spec.args(), "--max-num-seqs"), 256);
+        VllmServer server = new VllmServer(vertx, spec.name(), host, bind, spec.hostPort(), model, served, maxNumSeqs,
+                maxModelLen, 262_144, version);
+        container.onStop(() -> {
+            server.stop();
+            onGone.accept(server);
+        });
+        container.log(info("model.py:547", "Resolved architecture: " + model.id()));
+        server.start(List.of(), model.loadDelay()).onComplete(ar -> {
+            if (ar.failed()) {
+                container.log("ERROR " + now() + " [api_server.py:1872] " + ar.cause().getMessage());
+                container.exited(1);
+                onGone.accept(server);
+            }
+        });
+        onServe.accept(server);
+        vertx.setTimer(Math.max(1, model.loadDelay().toMillis()), id -> {
+            if (container.status() == Container.Status.RUNNING) {
+                container.log(info("api_server.py:1880", "Starting vLLM API server 0 on http://0.0.0.0:" + spec.hostPort()));
+                container.log("INFO:     Application startup complete.");
+            }
+        });
+    }
+
+    private void crash(Container container, String model) {
+        container.log("Traceback (most recent call last):");
+        container.log("  File \"/usr/local/lib/python3.12/dist-packages/transformers/utils/hub.py\", line 479, in cached_files");
+        container.log("    hf_hub_download(");
+        container.log("huggingface_hub.errors.RepositoryNotFoundError: 401 Client Error. (Request ID: Root=1-sim)");
+        container.log("");
+        container.log("The above exception was the direct cause of the following exception:");
+        container.log("");
+        container.log("Traceback (most recent call last):");
+        container.log("  File \"/usr/local/bin/vllm\", line 10, in <module>");
+        container.log("    sys.exit(main())");
+        container.log("  File \"/usr/local/lib/python3.12/dist-packages/transformers/utils/hub.py\", line 511, in cached_files");
+        container.log("    raise OSError(");
+        container.log("OSError: " + model + " is not a local folder and is not a valid model identifier listed on "
+                + "'https://huggingface.co/models'");
+        container.log("If this is a private repository, make sure to pass a token having permission to this repo either "
+                + "by logging in with `hf auth login` or by passing `token=<your_token>`");
+        container.exited(1);
+    }
+
+    private static String info(String where, String message) {
+        return "INFO " + now() + " [" + where + "] " + message;
+    }
+
+    private static String now() {
+        return LocalDateTime.now().format(LOG_TIME);
+    }
+
+    private String versionFromImage(String image) {
+        int colon = image.lastIndexOf(':');
+        String tag = colon < 0 ? "" : image.substring(colon + 1);
+        return tag.matches("v?\\d+\\.\\d+.*") ? tag.replaceFirst("^v", "") : defaultVersion;
+    }
+
+    private static String argAfter(List<String> args, String flag) {
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals(flag) && i + 1 < args.size()) {
+                return args.get(i + 1);
+            }
+            if (args.get(i).startsWith(flag + "=")) {
+                return args.get(i).substring(flag.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    private static int parseInt(String s, int fallback) {
+        try {
+            return s == null ? fallback : Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}

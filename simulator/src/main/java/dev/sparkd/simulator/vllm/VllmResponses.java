@@ -1,0 +1,162 @@
+package dev.sparkd.simulator.vllm;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sparkd.simulator.http.Json;
+
+/**
+ * vLLM's OpenAI-compatible response bodies, field for field as vLLM ~0.11 serialises them
+ * (vllm-project/vllm {@code vllm/entrypoints/openai/protocol.py}: ChatCompletionResponse, ChatCompletionStreamResponse,
+ * CompletionResponse, UsageInfo, ErrorResponse).
+ */
+final class VllmResponses {
+    private VllmResponses() {
+    }
+
+    static ObjectNode chat(String id, long created, String model, String text, String finishReason, int prompt, int completion) {
+        ObjectNode r = header(id, "chat.completion", created, model);
+        ObjectNode choice = r.putArray("choices").addObject();
+        choice.put("index", 0);
+        ObjectNode message = choice.putObject("message");
+        message.put("role", "assistant");
+        message.put("content", text);
+        message.putNull("refusal");
+        message.putNull("annotations");
+        message.putNull("audio");
+        message.putNull("function_call");
+        message.putArray("tool_calls");
+        message.putNull("reasoning_content");
+        choice.putNull("logprobs");
+        choice.put("finish_reason", finishReason);
+        choice.putNull("stop_reason");
+        r.putNull("service_tier");
+        r.putNull("system_fingerprint");
+        r.set("usage", usage(prompt, completion));
+        r.putNull("prompt_logprobs");
+        r.putNull("kv_transfer_params");
+        return r;
+    }
+
+    /** A streamed chat chunk; {@code role} only on the first, {@code finishReason} only on the last content chunk. */
+    static ObjectNode chatChunk(String id, long created, String model, String role, String content, String finishReason) {
+        ObjectNode r = header(id, "chat.completion.chunk", created, model);
+        ObjectNode choice = r.putArray("choices").addObject();
+        choice.put("index", 0);
+        ObjectNode delta = choice.putObject("delta");
+        if (role != null) {
+            delta.put("role", role);
+        }
+        delta.put("content", content);
+        choice.putNull("logprobs");
+        choice.put("finish_reason", finishReason);
+        if (finishReason != null) {
+            choice.putNull("stop_reason");
+        }
+        return r;
+    }
+
+    /** The extra chunk {@code stream_options.include_usage} asks for: empty {@code choices}, then {@code usage}. */
+    static ObjectNode usageChunk(String id, String object, long created, String model, int prompt, int completion) {
+        ObjectNode r = header(id, object, created, model);
+        r.putArray("choices");
+        ObjectNode usage = r.putObject("usage");
+        usage.put("prompt_tokens", prompt);
+        usage.put("total_tokens", prompt + completion);
+        usage.put("completion_tokens", completion);
+        return r;
+    }
+
+    static ObjectNode completion(String id, long created, String model, String text, String finishReason, int prompt, int completion) {
+        ObjectNode r = header(id, "text_completion", created, model);
+        ObjectNode choice = r.putArray("choices").addObject();
+        choice.put("index", 0);
+        choice.put("text", text);
+        choice.putNull("logprobs");
+        choice.put("finish_reason", finishReason);
+        choice.putNull("stop_reason");
+        choice.putNull("prompt_logprobs");
+        r.putNull("service_tier");
+        r.putNull("system_fingerprint");
+        r.set("usage", usage(prompt, completion));
+        r.putNull("kv_transfer_params");
+        return r;
+    }
+
+    static ObjectNode completionChunk(String id, long created, String model, String text, String finishReason) {
+        ObjectNode r = header(id, "text_completion", created, model);
+        ObjectNode choice = r.putArray("choices").addObject();
+        choice.put("index", 0);
+        choice.put("text", text);
+        choice.putNull("logprobs");
+        choice.put("finish_reason", finishReason);
+        choice.putNull("stop_reason");
+        return r;
+    }
+
+    static ObjectNode embeddings(String id, long created, String model, float[][] vectors, int prompt) {
+        ObjectNode r = Json.object();
+        r.put("id", id);
+        r.put("object", "list");
+        r.put("created", created);
+        r.put("model", model);
+        ArrayNode data = r.putArray("data");
+        for (int i = 0; i < vectors.length; i++) {
+            ObjectNode d = data.addObject();
+            d.put("index", i);
+            d.put("object", "embedding");
+            ArrayNode e = d.putArray("embedding");
+            for (float f : vectors[i]) {
+                e.add(f);
+            }
+        }
+        ObjectNode usage = r.putObject("usage");
+        usage.put("prompt_tokens", prompt);
+        usage.put("total_tokens", prompt);
+        usage.put("completion_tokens", 0);
+        usage.putNull("prompt_tokens_details");
+        return r;
+    }
+
+    /**
+     * vLLM's error body. Since 0.10 it is {@code {"error":{message,type,param,code}}}
+     * ({@code ErrorResponse(error=ErrorInfo)}); before, the fields sat at the top level with {@code "object":"error"}.
+     */
+    static ObjectNode error(boolean legacy, int status, String type, String message, String param) {
+        ObjectNode info = Json.object();
+        if (legacy) {
+            info.put("object", "error");
+        }
+        info.put("message", message);
+        info.put("type", type);
+        if (param == null) {
+            info.putNull("param");
+        } else {
+            info.put("param", param);
+        }
+        info.put("code", status);
+        if (legacy) {
+            return info;
+        }
+        ObjectNode r = Json.object();
+        r.set("error", info);
+        return r;
+    }
+
+    private static ObjectNode header(String id, String object, long created, String model) {
+        ObjectNode r = Json.object();
+        r.put("id", id);
+        r.put("object", object);
+        r.put("created", created);
+        r.put("model", model);
+        return r;
+    }
+
+    private static ObjectNode usage(int prompt, int completion) {
+        ObjectNode usage = Json.object();
+        usage.put("prompt_tokens", prompt);
+        usage.put("total_tokens", prompt + completion);
+        usage.put("completion_tokens", completion);
+        usage.putNull("prompt_tokens_details");
+        return usage;
+    }
+}

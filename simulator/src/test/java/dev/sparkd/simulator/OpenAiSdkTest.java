@@ -1,0 +1,106 @@
+package dev.sparkd.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.completions.CompletionUsage;
+import dev.sparkd.simulator.config.SimConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The official OpenAI Java SDK (com.openai:openai-java) completes chats against the simulated vLLM and Ollama /v1. */
+class OpenAiSdkTest {
+    private static Simulator sim;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sim = Simulator.start(SimConfig.parse(TestConfigs.FAST + """
+                [sparks.spark-1.services.ollama-1]
+                kind = "ollama"
+                port = 0
+                models = ["llama3.2:3b"]
+
+                [sparks.spark-1.services.vllm-1]
+                kind = "vllm"
+                port = 0
+                model = "test/tiny-chat"
+                """));
+        Http.awaitStatus(sim.port("vllm-1"), "/health", 200, Duration.ofSeconds(5));
+    }
+
+    @AfterAll
+    static void stop() {
+        sim.close();
+    }
+
+    @Test
+    void vllmNonStreaming() {
+        assertThat(complete(client("vllm-1"), "test/tiny-chat")).isEqualTo("4");
+    }
+
+    @Test
+    void vllmStreaming() {
+        Streamed s = stream(client("vllm-1"), "test/tiny-chat");
+        assertThat(s.text()).isEqualTo("4");
+        assertThat(s.usage()).isNotNull();
+        assertThat(s.usage().completionTokens()).isEqualTo(1);
+    }
+
+    @Test
+    void ollamaNonStreaming() {
+        assertThat(complete(client("ollama-1"), "llama3.2:3b")).isEqualTo("4");
+    }
+
+    @Test
+    void ollamaStreaming() {
+        Streamed s = stream(client("ollama-1"), "llama3.2:3b");
+        assertThat(s.text()).isEqualTo("4");
+        assertThat(s.usage()).isNotNull();
+        assertThat(s.usage().totalTokens()).isGreaterThan(1);
+    }
+
+    private static OpenAIClient client(String service) {
+        return OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + sim.port(service) + "/v1").apiKey("sk-simulated")
+                .maxRetries(0).build();
+    }
+
+    private static ChatCompletionCreateParams params(String model, boolean usage) {
+        ChatCompletionCreateParams.Builder b = ChatCompletionCreateParams.builder().model(model)
+                .addUserMessage("What is 2+2? Reply with just the number.");
+        if (usage) {
+            b.streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build());
+        }
+        return b.build();
+    }
+
+    private static String complete(OpenAIClient client, String model) {
+        ChatCompletion c = client.chat().completions().create(params(model, false));
+        assertThat(c.choices().get(0).finishReason().asString()).isEqualTo("stop");
+        return c.choices().get(0).message().content().orElseThrow();
+    }
+
+    private record Streamed(String text, CompletionUsage usage) {
+    }
+
+    private static Streamed stream(OpenAIClient client, String model) {
+        StringBuilder text = new StringBuilder();
+        List<CompletionUsage> usage = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(params(model, true))) {
+            s.stream().forEach(chunk -> {
+                chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append));
+                chunk.usage().ifPresent(usage::add);
+            });
+        }
+        return new Streamed(text.toString(), usage.isEmpty() ? null : usage.get(usage.size() - 1));
+    }
+}

@@ -1,0 +1,76 @@
+package dev.sparkd.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sparkd.simulator.config.SimConfig;
+import dev.sparkd.simulator.host.Container;
+import dev.sparkd.simulator.host.ContainerSpec;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code docker run vllm/vllm-openai … vllm serve MODEL} on a simulated host, through the host's container backend. */
+class VllmContainerBackendTest {
+    private Simulator sim;
+
+    @BeforeEach
+    void start() {
+        sim = Simulator.start(SimConfig.parse(TestConfigs.FAST + """
+                [sparks.spark-1]
+                vllm_models = ["test/tiny-chat"]
+                """));
+    }
+
+    @AfterEach
+    void stop() {
+        sim.close();
+    }
+
+    @Test
+    void knownModelIsServedAfterItsLoadDelayAndStopClosesThePort() throws Exception {
+        int port = freePort();
+        Container c = new Container("c1", new ContainerSpec("vllm-swap", "vllm/vllm-openai:v0.10.2", port, "test/tiny-chat",
+                List.of("--model", "test/tiny-chat", "--served-model-name", "coder"), Map.of()));
+        sim.spark("spark-1").containerBackend().start(c);
+        assertThat(c.status()).isEqualTo(Container.Status.RUNNING);
+        assertThatThrownBy(() -> Http.get(port, "/health")).isInstanceOf(ConnectException.class);
+        Http.awaitStatus(port, "/health", 200, Duration.ofSeconds(5));
+        assertThat(Http.get(port, "/v1/models").body()).contains("\"id\":\"coder\"").contains("\"root\":\"test/tiny-chat\"");
+        assertThat(Http.get(port, "/version").body()).contains("0.10.2");
+        assertThat(sim.hasService("vllm-swap")).isTrue();
+        c.stop();
+        assertThat(c.status()).isEqualTo(Container.Status.EXITED);
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() < deadline && sim.hasService("vllm-swap")) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(50);
+        assertThatThrownBy(() -> Http.get(port, "/health")).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void unknownModelLogsVllmsErrorAndExitsWithOne() throws Exception {
+        Container c = new Container("c2", new ContainerSpec("vllm-bad", "vllm/vllm-openai:v0.11.0", freePort(), "nobody/no-such-model",
+                List.of("--model", "nobody/no-such-model"), Map.of()));
+        sim.spark("spark-1").containerBackend().start(c);
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() < deadline && c.status() != Container.Status.EXITED) {
+            Thread.sleep(10);
+        }
+        assertThat(c.status()).isEqualTo(Container.Status.EXITED);
+        assertThat(c.exitCode()).isEqualTo(1);
+        assertThat(c.logs()).anyMatch(l -> l.startsWith("OSError: nobody/no-such-model is not a local folder and is not a valid model identifier"));
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
