@@ -34,7 +34,8 @@ public abstract class DaemonContract {
 
     @Test
     void metricsInPrometheusTextFormat() {
-        given().get("/q/metrics").then().statusCode(200)
+        // Prometheus asks for text/plain or OpenMetrics; both carry the same families.
+        given().accept("text/plain").get("/q/metrics").then().statusCode(200)
                 .header("Content-Type", containsString("text/plain"))
                 .body(containsString("# TYPE jvm_memory_used_bytes gauge"));
     }
