@@ -1,8 +1,10 @@
 package dev.sparkd.services.http;
 
+import com.fasterxml.jackson.core.JacksonException;
 import io.netty.channel.ConnectTimeoutException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.mutiny.core.Vertx;
@@ -10,6 +12,7 @@ import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
 import io.vertx.mutiny.core.http.HttpClientRequest;
 import io.vertx.mutiny.core.http.HttpClientResponse;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
@@ -79,7 +82,7 @@ public final class BackendHttp implements AutoCloseable {
             return client.request(options(request))
                     .invoke(inFlight::set)
                     .chain(req -> send(req, request))
-                    .chain(resp -> resp.body().map(body -> new BackendResponse(resp.statusCode(), resp.headers(), body)))
+                    .chain(resp -> readBody(resp).map(body -> new BackendResponse(resp.statusCode(), resp.headers(), body)))
                     .ifNoItem().after(deadline).failWith(() -> timeout(request, "no complete response within " + deadline))
                     .onFailure().transform(t -> classify(request, t))
                     .onFailure().invoke(() -> reset(inFlight))
@@ -88,12 +91,16 @@ public final class BackendHttp implements AutoCloseable {
     }
 
     /**
-     * Sends the request and streams the body of a 2xx response chunk by chunk as it arrives. A
-     * non-2xx response is read whole and turned into a failure by {@code onErrorStatus}. Cancelling
-     * the subscription, or any failure, resets the request so the backend sees the connection close.
+     * Sends the request and streams the body of a 2xx response as it arrives, framed into items by
+     * {@code framing}. A non-2xx response is read whole and turned into a failure by
+     * {@code onErrorStatus}. The idle limit runs from the response headers to the first item and
+     * between items, so a slow model load (before the headers) is governed by
+     * {@code headersDeadline} alone. Cancelling the subscription, or any failure, resets the request
+     * so the backend sees the connection close.
      */
-    public Multi<Buffer> stream(BackendRequest request, Duration headersDeadline,
-                                Function<BackendResponse, ? extends Throwable> onErrorStatus) {
+    public <T> Multi<T> stream(BackendRequest request, Duration headersDeadline, Duration idle,
+                               Function<Multi<Buffer>, Multi<T>> framing,
+                               Function<BackendResponse, ? extends Throwable> onErrorStatus) {
         return Multi.createFrom().deferred(() -> {
             AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
             Uni<HttpClientResponse> headers = client.request(options(request))
@@ -106,12 +113,14 @@ public final class BackendHttp implements AutoCloseable {
             return headers
                     .onItem().transformToMulti(resp -> {
                         if (resp.statusCode() >= 200 && resp.statusCode() < 300) {
-                            return resp.toMulti();
+                            return framing.apply(resp.toMulti())
+                                    .ifNoItem().after(idle)
+                                    .failWith(() -> timeout(request, "stream idle for " + idle));
                         }
-                        return resp.body()
+                        return readBody(resp)
                                 .ifNoItem().after(headersDeadline)
                                 .failWith(() -> timeout(request, "error body not complete within " + headersDeadline))
-                                .onItem().transformToMulti(body -> Multi.createFrom().<Buffer>failure(
+                                .onItem().transformToMulti(body -> Multi.createFrom().<T>failure(
                                         onErrorStatus.apply(new BackendResponse(resp.statusCode(), resp.headers(), body))));
                     })
                     .onFailure().transform(t -> classify(request, t))
@@ -148,8 +157,13 @@ public final class BackendHttp implements AutoCloseable {
                 return new UpstreamException(UpstreamException.Kind.TIMEOUT, 0, prefix + t.getMessage(), null, failure);
             }
         }
-        return new UpstreamException(UpstreamException.Kind.TRUNCATED, 0,
-                prefix + "connection failed (" + failure.getClass().getSimpleName() + ": " + failure.getMessage() + ")",
+        String detail = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        if (failure instanceof JacksonException || !(failure instanceof IOException || failure instanceof VertxException)) {
+            // Not a transport problem: the bytes arrived but made no sense (bad JSON, overlong line).
+            return new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, 0, prefix + "unreadable response (" + detail + ")",
+                    null, failure);
+        }
+        return new UpstreamException(UpstreamException.Kind.TRUNCATED, 0, prefix + "connection failed (" + detail + ")",
                 null, failure);
     }
 
@@ -165,6 +179,16 @@ public final class BackendHttp implements AutoCloseable {
                 .setPort(port)
                 .setSsl(ssl)
                 .setURI(basePath + request.path());
+    }
+
+    /**
+     * Reads the whole body. The handler is registered eagerly on the core response and only then is
+     * the (possibly paused) response resumed, so no chunk can slip past before anyone listens.
+     */
+    private static Uni<Buffer> readBody(HttpClientResponse resp) {
+        io.vertx.core.Future<io.vertx.core.buffer.Buffer> body = resp.getDelegate().body();
+        resp.resume();
+        return Uni.createFrom().completionStage(body.toCompletionStage()).map(Buffer::newInstance);
     }
 
     private static void reset(AtomicReference<HttpClientRequest> inFlight) {
