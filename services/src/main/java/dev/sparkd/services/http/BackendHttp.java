@@ -20,6 +20,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -29,6 +30,7 @@ import java.util.function.Function;
  */
 public final class BackendHttp implements AutoCloseable {
 
+    private final Vertx vertx;
     private final HttpClient client;
     private final URI baseUri;
     private final String host;
@@ -39,7 +41,7 @@ public final class BackendHttp implements AutoCloseable {
 
     /** Creates a client for {@code baseUri} ({@code http} or {@code https}, optional path prefix). */
     public BackendHttp(Vertx vertx, URI baseUri, Duration connectTimeout) {
-        Objects.requireNonNull(vertx, "vertx");
+        this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.baseUri = Objects.requireNonNull(baseUri, "baseUri");
         String scheme = baseUri.getScheme() == null ? "" : baseUri.getScheme().toLowerCase();
         if (!scheme.equals("http") && !scheme.equals("https")) {
@@ -113,7 +115,24 @@ public final class BackendHttp implements AutoCloseable {
             return headers
                     .onItem().transformToMulti(resp -> {
                         if (resp.statusCode() >= 200 && resp.statusCode() < 300) {
-                            return framing.apply(resp.toMulti())
+                            // Framing may stop early (e.g. at [DONE]) while the response is still
+                            // open: that cancels the body here, and the connection must go too.
+                            // The reset is deferred so a failure being delivered right now (a
+                            // framing error cancels upstream first) is not replaced by the reset.
+                            AtomicBoolean ended = new AtomicBoolean();
+                            Multi<Buffer> body = resp.toMulti()
+                                    .onCompletion().invoke(() -> ended.set(true))
+                                    .onCancellation().invoke(() -> {
+                                        if (!ended.get()) {
+                                            vertx.runOnContext(() -> {
+                                                // Nobody listens any more: keep the reset's own
+                                                // StreamResetException out of Mutiny's dropped-error log.
+                                                resp.exceptionHandler(ignored -> { });
+                                                reset(inFlight);
+                                            });
+                                        }
+                                    });
+                            return framing.apply(body)
                                     .ifNoItem().after(idle)
                                     .failWith(() -> timeout(request, "stream idle for " + idle));
                         }

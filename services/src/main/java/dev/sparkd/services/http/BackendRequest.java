@@ -47,4 +47,10 @@ public record BackendRequest(HttpMethod method, String path, Map<String, String>
     public String describe() {
         return method.name() + " " + path;
     }
+
+    /** Header names only: values may be bearer keys and must not reach logs. */
+    @Override
+    public String toString() {
+        return "BackendRequest[" + describe() + ", headers=" + headers.keySet() + "]";
+    }
 }

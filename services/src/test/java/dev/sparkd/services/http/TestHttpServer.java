@@ -22,7 +22,7 @@ public final class TestHttpServer implements AutoCloseable {
     }
 
     /** A request as the server received it. */
-    public record Recorded(String method, String path, Map<String, String> headers, String body) {
+    public record Recorded(String method, String path, Map<String, String> headers, String body, int remotePort) {
     }
 
     private final Vertx vertx;
@@ -36,7 +36,8 @@ public final class TestHttpServer implements AutoCloseable {
         this.server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
             Map<String, String> headers = new ConcurrentHashMap<>();
             req.headers().forEach(e -> headers.put(e.getKey().toLowerCase(), e.getValue()));
-            Recorded recorded = new Recorded(req.method().name(), req.path(), headers, body.toString(StandardCharsets.UTF_8));
+            Recorded recorded = new Recorded(req.method().name(), req.path(), headers, body.toString(StandardCharsets.UTF_8),
+                    req.remoteAddress().port());
             requests.add(recorded);
             HttpServerResponse response = req.response();
             CompletableFuture<Void> aborted = responseAborted;

@@ -228,6 +228,20 @@ class OllamaClientTest {
     }
 
     @Test
+    void connectionIsReusedAfterACompleteStream() throws InterruptedException {
+        server.on("POST", "/api/pull", (req, resp) -> resp.end("{\"status\":\"success\"}\n"));
+        server.on("GET", "/api/version", (req, resp) -> resp.end("{\"version\":\"0.12.6\"}"));
+        OllamaClient c = client();
+
+        c.pull("llama3.2").collect().asList().await().atMost(WAIT);
+        // The connection goes back to the pool just after the response ends; give it that moment.
+        Thread.sleep(100);
+        c.version().await().atMost(WAIT);
+
+        assertThat(server.requests().get(1).remotePort()).isEqualTo(server.requests().get(0).remotePort());
+    }
+
+    @Test
     void pullErrorLineUnderHttp200FailsWithTheUpstreamText() {
         // Once "pulling manifest" is written the status is 200; later errors arrive as a line
         // (server/routes.go streamResponse writes {"error": …} when the writer was already used).
