@@ -325,6 +325,24 @@ class OpenAiClientTest {
     }
 
     @Test
+    void streamWithoutResponseHeadersTimesOutAndClosesTheConnection() throws Exception {
+        server.on("POST", "/v1/chat/completions", (req, resp) -> {
+            // never answers: a backend stuck before its first byte
+        });
+        HttpTimeouts timeouts = new HttpTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300), Duration.ofSeconds(5));
+
+        AssertSubscriber<SseEvent> sub = client(KEY, timeouts).streamChatCompletion(chatBody())
+                .subscribe().withSubscriber(AssertSubscriber.create(10));
+
+        sub.awaitFailure(WAIT);
+        assertThat(sub.getFailure()).isInstanceOfSatisfying(UpstreamException.class, e -> {
+            assertThat(e.kind()).isEqualTo(UpstreamException.Kind.TIMEOUT);
+            assertThat(e.getMessage()).contains("no response headers");
+        });
+        server.responseAborted().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
     void cancellingTheStreamClosesTheRequest() throws Exception {
         server.on("POST", "/v1/chat/completions", (req, resp) -> resp.setChunked(true).write(ROLE_CHUNK + CONTENT_CHUNK));
 
