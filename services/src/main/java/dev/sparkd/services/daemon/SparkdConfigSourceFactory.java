@@ -4,10 +4,12 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import dev.sparkd.services.config.ConfigLoader;
 import dev.sparkd.services.config.DaemonSettings;
 import dev.sparkd.services.config.DatabaseSettings;
+import dev.sparkd.services.config.SecretRef;
 import dev.sparkd.services.config.Suite;
 import dev.sparkd.services.config.SuiteConfig;
 import io.smallrye.config.ConfigSourceContext;
@@ -36,10 +38,12 @@ public final class SparkdConfigSourceFactory implements ConfigSourceFactory {
             return List.of();
         }
         SuiteConfig config = ConfigLoader.load(Path.of(file));
-        return List.of(new PropertiesConfigSource(properties(config, daemon, context), "sparkd.toml (" + file + ")", ORDINAL));
+        return List.of(new PropertiesConfigSource(properties(config, daemon, name -> value(context, name)),
+                "sparkd.toml (" + file + ")", ORDINAL));
     }
 
-    static Map<String, String> properties(SuiteConfig config, String daemon, ConfigSourceContext context) {
+    /** The Quarkus settings for {@code daemon}; {@code lookup} reads what {@link DaemonMain} set (embedded database). */
+    static Map<String, String> properties(SuiteConfig config, String daemon, Function<String, String> lookup) {
         Map<String, String> p = new HashMap<>();
         String section = ConfigLoader.DAEMON_SECTIONS.entrySet().stream().filter(e -> e.getValue().equals(daemon))
                 .map(Map.Entry::getKey).findFirst().orElseThrow(() -> new IllegalStateException("unknown daemon " + daemon));
@@ -49,7 +53,7 @@ public final class SparkdConfigSourceFactory implements ConfigSourceFactory {
         });
         p.put("sparkd.state-dir", config.suite().stateDir(daemon).toString());
         if (config.suite().logFormat() == Suite.LogFormat.JSON) {
-            p.put("quarkus.log.console.json.enabled", "true");
+            p.put(JsonLogFormat.PROPERTY, "true");
         }
         DatabaseSettings db = config.database();
         if (!db.embedded()) {
@@ -57,14 +61,14 @@ public final class SparkdConfigSourceFactory implements ConfigSourceFactory {
             p.put("quarkus.datasource.jdbc.url", db.jdbcUrl().orElseThrow());
             p.put("quarkus.datasource.username", db.effectiveUser());
             db.password().ifPresent(secret -> p.put("quarkus.datasource.password", secret.resolve()));
-        } else if (value(context, EMBEDDED_DB_URL) != null) {
-            String url = value(context, EMBEDDED_DB_URL);
+        } else if (lookup.apply(EMBEDDED_DB_URL) != null) {
+            String url = lookup.apply(EMBEDDED_DB_URL);
             p.put("quarkus.datasource.reactive.url", url);
             p.put("quarkus.datasource.jdbc.url", "jdbc:" + url);
-            p.put("quarkus.datasource.username", value(context, EMBEDDED_DB_USER));
-            String passwordFile = value(context, EMBEDDED_DB_PASSWORD_FILE);
+            p.put("quarkus.datasource.username", lookup.apply(EMBEDDED_DB_USER));
+            String passwordFile = lookup.apply(EMBEDDED_DB_PASSWORD_FILE);
             if (passwordFile != null) {
-                p.put("quarkus.datasource.password", dev.sparkd.services.config.SecretRef.file(Path.of(passwordFile)).resolve());
+                p.put("quarkus.datasource.password", SecretRef.file(Path.of(passwordFile)).resolve());
             }
         }
         return p;
