@@ -38,7 +38,30 @@ public final class ConfigLoader {
             "openrouter", "https://openrouter.ai/api",
             "anthropic", "https://api.anthropic.com");
 
+    static {
+        loadTomlParserQuietly();
+    }
+
     private ConfigLoader() {
+    }
+
+    /**
+     * tomlj is compiled against ANTLR 4.11 while the Quarkus platform ships the 4.13 runtime, which reads it fine but
+     * prints a version-mismatch warning on stderr when the parser class loads — noise in every daemon's start and in
+     * {@code sparkd check}. Load the parser once with stderr held back; only that warning is dropped.
+     */
+    private static synchronized void loadTomlParserQuietly() {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(held, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            Toml.parse("a = 1");
+        } finally {
+            System.setErr(err);
+        }
+        held.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(line -> !line.startsWith("ANTLR Tool version") && !line.startsWith("ANTLR Runtime version"))
+                .forEach(err::println);
     }
 
     /** Loads with every schema on the class path. */
