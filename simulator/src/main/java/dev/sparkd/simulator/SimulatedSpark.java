@@ -6,32 +6,77 @@ import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultSet;
 import dev.sparkd.simulator.fault.FaultType;
 import dev.sparkd.simulator.host.ContainerBackend;
+import dev.sparkd.simulator.host.Containers;
 import dev.sparkd.simulator.host.Disk;
+import dev.sparkd.simulator.host.Gpu;
+import dev.sparkd.simulator.host.GpuProfile;
+import dev.sparkd.simulator.host.MemInfo;
 import dev.sparkd.simulator.http.SimulatedService;
+import dev.sparkd.simulator.ssh.SimSshServer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * One simulated DGX Spark: its disk, host faults, SSH settings, the container runtime, and the services on it.
- * The SSH side of the simulator reads {@link #disk()}, {@link #hostFaults()} ({@code gpu_hot}) and
- * {@link #containerBackend()} from here.
+ * One simulated DGX Spark: its disk, GPU, memory, docker containers, host faults, SSH server, and the services on it.
+ * The HTTP and SSH sides share these objects, so a {@code docker run} over SSH starts a server the HTTP side serves,
+ * and a host fault set through the control API shows in {@code df} and {@code nvidia-smi}.
  */
 public final class SimulatedSpark {
     private final SparkConfig config;
     private final Disk disk;
+    private final Containers containers = new Containers();
+    private final Gpu gpuDevice;
+    private final MemInfo memInfo;
     private final FaultSet hostFaults = new FaultSet(FaultType.Scope.HOST);
     private final List<SimulatedService> services = new CopyOnWriteArrayList<>();
     private ContainerBackend containerBackend;
+    private volatile SimSshServer ssh;
 
     SimulatedSpark(SparkConfig config) {
         this.config = config;
         this.disk = new Disk(config.modelsPath(), config.diskTotal(), config.diskUsed());
-        hostFaults.onChange(type -> {
-            if (type == FaultType.DISK_FULL) {
-                disk.setFull(hostFaults.has(FaultType.DISK_FULL));
+        GpuProfile profile = profileOf(config.gpu());
+        // one stable UUID per host name: two simulated Sparks must not report the same GPU
+        String uuid = "GPU-" + UUID.nameUUIDFromBytes(config.name().getBytes(StandardCharsets.UTF_8));
+        this.gpuDevice = new Gpu(profile, containers, Clock.systemUTC(), uuid);
+        this.memInfo = new MemInfo(profile, gpuDevice);
+        hostFaults.onChange(this::hostFaultChanged);
+    }
+
+    /** {@code [sparks.X] gpu}: {@code gb10} (unified memory) or {@code discrete} (a card with its own memory). */
+    static GpuProfile profileOf(String gpu) {
+        return switch (gpu) {
+            case "discrete" -> GpuProfile.DISCRETE;
+            default -> GpuProfile.GB10;
+        };
+    }
+
+    private void hostFaultChanged(FaultType type) {
+        switch (type) {
+            case DISK_FULL -> disk.setFull(hostFaults.has(FaultType.DISK_FULL));
+            case GPU_HOT -> {
+                Optional<Fault> hot = gpuHot();
+                gpuDevice.setHot(hot.isPresent(), hot.map(f -> f.intParam("celsius", Gpu.DEFAULT_HOT_CELSIUS))
+                        .orElse(Gpu.DEFAULT_HOT_CELSIUS));
             }
-        });
+            case SLOW -> applySshLatency();
+            default -> { }
+        }
+    }
+
+    /** A {@code slow} host fault makes every SSH command take {@code delay_ms} longer (default 1000). */
+    private void applySshLatency() {
+        SimSshServer server = ssh;
+        if (server != null) {
+            Duration latency = hostFaults.get(FaultType.SLOW).map(f -> Duration.ofMillis(f.longParam("delay_ms", 1000)))
+                    .orElse(Duration.ZERO);
+            server.interpreter().setLatency(latency);
+        }
     }
 
     public String name() {
@@ -56,9 +101,34 @@ public final class SimulatedSpark {
         return hostFaults.get(FaultType.GPU_HOT);
     }
 
-    /** The SSH endpoint this host should offer, or null. */
-    public SshConfig ssh() {
+    /** The GPU {@code nvidia-smi} reports (profile from {@code gpu}; hot while the {@code gpu_hot} fault is set). */
+    public Gpu gpuDevice() {
+        return gpuDevice;
+    }
+
+    /** {@code /proc/meminfo} of this host. */
+    public MemInfo memInfo() {
+        return memInfo;
+    }
+
+    /** The docker daemon's containers: those started over SSH and one per configured vLLM service. */
+    public Containers containers() {
+        return containers;
+    }
+
+    /** This host's running SSH server (port, host-key fingerprint, known_hosts line, command log), or null. */
+    public SimSshServer ssh() {
+        return ssh;
+    }
+
+    /** The configured SSH endpoint, or null when the spark has no {@code [sparks.X.ssh]} table. */
+    public SshConfig sshConfig() {
         return config.ssh();
+    }
+
+    void ssh(SimSshServer server) {
+        this.ssh = server;
+        applySshLatency();
     }
 
     public ContainerBackend containerBackend() {

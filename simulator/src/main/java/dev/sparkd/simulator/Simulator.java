@@ -1,5 +1,10 @@
 package dev.sparkd.simulator;
 
+import dev.sparkd.simulator.cloud.AnthropicCloudServer;
+import dev.sparkd.simulator.cloud.CloudApiKey;
+import dev.sparkd.simulator.cloud.CloudProvider;
+import dev.sparkd.simulator.cloud.OpenAiCloudServer;
+import dev.sparkd.simulator.config.CloudConfig;
 import dev.sparkd.simulator.config.OllamaModelSpec;
 import dev.sparkd.simulator.config.ServiceConfig;
 import dev.sparkd.simulator.config.SimConfig;
@@ -7,27 +12,34 @@ import dev.sparkd.simulator.config.SparkConfig;
 import dev.sparkd.simulator.config.VllmModelSpec;
 import dev.sparkd.simulator.control.ControlServer;
 import dev.sparkd.simulator.control.SimControl;
+import dev.sparkd.simulator.host.Container;
 import dev.sparkd.simulator.http.SimulatedService;
 import dev.sparkd.simulator.llamacpp.LlamaCppServer;
 import dev.sparkd.simulator.ollama.ModelStore;
 import dev.sparkd.simulator.ollama.OllamaRegistry;
 import dev.sparkd.simulator.ollama.OllamaServer;
+import dev.sparkd.simulator.ssh.SimSshServer;
+import dev.sparkd.simulator.ssh.SshHost;
+import dev.sparkd.simulator.vllm.ServiceContainer;
 import dev.sparkd.simulator.vllm.VllmContainerBackend;
 import dev.sparkd.simulator.vllm.VllmServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A running simulator: several simulated Sparks, each with its model servers on their own ports, plus the
- * {@code /_sim} control API. Embeddable in tests ({@code Simulator.start(SimConfig.parse(toml))}, then
+ * A running simulator: several simulated Sparks, each with its model servers on their own ports and an SSH server
+ * (nvidia-smi, df, docker …), optional simulated cloud providers, plus the {@code /_sim} control API. Embeddable in tests ({@code Simulator.start(SimConfig.parse(toml))}, then
  * {@link #close()}) and run as a process by {@link SimulatorMain}.
  */
 public final class Simulator implements AutoCloseable {
@@ -35,6 +47,7 @@ public final class Simulator implements AutoCloseable {
     private final Vertx vertx;
     private final Map<String, SimulatedSpark> sparks = new LinkedHashMap<>();
     private final Map<String, SimulatedService> services = new ConcurrentHashMap<>();
+    private final Map<String, SimulatedCloud> clouds = new LinkedHashMap<>();
     private final SimControl control;
     private final ControlServer controlServer;
 
@@ -47,10 +60,20 @@ public final class Simulator implements AutoCloseable {
             sparks.put(sc.name(), spark);
             Map<String, VllmModelSpec> hostModels = new LinkedHashMap<>();
             sc.vllmModels().forEach(id -> hostModels.put(id, config.vllmModels().get(id)));
-            spark.containerBackend(new VllmContainerBackend(vertx, sc.name(), config.bind(), hostModels,
-                    s -> register(spark, s), s -> unregister(spark, s)));
+            VllmContainerBackend backend = new VllmContainerBackend(vertx, sc.name(), config.bind(), hostModels,
+                    s -> register(spark, s), s -> unregister(spark, s));
+            spark.containerBackend(backend);
             for (ServiceConfig svc : sc.services()) {
-                register(spark, create(spark, svc));
+                SimulatedService service = create(spark, svc);
+                register(spark, service);
+                if (service instanceof VllmServer vllm) {
+                    spark.containers().add(ServiceContainer.of(svc, vllm, () -> unregister(spark, vllm)));
+                }
+            }
+            if (sc.ssh() != null) {
+                SshHost host = new SshHost(sc.name(), spark.gpuDevice(), spark.memInfo(), spark.disk(),
+                        spark.containers(), backend);
+                spark.ssh(new SimSshServer(host, sc.ssh().hostKey(), sc.ssh().authorizedKeys(), sc.ssh().port()));
             }
         }
         this.control = new SimControl(this);
@@ -68,13 +91,45 @@ public final class Simulator implements AutoCloseable {
                     starts.add(s.start(svc.faults(), sim.startupLoad(svc)));
                 }
             }
+            starts.addAll(sim.startClouds());
             starts.add(sim.controlServer.start());
+            sim.startSsh();
             Future.all(starts).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             return sim;
         } catch (Exception e) {
             sim.close();
             throw new IllegalStateException("simulator failed to start: " + e.getMessage(), e);
         }
+    }
+
+    /** Client key into every authorized_keys, then each spark's SSH server, then their keys into known_hosts. */
+    private void startSsh() throws IOException {
+        SshCredentials.authorizeClientKey(config);
+        List<SimSshServer> started = new ArrayList<>();
+        for (SimulatedSpark spark : sparks.values()) {
+            if (spark.ssh() != null) {
+                spark.ssh().start();
+                started.add(spark.ssh());
+            }
+        }
+        SshCredentials.writeKnownHosts(config, started);
+    }
+
+    private List<Future<Void>> startClouds() throws IOException {
+        List<Future<Void>> starts = new ArrayList<>();
+        for (CloudConfig cc : config.clouds()) {
+            String key = cc.apiKeyFile() == null ? CloudApiKey.generate() : CloudApiKey.loadOrCreate(cc.apiKeyFile());
+            CloudProvider server = switch (cc.provider()) {
+                case "anthropic" -> new AnthropicCloudServer(vertx, Set.of(key),
+                        cc.models().isEmpty() ? AnthropicCloudServer.DEFAULT_MODELS : cc.models(), cc.pace(), Clock.systemUTC());
+                default -> new OpenAiCloudServer(vertx, Set.of(key),
+                        cc.models().isEmpty() ? OpenAiCloudServer.DEFAULT_MODELS : cc.models(), cc.pace(), Clock.systemUTC());
+            };
+            server.setRateLimit(cc.rateLimitRpm());
+            clouds.put(cc.provider(), new SimulatedCloud(cc.provider(), server, key, cc.apiKeyFile()));
+            starts.add(server.start(cc.port()).mapEmpty());
+        }
+        return starts;
     }
 
     private SimulatedService create(SimulatedSpark spark, ServiceConfig svc) {
@@ -170,16 +225,50 @@ public final class Simulator implements AutoCloseable {
         return (LlamaCppServer) service(name);
     }
 
+    /** The simulated cloud providers, in config order. */
+    public List<SimulatedCloud> clouds() {
+        return List.copyOf(clouds.values());
+    }
+
+    /** A simulated cloud provider by name: {@code openai} or {@code anthropic}. */
+    public SimulatedCloud cloud(String name) {
+        SimulatedCloud c = clouds.get(name);
+        if (c == null) {
+            throw new NoSuchElementException("no cloud provider '" + name + "' (configure [cloud." + name + "])");
+        }
+        return c;
+    }
+
+    public OpenAiCloudServer openAi() {
+        return cloud("openai").openAi();
+    }
+
+    public AnthropicCloudServer anthropic() {
+        return cloud("anthropic").anthropic();
+    }
+
     /** Any Ollama library entry known to this simulator. */
     public Map<String, OllamaModelSpec> ollamaLibrary() {
         return config.ollamaLibrary();
     }
 
+    /** Closes the SSH servers, stops every container and server, then the providers and the control API. */
     @Override
     public void close() {
+        for (SimulatedSpark spark : sparks.values()) {
+            try {
+                if (spark.ssh() != null) {
+                    spark.ssh().close();
+                }
+            } catch (IOException | RuntimeException e) {
+                // closing anyway
+            }
+            spark.containers().running().forEach(Container::stop);
+        }
         try {
             List<Future<Void>> stops = new ArrayList<>();
             services.values().forEach(s -> stops.add(s.stop()));
+            clouds.values().forEach(c -> stops.add(c.server().stop()));
             stops.add(controlServer.stop());
             Future.join(stops).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -19,8 +19,14 @@ class SimConfigTest {
         SparkConfig spark1 = c.sparks().get(0);
         assertThat(spark1.gpu()).isEqualTo("gb10");
         assertThat(spark1.ssh().port()).isPositive();
-        assertThat(spark1.ssh().hostKey()).isNotBlank();
-        assertThat(spark1.ssh().authorizedKeys()).isNotBlank();
+        // generated credentials live under the repository's ignored .state/, never next to the example
+        Path state = Path.of("..", ".state", "sim").toAbsolutePath().normalize();
+        assertThat(spark1.ssh().hostKey()).startsWithRaw(state);
+        assertThat(spark1.ssh().authorizedKeys()).startsWithRaw(state);
+        assertThat(c.clientKey()).isEqualTo(state.resolve("id_ed25519"));
+        assertThat(c.knownHosts()).isEqualTo(state.resolve("known_hosts"));
+        assertThat(c.clouds()).anyMatch(cloud -> cloud.provider().equals("openai") && cloud.port() == 18490
+                && cloud.apiKeyFile().equals(state.resolve("cloud-api-key")));
         assertThat(spark1.services()).anyMatch(s -> s.name().equals("ollama-1") && s.kind() == ServiceKind.OLLAMA && s.port() == 18434);
         assertThat(spark1.services()).anyMatch(s -> s.name().equals("vllm-1") && s.kind() == ServiceKind.VLLM && s.port() == 18888);
         SparkConfig spark2 = c.sparks().get(1);

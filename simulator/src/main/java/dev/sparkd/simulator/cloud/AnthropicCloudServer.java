@@ -37,7 +37,7 @@ import java.util.Set;
  * {@code tool_choice} forces one), the answer is a {@code tool_use} block whose input streams as
  * {@code input_json_delta} fragments, with {@code stop_reason: tool_use}.
  */
-public final class AnthropicCloudServer {
+public final class AnthropicCloudServer implements CloudProvider {
     public static final List<String> DEFAULT_MODELS = List.of("claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1");
     public static final String API_VERSION = "2023-06-01";
 
@@ -63,6 +63,12 @@ public final class AnthropicCloudServer {
     }
 
     /** Listens on 127.0.0.1:{@code port} (0 = ephemeral); completes with the bound port. */
+    @Override
+    public String provider() {
+        return "anthropic";
+    }
+
+    @Override
     public synchronized Future<Integer> start(int port) {
         Router router = Router.router(vertx);
         router.route().handler(BodyHandler.create().setBodyLimit(32 * 1024 * 1024));
@@ -76,6 +82,7 @@ public final class AnthropicCloudServer {
         });
     }
 
+    @Override
     public synchronized int port() {
         if (server == null) {
             throw new IllegalStateException("not started");
@@ -84,28 +91,39 @@ public final class AnthropicCloudServer {
     }
 
     /** {@code http://127.0.0.1:PORT}: the base URL an Anthropic client takes (it appends {@code /v1/messages}). */
+    @Override
     public String baseUrl() {
         return "http://127.0.0.1:" + port();
     }
 
+    @Override
     public synchronized Future<Void> stop() {
         HttpServer s = server;
         server = null;
         return s == null ? Future.succeededFuture() : s.close();
     }
 
+    @Override
     public void setRateLimit(int requestsPerMinute) {
         limiter.setLimit(requestsPerMinute);
     }
 
+    @Override
     public void setFault(CloudFault fault) {
         this.fault = Objects.requireNonNull(fault, "fault");
     }
 
+    @Override
+    public CloudFault fault() {
+        return fault;
+    }
+
+    @Override
     public synchronized List<CloudRequest> requests() {
         return List.copyOf(log);
     }
 
+    @Override
     public synchronized void clearRequests() {
         log.clear();
     }

@@ -41,7 +41,7 @@ import java.util.Set;
  * <p>Text is {@link TextGenerator}'s, timing is the given {@link Pace}; every request is logged as a
  * {@link CloudRequest}.
  */
-public final class OpenAiCloudServer {
+public final class OpenAiCloudServer implements CloudProvider {
     public static final List<String> DEFAULT_MODELS = List.of("gpt-4.1-mini", "gpt-4.1", "gpt-4o-mini",
             "text-embedding-3-small", "text-embedding-3-large");
     private static final int TOKENS_PER_MINUTE = 200_000;
@@ -73,6 +73,12 @@ public final class OpenAiCloudServer {
     }
 
     /** Listens on 127.0.0.1:{@code port} (0 = ephemeral); completes with the bound port. */
+    @Override
+    public String provider() {
+        return "openai";
+    }
+
+    @Override
     public synchronized Future<Integer> start(int port) {
         Router router = Router.router(vertx);
         router.route().handler(BodyHandler.create().setBodyLimit(16 * 1024 * 1024));
@@ -89,6 +95,7 @@ public final class OpenAiCloudServer {
         });
     }
 
+    @Override
     public synchronized int port() {
         if (server == null) {
             throw new IllegalStateException("not started");
@@ -97,10 +104,12 @@ public final class OpenAiCloudServer {
     }
 
     /** {@code http://127.0.0.1:PORT/v1}: what an OpenAI client takes as its base URL. */
+    @Override
     public String baseUrl() {
         return "http://127.0.0.1:" + port() + "/v1";
     }
 
+    @Override
     public synchronized Future<Void> stop() {
         HttpServer s = server;
         server = null;
@@ -108,18 +117,27 @@ public final class OpenAiCloudServer {
     }
 
     /** Requests per minute before 429s; 0 (the default) means unlimited. */
+    @Override
     public void setRateLimit(int requestsPerMinute) {
         limiter.setLimit(requestsPerMinute);
     }
 
+    @Override
     public void setFault(CloudFault fault) {
         this.fault = Objects.requireNonNull(fault, "fault");
     }
 
+    @Override
+    public CloudFault fault() {
+        return fault;
+    }
+
+    @Override
     public synchronized List<CloudRequest> requests() {
         return List.copyOf(log);
     }
 
+    @Override
     public synchronized void clearRequests() {
         log.clear();
     }

@@ -2,6 +2,7 @@ package dev.sparkd.simulator.config;
 
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.generation.Pace;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,15 +20,21 @@ import org.tomlj.TomlTable;
  * problem at once, each with the key path, instead of stopping at the first.
  */
 public final class SimConfigLoader {
+    /** What {@code [sparks.X] gpu} may say, as {@code SimulatedSpark} maps it to a host GPU profile. */
+    public static final List<String> GPU_KINDS = List.of("gb10", "discrete");
+
     private final String source;
+    private final Path baseDir;
     private final List<String> problems = new ArrayList<>();
 
-    private SimConfigLoader(String source) {
+    private SimConfigLoader(String source, Path baseDir) {
         this.source = source;
+        this.baseDir = baseDir;
     }
 
-    public static SimConfig parse(String toml, String source) {
-        return new SimConfigLoader(source).read(toml);
+    /** @param baseDir what relative paths in the TOML are relative to (the config file's directory) */
+    public static SimConfig parse(String toml, String source, Path baseDir) {
+        return new SimConfigLoader(source, baseDir).read(toml);
     }
 
     private SimConfig read(String toml) {
@@ -40,6 +47,8 @@ public final class SimConfigLoader {
         String bind = string(sim, "bind", "simulator", "127.0.0.1");
         int controlPort = port(sim, "control_port", "simulator", 0);
         Pace defaultPace = pace(sim, "simulator", new Pace(Duration.ofMillis(80), 50));
+        Path clientKey = path(sim, "client_key", "simulator");
+        Path knownHosts = path(sim, "known_hosts", "simulator");
 
         Map<String, OllamaModelSpec> library = DefaultCatalogs.ollama(defaultPace);
         TomlTable ollamaLib = table(table(doc, "ollama"), "library");
@@ -71,24 +80,69 @@ public final class SimConfigLoader {
         if (sparks.isEmpty()) {
             problems.add("no [sparks.<name>] table: the simulator needs at least one simulated Spark");
         }
+        List<CloudConfig> clouds = clouds(table(doc, "cloud"), defaultPace);
         if (!problems.isEmpty()) {
             throw failure();
         }
-        return new SimConfig(bind, controlPort, Map.copyOf(library), Map.copyOf(vllmModels), List.copyOf(sparks));
+        return new SimConfig(bind, controlPort, Map.copyOf(library), Map.copyOf(vllmModels), List.copyOf(sparks),
+                clientKey, knownHosts, List.copyOf(clouds));
+    }
+
+    private List<CloudConfig> clouds(TomlTable cloud, Pace defaultPace) {
+        List<CloudConfig> out = new ArrayList<>();
+        for (String provider : cloud.keySet()) {
+            String path = "cloud." + provider;
+            if (!CloudConfig.PROVIDERS.contains(provider)) {
+                problems.add(path + ": unknown provider (one of " + String.join(", ", CloudConfig.PROVIDERS) + ")");
+                continue;
+            }
+            if (!cloud.isTable(provider)) {
+                problems.add(path + ": expected a table");
+                continue;
+            }
+            TomlTable t = cloud.getTable(List.of(provider));
+            out.add(new CloudConfig(provider, port(t, "port", path, 0), path(t, "api_key_file", path),
+                    List.copyOf(strings(t, "models", path, List.of())), pace(t, path, defaultPace),
+                    (int) number(t, "rate_limit_rpm", path, 0)));
+        }
+        return out;
+    }
+
+    /** A path key, resolved against the config file's directory; null when absent. */
+    private Path path(TomlTable t, String key, String path) {
+        String value = string(t, key, path, null);
+        if (value == null) {
+            return null;
+        }
+        if (value.isBlank()) {
+            problems.add(path + "." + key + ": empty path");
+            return null;
+        }
+        return baseDir.resolve(value).normalize();
     }
 
     private SparkConfig spark(String name, TomlTable t, Map<String, VllmModelSpec> vllmModels,
                               Map<String, OllamaModelSpec> library, Set<String> serviceNames) {
         String path = "sparks." + name;
         String gpu = string(t, "gpu", path, "gb10");
+        if (!GPU_KINDS.contains(gpu)) {
+            problems.add(path + ".gpu: unknown GPU '" + gpu + "' (one of " + String.join(", ", GPU_KINDS) + ")");
+        }
         long diskTotal = size(t, "disk_total", path, Sizes.parse("3.7TB"));
         long diskUsed = size(t, "disk_used", path, Sizes.parse("60GB"));
         String modelsPath = string(t, "models_path", path, "/usr/share/ollama/.ollama/models");
         SshConfig ssh = null;
         if (t.isTable("ssh")) {
             TomlTable s = t.getTable("ssh");
-            ssh = new SshConfig(port(s, "port", path + ".ssh", 0), string(s, "host_key", path + ".ssh", null),
-                    string(s, "authorized_keys", path + ".ssh", null));
+            Path hostKey = path(s, "host_key", path + ".ssh");
+            Path authorizedKeys = path(s, "authorized_keys", path + ".ssh");
+            if (hostKey == null) {
+                problems.add(path + ".ssh.host_key: missing (where the host's key lives; generated when the file is missing)");
+            }
+            if (authorizedKeys == null) {
+                problems.add(path + ".ssh.authorized_keys: missing (the keys allowed in)");
+            }
+            ssh = new SshConfig(port(s, "port", path + ".ssh", 0), hostKey, authorizedKeys);
         }
         List<String> hostModels = strings(t, "vllm_models", path, new ArrayList<>(vllmModels.keySet()));
         for (String id : hostModels) {
@@ -200,7 +254,7 @@ public final class SimConfigLoader {
         for (int i = 0; i < a.size(); i++) {
             try {
                 Fault f = Fault.fromMap(new LinkedHashMap<>(a.getTable(i).toMap()));
-                if (f.type().scope() != dev.sparkd.simulator.fault.FaultType.Scope.SERVICE) {
+                if (!f.type().appliesTo(dev.sparkd.simulator.fault.FaultType.Scope.SERVICE)) {
                     problems.add(path + ".faults[" + i + "]: '" + f.type().wireName() + "' is a host fault");
                 } else {
                     out.add(f);

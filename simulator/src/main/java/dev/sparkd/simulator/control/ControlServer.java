@@ -3,9 +3,12 @@ package dev.sparkd.simulator.control;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sparkd.simulator.cloud.CloudFault;
+import dev.sparkd.simulator.cloud.CloudRequest;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
 import dev.sparkd.simulator.http.Json;
+import dev.sparkd.simulator.ssh.CommandLog;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -14,6 +17,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
@@ -77,6 +81,24 @@ public final class ControlServer {
             wrapper.set("requests", out);
             json(ctx, 200, wrapper);
         }));
+        r.get("/_sim/hosts/:host/commands").handler(safe(ctx -> json(ctx, 200, commands(ctx.pathParam("host")))));
+        r.delete("/_sim/hosts/:host/commands").handler(safe(ctx -> {
+            control.clearCommands(ctx.pathParam("host"));
+            json(ctx, 200, commands(ctx.pathParam("host")));
+        }));
+        r.get("/_sim/cloud/:name/requests").handler(safe(ctx -> json(ctx, 200, cloudRequests(ctx.pathParam("name")))));
+        r.delete("/_sim/cloud/:name/requests").handler(safe(ctx -> {
+            control.clearCloudRequests(ctx.pathParam("name"));
+            json(ctx, 200, cloudRequests(ctx.pathParam("name")));
+        }));
+        r.put("/_sim/cloud/:name/fault").handler(safe(ctx -> {
+            setCloudFault(ctx.pathParam("name"), body(ctx));
+            json(ctx, 200, control.state());
+        }));
+        r.delete("/_sim/cloud/:name/fault").handler(safe(ctx -> {
+            control.clearCloudFault(ctx.pathParam("name"));
+            json(ctx, 200, control.state());
+        }));
         r.route().last().handler(ctx -> error(ctx, 404, "not_found", "no such control endpoint: " + ctx.request().path(),
                 "see simulator/README.md for the /_sim API"));
         return vertx.createHttpServer().requestHandler(r).listen(requestedPort, bind).onSuccess(s -> server = s).mapEmpty();
@@ -88,6 +110,51 @@ public final class ControlServer {
 
     public Future<Void> stop() {
         return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    /** {@code {"type":"server_error"|"overloaded"|"mid_stream_error"|"none"}} or {@code {"type":"rate_limit","rpm":N}}. */
+    private void setCloudFault(String provider, Map<String, Object> body) {
+        Object type = body.get("type");
+        if (!(type instanceof String name)) {
+            throw new IllegalArgumentException("a cloud fault needs a \"type\": server_error, overloaded, mid_stream_error or rate_limit");
+        }
+        if (name.equals("rate_limit")) {
+            if (!(body.get("rpm") instanceof Number rpm)) {
+                throw new IllegalArgumentException("rate_limit needs \"rpm\": requests per minute, e.g. {\"type\":\"rate_limit\",\"rpm\":3}");
+            }
+            control.setCloudRateLimit(provider, rpm.intValue());
+            return;
+        }
+        CloudFault fault;
+        try {
+            fault = CloudFault.valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown cloud fault '" + name + "' (server_error, overloaded, mid_stream_error, rate_limit, none)");
+        }
+        control.setCloudFault(provider, fault);
+    }
+
+    private ObjectNode commands(String host) {
+        ArrayNode out = Json.array();
+        for (CommandLog.Entry e : control.commands(host)) {
+            out.addObject().put("time", e.time().toString()).put("user", e.user()).put("command", e.command())
+                    .put("exit_code", e.exitCode()).put("duration_ms", e.took().toMillis());
+        }
+        ObjectNode wrapper = Json.object();
+        wrapper.set("commands", out);
+        return wrapper;
+    }
+
+    private ObjectNode cloudRequests(String provider) {
+        ArrayNode out = Json.array();
+        for (CloudRequest c : control.cloudRequests(provider)) {
+            out.addObject().put("time", c.time().toString()).put("provider", c.provider()).put("path", c.path())
+                    .put("model", c.model()).put("key_id", c.keyId()).put("status", c.status()).put("stream", c.stream())
+                    .put("input_tokens", c.inputTokens()).put("output_tokens", c.outputTokens());
+        }
+        ObjectNode wrapper = Json.object();
+        wrapper.set("requests", out);
+        return wrapper;
     }
 
     private void clearServiceFault(RoutingContext ctx) {

@@ -2,19 +2,26 @@ package dev.sparkd.simulator.control;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sparkd.simulator.SimulatedCloud;
 import dev.sparkd.simulator.SimulatedSpark;
 import dev.sparkd.simulator.Simulator;
+import dev.sparkd.simulator.cloud.CloudFault;
+import dev.sparkd.simulator.cloud.CloudProvider;
+import dev.sparkd.simulator.cloud.CloudRequest;
 import dev.sparkd.simulator.config.OllamaModelSpec;
 import dev.sparkd.simulator.config.SimConfigLoader;
 import dev.sparkd.simulator.config.Sizes;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
 import dev.sparkd.simulator.http.Json;
+import dev.sparkd.simulator.host.Container;
 import dev.sparkd.simulator.http.SimulatedService;
 import dev.sparkd.simulator.llamacpp.LlamaCppServer;
 import dev.sparkd.simulator.ollama.LocalModel;
 import dev.sparkd.simulator.ollama.Manifest;
 import dev.sparkd.simulator.ollama.OllamaServer;
+import dev.sparkd.simulator.ssh.CommandLog;
+import dev.sparkd.simulator.ssh.SimSshServer;
 import dev.sparkd.simulator.vllm.VllmServer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -107,7 +114,53 @@ public final class SimControl {
         return all;
     }
 
-    /** Every spark, its faults and disk, and every service with port, state and faults. */
+    /** Every command a host's SSH server ran, oldest first. */
+    public List<CommandLog.Entry> commands(String host) {
+        return ssh(host).commandLog().entries();
+    }
+
+    public void clearCommands(String host) {
+        ssh(host).commandLog().clear();
+    }
+
+    /** Every request a simulated provider received (accepted or rejected), oldest first. */
+    public List<CloudRequest> cloudRequests(String provider) {
+        return sim.cloud(provider).server().requests();
+    }
+
+    public void clearCloudRequests(String provider) {
+        sim.cloud(provider).server().clearRequests();
+    }
+
+    /** Switches a provider into {@code fault} (replacing the previous one; {@code NONE} is normal service). */
+    public void setCloudFault(String provider, CloudFault fault) {
+        sim.cloud(provider).server().setFault(fault);
+    }
+
+    /** Requests per minute a provider accepts before answering 429; 0 = unlimited. */
+    public void setCloudRateLimit(String provider, int requestsPerMinute) {
+        if (requestsPerMinute < 0) {
+            throw new IllegalArgumentException("rpm must be 0 (unlimited) or more");
+        }
+        sim.cloud(provider).server().setRateLimit(requestsPerMinute);
+    }
+
+    /** Normal service again: no fault, no rate limit. */
+    public void clearCloudFault(String provider) {
+        CloudProvider server = sim.cloud(provider).server();
+        server.setFault(CloudFault.NONE);
+        server.setRateLimit(0);
+    }
+
+    private SimSshServer ssh(String host) {
+        SimSshServer ssh = sim.spark(host).ssh();
+        if (ssh == null) {
+            throw new NoSuchElementException("spark '" + host + "' has no SSH server (add [sparks." + host + ".ssh])");
+        }
+        return ssh;
+    }
+
+    /** Every spark (faults, disk, SSH, containers), every service with port, state and faults, every cloud provider. */
     public ObjectNode state() {
         ObjectNode out = Json.object();
         out.put("control_port", sim.controlPort());
@@ -123,13 +176,34 @@ public final class SimControl {
             disk.put("used", spark.disk().used());
             disk.put("free", spark.disk().free());
             disk.put("full", spark.disk().isFull());
-            if (spark.ssh() != null) {
-                sp.putObject("ssh").put("port", spark.ssh().port());
+            SimSshServer ssh = spark.ssh();
+            if (ssh != null && ssh.isRunning()) {
+                ObjectNode o = sp.putObject("ssh");
+                o.put("port", ssh.port());
+                o.put("host_key_fingerprint", ssh.hostKeyFingerprint());
+                o.put("known_hosts_line", ssh.knownHostsLine());
+                o.put("latency_ms", ssh.interpreter().latency().toMillis());
+            }
+            ArrayNode containers = sp.putArray("containers");
+            for (Container c : spark.containers().list()) {
+                containers.addObject().put("name", c.spec().name()).put("id", c.id().substring(0, 12))
+                        .put("image", c.spec().image()).put("status", c.status().name().toLowerCase())
+                        .put("host_port", c.spec().hostPort());
             }
             ArrayNode services = sp.putArray("services");
             for (SimulatedService s : spark.services()) {
                 services.add(service(s));
             }
+        }
+        ArrayNode clouds = out.putArray("clouds");
+        for (SimulatedCloud c : sim.clouds()) {
+            ObjectNode o = clouds.addObject();
+            o.put("name", c.name());
+            o.put("port", c.server().port());
+            o.put("base_url", c.server().baseUrl());
+            o.put("api_key_file", c.apiKeyFile() == null ? null : c.apiKeyFile().toString());
+            o.put("fault", c.server().fault().name().toLowerCase());
+            o.put("requests", c.server().requests().size());
         }
         return out;
     }

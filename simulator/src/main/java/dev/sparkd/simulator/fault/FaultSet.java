@@ -23,9 +23,9 @@ public final class FaultSet {
 
     /** Activates {@code fault}, replacing one of the same type. */
     public void set(Fault fault) {
-        if (fault.type().scope() != scope) {
-            throw new IllegalArgumentException("fault '" + fault.type().wireName() + "' applies to a "
-                    + fault.type().scope().name().toLowerCase() + ", not a " + scope.name().toLowerCase());
+        if (!fault.type().appliesTo(scope)) {
+            throw new IllegalArgumentException("fault '" + fault.type().wireName() + "' does not apply to a "
+                    + scope.name().toLowerCase());
         }
         synchronized (this) {
             active.put(fault.type(), fault);

@@ -1,6 +1,8 @@
 package dev.sparkd.simulator.fault;
 
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 /** Every fault the simulator can inject, by the name the control API and the TOML use. */
 public enum FaultType {
@@ -8,8 +10,11 @@ public enum FaultType {
     DOWN(Scope.SERVICE),
     /** Connections are accepted, requests are read, nothing is ever answered. */
     HANG(Scope.SERVICE),
-    /** Every answer is delayed by {@code delay_ms}. */
-    SLOW(Scope.SERVICE),
+    /**
+     * Every answer is delayed by {@code delay_ms}. On a service it delays HTTP answers; on a host it delays every
+     * command run over SSH (a busy docker daemon, a hung mount).
+     */
+    SLOW(Scope.SERVICE, Scope.HOST),
     /** Every request is answered with {@code status} (default 500) and the server's error shape. */
     HTTP_5XX(Scope.SERVICE),
     /** Every request is answered 200 with a body that is not JSON. */
@@ -24,19 +29,20 @@ public enum FaultType {
     PULL_FAIL_AT(Scope.SERVICE),
     /** The host's models disk is full. */
     DISK_FULL(Scope.HOST),
-    /** The host's GPU runs hot (served by the SSH side: nvidia-smi). */
+    /** The host's GPU runs hot ({@code celsius}, default 95), as nvidia-smi over SSH shows it. */
     GPU_HOT(Scope.HOST);
 
     public enum Scope { SERVICE, HOST }
 
-    private final Scope scope;
+    private final Set<Scope> scopes;
 
-    FaultType(Scope scope) {
-        this.scope = scope;
+    FaultType(Scope first, Scope... more) {
+        this.scopes = EnumSet.of(first, more);
     }
 
-    public Scope scope() {
-        return scope;
+    /** Whether this fault can be set on a service, or on a host. */
+    public boolean appliesTo(Scope scope) {
+        return scopes.contains(scope);
     }
 
     public String wireName() {

@@ -24,6 +24,8 @@ public final class Gpu {
     static final long REASON_HW_THERMAL = 0x40L;
     /** vLLM's default for {@code --gpu-memory-utilization}. */
     static final double VLLM_DEFAULT_MEMORY_FRACTION = 0.9;
+    /** Where a GB10 sits when it thermally throttles. */
+    public static final int DEFAULT_HOT_CELSIUS = 95;
 
     private final GpuProfile profile;
     private final Containers containers;
@@ -33,6 +35,7 @@ public final class Gpu {
     private final AtomicLong nextPid = new AtomicLong(4100);
     private int utilization;
     private boolean hot;
+    private int hotCelsius = DEFAULT_HOT_CELSIUS;
 
     public Gpu(GpuProfile profile, Containers containers) {
         this(profile, containers, Clock.systemUTC(), "GPU-5e0a5b53-7c1f-4a2e-9d38-0b1c6a3f9e21");
@@ -66,7 +69,13 @@ public final class Gpu {
 
     /** The "hot" fault: temperature ~95 °C, SM clock throttled, thermal-slowdown reasons active. */
     public synchronized void setHot(boolean hot) {
+        setHot(hot, DEFAULT_HOT_CELSIUS);
+    }
+
+    /** The "hot" fault at a chosen temperature (the control API's {@code gpu_hot} {@code celsius}). */
+    public synchronized void setHot(boolean hot, int celsius) {
         this.hot = hot;
+        this.hotCelsius = celsius;
     }
 
     public synchronized boolean isHot() {
@@ -75,7 +84,7 @@ public final class Gpu {
 
     /** Degrees Celsius, integer as nvidia-smi prints it. */
     public synchronized int temperature() {
-        double base = hot ? 95 : 36 + utilization * 0.38;
+        double base = hot ? hotCelsius : 36 + utilization * 0.38;
         return (int) Math.round(base + wobble(11_000, hot ? 0.8 : 1.5));
     }
 

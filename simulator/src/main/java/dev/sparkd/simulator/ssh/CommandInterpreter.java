@@ -56,6 +56,10 @@ public final class CommandInterpreter {
         this.latency = Objects.requireNonNull(latency, "latency");
     }
 
+    public Duration latency() {
+        return latency;
+    }
+
     /** Runs {@code commandLine}; never throws. An interrupt (the client went away) ends it with 143, as SIGTERM would. */
     public ExecResult execute(String commandLine) {
         try {

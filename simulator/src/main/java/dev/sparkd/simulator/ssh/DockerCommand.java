@@ -107,8 +107,8 @@ final class DockerCommand {
         }
         for (DockerRun.Publish p : run.publish()) {
             for (Container other : containers.running()) {
-                DockerRun o = runs.get(other.id());
-                if (o != null && p.hostPort() != 0 && o.publish().stream().anyMatch(q -> q.hostPort() == p.hostPort())) {
+                DockerRun o = runOf(other); // containers created elsewhere (a configured vLLM) hold their port too
+                if (p.hostPort() != 0 && o.publish().stream().anyMatch(q -> q.hostPort() == p.hostPort())) {
                     // docker creates the container, then fails to start it: it stays in "Created".
                     return ExecResult.error(125, "docker: Error response from daemon: driver failed programming external "
                             + "connectivity on endpoint " + name + " (" + id + "): Bind for 0.0.0.0:" + p.hostPort()

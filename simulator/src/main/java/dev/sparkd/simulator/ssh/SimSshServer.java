@@ -42,7 +42,7 @@ public final class SimSshServer implements AutoCloseable {
     private final int requestedPort;
     private final CommandLog log = new CommandLog();
     private SshServer server;
-    private HostKey hostKey;
+    private SshKeyFile hostKey;
 
     /**
      * @param host               the simulated host commands act on
@@ -65,7 +65,7 @@ public final class SimSshServer implements AutoCloseable {
         if (server != null) {
             return;
         }
-        hostKey = HostKey.loadOrCreate(hostKeyFile);
+        hostKey = SshKeyFile.loadOrCreate(hostKeyFile);
         SshServer s = SshServer.setUpDefaultServer();
         s.setHost("127.0.0.1");
         s.setPort(requestedPort);

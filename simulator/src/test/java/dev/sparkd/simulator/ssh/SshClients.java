@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Real SSH clients against the simulator: JSch (what the daemons use) and the OpenSSH binary (what operators use). */
-final class SshClients {
+public final class SshClients {
     private SshClients() {
     }
 
@@ -26,7 +26,7 @@ final class SshClients {
         return key;
     }
 
-    static ExecResult jsch(int port, Path key, Path knownHosts, String command) throws Exception {
+    public static ExecResult jsch(int port, Path key, Path knownHosts, String command) throws Exception {
         JSch jsch = new JSch();
         jsch.addIdentity(key.toString());
         jsch.setKnownHosts(knownHosts.toString());

@@ -18,18 +18,21 @@ import org.apache.sshd.common.digest.BuiltinDigests;
 import org.apache.sshd.common.util.security.SecurityUtils;
 
 /**
- * The simulated host's SSH host key: an Ed25519 key in OpenSSH format (like {@code /etc/ssh/ssh_host_ed25519_key}),
- * generated and persisted on first use so a known_hosts entry stays valid across restarts, and shown the way OpenSSH
- * shows it ({@code SHA256:…} fingerprint, {@code ssh-ed25519 AAAA…} public line).
+ * An Ed25519 key pair in an OpenSSH-format private key file ({@code -----BEGIN OPENSSH PRIVATE KEY-----}, mode 0600,
+ * with {@code .pub} next to it, as {@code ssh-keygen -t ed25519} writes them): a simulated host's key (like
+ * {@code /etc/ssh/ssh_host_ed25519_key}) or the client key the simulator hands to the demo. Generated on first use and
+ * persisted, so known_hosts entries and authorized_keys stay valid across restarts; shown the way OpenSSH shows it
+ * ({@code SHA256:…} fingerprint, {@code ssh-ed25519 AAAA…} public line).
  */
-final class HostKey {
+public final class SshKeyFile {
     private final KeyPair keyPair;
 
-    private HostKey(KeyPair keyPair) {
+    private SshKeyFile(KeyPair keyPair) {
         this.keyPair = keyPair;
     }
 
-    static HostKey loadOrCreate(Path file) throws IOException {
+    /** Loads the key in {@code file}, or generates one there (creating parent directories). */
+    public static SshKeyFile loadOrCreate(Path file) throws IOException {
         try {
             if (Files.exists(file)) {
                 try (InputStream in = Files.newInputStream(file)) {
@@ -37,7 +40,7 @@ final class HostKey {
                     if (!it.hasNext()) {
                         throw new IOException("no key in " + file);
                     }
-                    return new HostKey(it.next());
+                    return new SshKeyFile(it.next());
                 }
             }
             KeyPair kp = KeyUtils.generateKeyPair(KeyPairs.ED25519, 256);
@@ -51,23 +54,23 @@ final class HostKey {
             restrict(file);
             Files.writeString(file.resolveSibling(file.getFileName() + ".pub"),
                     PublicKeyEntry.toString(kp.getPublic()) + " sparkd-simulator\n", StandardCharsets.UTF_8);
-            return new HostKey(kp);
+            return new SshKeyFile(kp);
         } catch (GeneralSecurityException e) {
-            throw new IOException("cannot load or create host key " + file + ": " + e.getMessage(), e);
+            throw new IOException("cannot load or create SSH key " + file + ": " + e.getMessage(), e);
         }
     }
 
-    KeyPair keyPair() {
+    public KeyPair keyPair() {
         return keyPair;
     }
 
     /** As {@code ssh-keygen -lf} and the client's "key fingerprint is" line print it: {@code SHA256:<base64, no padding>}. */
-    String fingerprint() {
+    public String fingerprint() {
         return KeyUtils.getFingerPrint(BuiltinDigests.sha256, keyPair.getPublic());
     }
 
     /** {@code ssh-ed25519 AAAA…}: the key part of a known_hosts line. */
-    String publicKeyEntry() {
+    public String publicKeyEntry() {
         return PublicKeyEntry.toString(keyPair.getPublic());
     }
 
