@@ -1,0 +1,28 @@
+package dev.sparkd.mcp;
+
+import io.quarkiverse.mcp.server.FilterContext;
+import io.quarkiverse.mcp.server.McpMethod;
+import io.quarkiverse.mcp.server.ToolFilter;
+import io.quarkiverse.mcp.server.ToolManager.ToolInfo;
+import jakarta.inject.Singleton;
+
+/**
+ * Per-caller {@code tools/list}: a key sees only the tools its allow/deny globs let it call. On {@code tools/call} the
+ * filter lets the request through so the refusal is made — and audited — by the call path.
+ */
+@Singleton
+public class CallerToolFilter implements ToolFilter {
+    private final McpGateway gateway;
+
+    public CallerToolFilter(McpGateway gateway) {
+        this.gateway = gateway;
+    }
+
+    @Override
+    public boolean test(ToolInfo tool, FilterContext context) {
+        if (context.method() == McpMethod.TOOLS_CALL) {
+            return true;
+        }
+        return gateway.visible(context.connection(), tool.name());
+    }
+}
