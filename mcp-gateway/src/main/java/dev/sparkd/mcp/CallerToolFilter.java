@@ -20,7 +20,11 @@ public class CallerToolFilter implements ToolFilter {
 
     @Override
     public boolean test(ToolInfo tool, FilterContext context) {
-        if (context.method() == McpMethod.TOOLS_CALL) {
+        if (tool.name().equals(McpGateway.ANCHOR_TOOL)) {
+            // only there so that initialize always declares tools.listChanged
+            return context.method() == McpMethod.INITIALIZE;
+        }
+        if (context.method() == McpMethod.TOOLS_CALL || context.method() == McpMethod.INITIALIZE) {
             return true;
         }
         return gateway.visible(context.connection(), tool.name());

@@ -41,6 +41,12 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class McpGateway {
     private static final Logger LOG = Logger.getLogger(McpGateway.class);
+    /**
+     * The extension declares the {@code tools} capability only when a tool exists at {@code initialize}; a client that
+     * connects before any upstream is ready must still learn that the list can change. This tool is visible to
+     * {@code initialize} only (see {@link CallerToolFilter}): never listed, never callable.
+     */
+    static final String ANCHOR_TOOL = "sparkd__gateway";
 
     private final McpSettings settings;
     private final ApiKeys keys;
@@ -89,6 +95,8 @@ public class McpGateway {
     void onStart(@Observes StartupEvent event) {
         metrics.upstreams(supervisor.all());
         metrics.sessions(sessions::size);
+        toolManager.newTool(ANCHOR_TOOL).setDescription("sparkd mcp-gateway").setInputSchema(Map.of("type", "object"))
+                .setHandler(args -> ToolResponse.error("not a tool")).register();
         if (settings.keys().isEmpty()) {
             LOG.warn("no [mcp.keys.<id>] configured: every request to /mcp is refused with 401 — create one with `mcp-gateway keys create <id>`");
         }

@@ -26,10 +26,10 @@ public class AuditRepository {
     public Uni<Void> insert(AuditEntry e) {
         return pool.preparedQuery("insert into mcp_gateway.tool_calls (called_at, key_id, server, tool, exposed_name, argument_bytes,"
                 + " argument_sha256, arguments, outcome, detail, duration_ms) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-                .execute(Tuple.from(List.of(OffsetDateTime.ofInstant(e.calledAt(), ZoneOffset.UTC), e.keyId(), e.server(), e.tool(),
-                        e.exposedName(), e.argumentBytes(), e.argumentSha256(),
-                        e.arguments() == null ? io.vertx.sqlclient.Tuple.JSON_NULL : new JsonObject(e.arguments()),
-                        e.outcome().label(), e.detail() == null ? "" : e.detail(), e.durationNanos() / 1e6)))
+                .execute(Tuple.tuple().addValue(OffsetDateTime.ofInstant(e.calledAt(), ZoneOffset.UTC)).addValue(e.keyId())
+                        .addValue(e.server()).addValue(e.tool()).addValue(e.exposedName()).addValue(e.argumentBytes())
+                        .addValue(e.argumentSha256()).addValue(e.arguments() == null ? null : new JsonObject(e.arguments()))
+                        .addValue(e.outcome().label()).addValue(e.detail()).addValue(e.durationNanos() / 1e6))
                 .replaceWithVoid();
     }
 

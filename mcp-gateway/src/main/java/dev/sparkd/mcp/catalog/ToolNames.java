@@ -22,6 +22,8 @@ public final class ToolNames {
     public static final Pattern VALID = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
     public static final String SEPARATOR = "__";
     static final int MAX = 64;
+    /** Names the gateway uses itself. */
+    static final Set<String> RESERVED = Set.of("sparkd__gateway");
 
     private ToolNames() {
     }
@@ -33,7 +35,7 @@ public final class ToolNames {
     /** Maps every (server → tool names) pair; servers and tools are taken in sorted order. */
     public static List<Mapping> map(Map<String, List<String>> toolsByServer) {
         List<Mapping> out = new ArrayList<>();
-        Set<String> taken = new HashSet<>();
+        Set<String> taken = new HashSet<>(RESERVED);
         toolsByServer.keySet().stream().sorted().forEach(server -> toolsByServer.get(server).stream().sorted().distinct().forEach(tool -> {
             String plain = server + SEPARATOR + tool;
             String name = sanitize(plain);

@@ -47,7 +47,8 @@ public final class StdioTransport implements McpClientTransport {
     private final ExecutorService writer;
     private volatile Process process;
     private volatile boolean closing;
-    private BufferedWriter stdin;
+    private final CompletableFuture<BufferedWriter> stdin = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
 
     public StdioTransport(String name, List<String> command, Map<String, String> env, Optional<Path> workingDir,
             McpJsonMapper json, Consumer<Integer> onUnexpectedExit) {
@@ -84,10 +85,12 @@ public final class StdioTransport implements McpClientTransport {
         try {
             process = pb.start();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
+            IllegalStateException failure = new IllegalStateException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
+            stdin.completeExceptionally(failure);
+            throw failure;
         }
         Process p = process;
-        stdin = new BufferedWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8));
+        stdin.complete(new BufferedWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)));
         LOG.infof("upstream %s: started pid %d: %s", name, p.pid(), String.join(" ", command));
         Thread out = new Thread(() -> readStdout(p, handler), "mcp-" + name + "-stdout");
         out.setDaemon(true);
@@ -146,13 +149,10 @@ public final class StdioTransport implements McpClientTransport {
 
     @Override
     public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
-        return Mono.fromFuture(() -> CompletableFuture.runAsync(() -> {
+        // messages sent before the process is up wait for it; writes happen in order on the writer thread
+        return Mono.fromFuture(() -> stdin.thenAcceptAsync(w -> {
             try {
                 String line = json.writeValueAsString(message);
-                BufferedWriter w = stdin;
-                if (w == null) {
-                    throw new IllegalStateException("upstream " + name + " is not running");
-                }
                 w.write(line);
                 w.write('\n');
                 w.flush();
@@ -170,13 +170,18 @@ public final class StdioTransport implements McpClientTransport {
     /** Close stdin, give the server a moment to exit on its own, then end its whole process group. Blocking. */
     public void stop() {
         closing = true;
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        stdin.completeExceptionally(new IllegalStateException("upstream " + name + " is stopped"));
         Process p = process;
         if (p != null) {
             try {
-                if (stdin != null) {
-                    stdin.close();
+                BufferedWriter w = stdin.getNow(null);
+                if (w != null) {
+                    w.close();
                 }
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 // already closed
             }
             try {
