@@ -56,6 +56,16 @@ final class ProcessGroup {
         return !groupMembers(pgid).isEmpty();
     }
 
+    /** Whether {@code pid} runs (a zombie has ended: only its reaping is left, which is its parent's or init's job). */
+    static boolean running(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     static List<Long> groupMembers(long pgid) {
         List<Long> members = new ArrayList<>();
         try (var dirs = Files.list(Path.of("/proc"))) {
