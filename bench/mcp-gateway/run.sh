@@ -31,5 +31,5 @@ done
 
 echo "machine: $(uname -m), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%F)"
 echo "calls per mode and round: $calls (after 300 warm-up calls), 1 client, sequential; best p50 of 2 interleaved rounds"
-node bench/mcp-gateway/bench.mjs \
+node --no-warnings bench/mcp-gateway/bench.mjs \
   http://127.0.0.1:18474/mcp http://127.0.0.1:18473/mcp sk-mcp-bench "$calls"
