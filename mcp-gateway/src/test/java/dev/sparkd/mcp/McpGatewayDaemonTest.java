@@ -8,6 +8,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** The mcp-gateway keeps the contract every sparkd daemon keeps. */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresTestResource.class)
+@QuarkusTestResource(McpFixtures.class)
 class McpGatewayDaemonTest extends DaemonContract {
     @Override
     protected String daemon() {

@@ -2,10 +2,13 @@ package dev.sparkd.mcp.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import dev.sparkd.services.config.ConfigTable;
 import dev.sparkd.services.config.Listen;
@@ -15,6 +18,11 @@ import dev.sparkd.services.config.SuiteConfig;
 /** Reads {@code [mcp]}; registered for the shared loader in {@code META-INF/services}. */
 public final class McpSchema implements SectionSchema<McpSettings> {
     public static final int DEFAULT_PORT = 8473;
+    public static final long DEFAULT_MAX_ARGUMENT_BYTES = 1024 * 1024;
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern SHA256 = Pattern.compile("sha256:[0-9a-f]{64}");
+    private static final Pattern GLOB = Pattern.compile("[A-Za-z0-9_*?-]{1,80}");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     @Override
     public String section() {
@@ -59,13 +67,72 @@ public final class McpSchema implements SectionSchema<McpSettings> {
                         "e.g. command = [\"npx\", \"@modelcontextprotocol/server-memory\"]");
             }
             var token = s.secret("token", false);
+            if (token.isPresent() && !command.isEmpty()) {
+                s.error("token_file", "`token_file`/`token_env` is for remote (`url`) servers",
+                        "give a stdio server its credential through `env_allow` (an environment variable of the gateway)");
+            }
             List<String> envAllow = s.strings("env_allow");
+            for (String e : envAllow) {
+                if (!ENV_NAME.matcher(e).matches()) {
+                    s.error("env_allow", "\"" + e + "\" is not an environment variable name", "");
+                }
+            }
+            Map<String, String> env = new LinkedHashMap<>();
+            s.table("env").ifPresent(e -> {
+                for (String k : e.keys()) {
+                    if (!ENV_NAME.matcher(k).matches()) {
+                        e.error(k, "\"" + k + "\" is not an environment variable name", "");
+                    }
+                    e.string(k).ifPresent(v -> env.put(k, v));
+                }
+                e.finish();
+            });
             var workingDir = s.path("working_dir");
             boolean logArguments = s.bool("log_arguments", false);
+            long maxArgs = s.size("max_argument_size").orElse(DEFAULT_MAX_ARGUMENT_BYTES);
+            Duration timeout = s.duration("call_timeout", Duration.ofMillis(100), Duration.ofHours(1)).orElse(DEFAULT_CALL_TIMEOUT);
+            Optional<RateLimit> toolRate = rateLimit(s, "tool_rate_limit");
             s.finish();
-            servers.put(name, new McpSettings.Server(name, command, url, token, envAllow, workingDir, logArguments));
+            servers.put(name, new McpSettings.Server(name, command, url, token, envAllow, Map.copyOf(env), workingDir,
+                    logArguments, maxArgs, timeout, toolRate));
+        });
+        Map<String, McpSettings.ApiKey> keys = new LinkedHashMap<>();
+        t.namedTables("keys").forEach((id, k) -> {
+            if (!id.matches("[a-zA-Z0-9_-]{1,64}")) {
+                k.error(null, "key id \"" + id + "\" must be 1-64 letters, digits, '_' or '-'", "the id appears in the audit log");
+            }
+            Optional<String> hash = k.matching("sha256", SHA256, "\"sha256:<64 lowercase hex digits>\"");
+            if (!k.has("sha256")) {
+                k.error(null, "missing `sha256` in [" + k.path() + "]", "create a key with `mcp-gateway keys create " + id
+                        + "` and paste the printed sha256 line; the key itself never goes in this file");
+            }
+            List<String> allow = globs(k, "allow");
+            List<String> deny = globs(k, "deny");
+            Optional<RateLimit> rate = rateLimit(k, "rate_limit");
+            k.finish();
+            hash.ifPresent(h -> keys.put(id, new McpSettings.ApiKey(id, HexFormat.of().parseHex(h.substring(7)), allow, deny, rate)));
         });
         t.finish();
-        return new McpSettings(listen, origins, servers);
+        return new McpSettings(listen, origins, servers, keys);
+    }
+
+    private static List<String> globs(ConfigTable t, String key) {
+        List<String> globs = t.strings(key);
+        for (String g : globs) {
+            if (!GLOB.matcher(g).matches()) {
+                t.error(key, "\"" + g + "\" is not a name glob", "use letters, digits, '_', '-', '*' and '?', e.g. \"filesystem__read_*\"");
+            }
+        }
+        return globs;
+    }
+
+    private static Optional<RateLimit> rateLimit(ConfigTable t, String key) {
+        return t.string(key).flatMap(text -> {
+            Optional<RateLimit> r = RateLimit.parse(text);
+            if (r.isEmpty()) {
+                t.error(key, "expected a rate like \"60/m\", found \"" + text + "\"", "calls per second (s), minute (m) or hour (h)");
+            }
+            return r;
+        });
     }
 }

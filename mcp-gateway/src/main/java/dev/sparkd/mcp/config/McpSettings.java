@@ -2,6 +2,7 @@ package dev.sparkd.mcp.config;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,17 +12,31 @@ import dev.sparkd.services.config.Listen;
 import dev.sparkd.services.config.SecretRef;
 
 /**
- * {@code [mcp]}: the gateway's endpoint and its upstream MCP servers.
+ * {@code [mcp]}: the gateway's endpoint, its API keys and its upstream MCP servers.
  *
  * @param allowedOrigins browser origins allowed to call {@code /mcp}; requests from any other Origin get 403
+ * @param keys API keys by id: only their SHA-256 is configured, never the key
  */
-public record McpSettings(Listen listen, List<String> allowedOrigins, Map<String, Server> servers) implements DaemonSettings {
+public record McpSettings(Listen listen, List<String> allowedOrigins, Map<String, Server> servers, Map<String, ApiKey> keys)
+        implements DaemonSettings {
 
     /**
      * {@code [mcp.servers.<name>]}: a stdio server the gateway starts ({@code command}), or a remote one ({@code url},
      * with its own credential — the client's token is never forwarded).
      */
     public record Server(String name, List<String> command, Optional<URI> url, Optional<SecretRef> token,
-            List<String> envAllow, Optional<Path> workingDir, boolean logArguments) {
+            List<String> envAllow, Map<String, String> env, Optional<Path> workingDir, boolean logArguments,
+            long maxArgumentBytes, Duration callTimeout, Optional<RateLimit> toolRateLimit) {
+
+        public boolean stdio() {
+            return !command.isEmpty();
+        }
+    }
+
+    /**
+     * {@code [mcp.keys.<id>]}: one caller. {@code allow}/{@code deny} are globs over exposed names
+     * ({@code <server>__<tool>}); deny wins; an empty allow list allows nothing.
+     */
+    public record ApiKey(String id, byte[] sha256, List<String> allow, List<String> deny, Optional<RateLimit> rateLimit) {
     }
 }

@@ -1,0 +1,171 @@
+package dev.sparkd.mcp;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import dev.sparkd.mcp.access.ApiKeys;
+import dev.sparkd.mcp.access.McpHttpGuard;
+import dev.sparkd.mcp.access.Policy;
+import dev.sparkd.mcp.access.RateLimiter;
+import dev.sparkd.mcp.access.Sessions;
+import dev.sparkd.mcp.audit.AuditEntry;
+import dev.sparkd.mcp.audit.AuditRepository;
+import dev.sparkd.mcp.call.ToolCalls;
+import dev.sparkd.mcp.catalog.Catalog;
+import dev.sparkd.mcp.config.McpSettings;
+import dev.sparkd.mcp.upstream.Upstream;
+import dev.sparkd.mcp.upstream.UpstreamState;
+import dev.sparkd.mcp.upstream.UpstreamSupervisor;
+import dev.sparkd.services.config.SuiteConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkiverse.mcp.server.McpConnection;
+import io.quarkiverse.mcp.server.ToolManager;
+import io.quarkiverse.mcp.server.ToolResponse;
+import io.quarkiverse.mcp.server.runtime.ConnectionManager;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Wires the gateway together: the upstream supervisor feeds the catalog, the catalog registers namespaced tools with
+ * the downstream MCP server, the guard authenticates {@code /mcp}, and every call goes through {@link ToolCalls}.
+ */
+@ApplicationScoped
+public class McpGateway {
+    private static final Logger LOG = Logger.getLogger(McpGateway.class);
+    /**
+     * The extension declares the {@code tools} capability only when a tool exists at {@code initialize}; a client that
+     * connects before any upstream is ready must still learn that the list can change. This tool is visible to
+     * {@code initialize} only (see {@link CallerToolFilter}): never listed, never callable.
+     */
+    static final String ANCHOR_TOOL = "sparkd__gateway";
+
+    private final McpSettings settings;
+    private final ApiKeys keys;
+    private final Sessions sessions = new Sessions();
+    private final RateLimiter limiter = new RateLimiter();
+    private final ToolManager toolManager;
+    private final ConnectionManager connections;
+    private final AuditRepository audit;
+    private final GatewayMetrics metrics;
+    private final Catalog catalog;
+    private final UpstreamSupervisor supervisor;
+    private final ToolCalls calls;
+
+    public McpGateway(SuiteConfig config, ToolManager toolManager, ConnectionManager connections, AuditRepository audit,
+            MeterRegistry registry, @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        this.settings = config.section(McpSettings.class);
+        this.keys = new ApiKeys(settings.keys().values());
+        this.toolManager = toolManager;
+        this.connections = connections;
+        this.audit = audit;
+        this.metrics = new GatewayMetrics(registry);
+        this.catalog = new Catalog(new Catalog.Registry() {
+            @Override
+            public void register(Catalog.Entry e) {
+                registerTool(e);
+            }
+
+            @Override
+            public void remove(String exposed) {
+                toolManager.removeTool(exposed);
+            }
+        });
+        this.supervisor = new UpstreamSupervisor(settings.servers().values(), catalog, new UpstreamSupervisor.UpstreamEvents() {
+            @Override
+            public void restarted(String server) {
+                metrics.restarted(server);
+            }
+
+            @Override
+            public void stateChanged(String server, UpstreamState state) {
+            }
+        }, version);
+        this.calls = new ToolCalls(supervisor, limiter, this::recorded);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        metrics.upstreams(supervisor.all());
+        metrics.sessions(sessions::size);
+        toolManager.newTool(ANCHOR_TOOL).setDescription("sparkd mcp-gateway").setInputSchema(Map.of("type", "object"))
+                .setHandler(args -> ToolResponse.error("not a tool")).register();
+        if (settings.keys().isEmpty()) {
+            LOG.warn("no [mcp.keys.<id>] configured: every request to /mcp is refused with 401 — create one with `mcp-gateway keys create <id>`");
+        }
+        supervisor.startAll();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        supervisor.stopAll();
+    }
+
+    /** Runs the guard before every route; it only acts on {@code /mcp}. */
+    void filters(@Observes Filters filters, @ConfigProperty(name = "quarkus.mcp.server.http.root-path", defaultValue = "/mcp") String path) {
+        McpHttpGuard guard = new McpHttpGuard(keys, sessions, settings.allowedOrigins(), settings, path);
+        filters.register(guard::handle, 200);
+    }
+
+    @Scheduled(every = "60s", delayed = "60s")
+    void forgetClosedSessions() {
+        sessions.retainOnly(connections::has);
+    }
+
+    private void registerTool(Catalog.Entry e) {
+        var def = toolManager.newTool(e.exposed())
+                .setDescription(e.tool().description() == null ? "" : e.tool().description())
+                .setInputSchema(e.tool().inputSchema() == null ? Map.of("type", "object") : e.tool().inputSchema())
+                .setAsyncHandler(args -> call(e.exposed(), args.connection(), args.args()));
+        if (e.tool().title() != null) {
+            def.setTitle(e.tool().title());
+        }
+        if (e.tool().outputSchema() != null) {
+            def.setOutputSchema(e.tool().outputSchema());
+        }
+        def.register();
+    }
+
+    private Uni<ToolResponse> call(String exposed, McpConnection connection, Map<String, Object> args) {
+        Optional<Catalog.Entry> entry = catalog.get(exposed);
+        if (entry.isEmpty()) {
+            return Uni.createFrom().failure(new io.quarkiverse.mcp.server.McpException("Invalid tool name: " + exposed,
+                    io.quarkiverse.mcp.server.JsonRpcErrorCodes.INVALID_PARAMS));
+        }
+        return calls.call(entry.get(), key(connection), args);
+    }
+
+    private void recorded(AuditEntry e) {
+        metrics.call(e);
+        audit.insert(e).subscribe().with(ok -> {
+        }, failure -> LOG.warnf("could not write the audit row for a call of %s: %s", e.exposedName(), failure.getMessage()));
+    }
+
+    Optional<McpSettings.ApiKey> key(McpConnection connection) {
+        return connection == null ? Optional.empty()
+                : sessions.keyOf(connection.id()).map(id -> settings.keys().get(id));
+    }
+
+    /** Whether the caller on {@code connection} may see {@code exposedName}. */
+    boolean visible(McpConnection connection, String exposedName) {
+        return key(connection).map(k -> Policy.allows(k, exposedName)).orElse(false);
+    }
+
+    public List<Upstream> upstreams() {
+        return List.copyOf(supervisor.all());
+    }
+
+    public Optional<Upstream> upstream(String name) {
+        return supervisor.get(name);
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+}

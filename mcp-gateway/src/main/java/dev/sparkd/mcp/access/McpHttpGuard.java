@@ -1,0 +1,104 @@
+package dev.sparkd.mcp.access;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.jboss.logging.Logger;
+
+import dev.sparkd.mcp.config.McpSettings;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The gate in front of {@code /mcp}, run as a Vert.x filter before the MCP endpoint: a foreign {@code Origin} gets
+ * 403 (DNS rebinding), a missing or unknown bearer key 401, and a session presented with another key than the one
+ * that opened it 403. Allowed origins are the configured ones plus the gateway's own address. Never logs a key.
+ */
+public final class McpHttpGuard {
+    private static final Logger LOG = Logger.getLogger(McpHttpGuard.class);
+    public static final String SESSION_HEADER = "Mcp-Session-Id";
+    public static final String KEY_ID = "sparkd.mcp.key-id";
+
+    private final ApiKeys keys;
+    private final Sessions sessions;
+    private final Set<String> origins;
+    private final String path;
+
+    public McpHttpGuard(ApiKeys keys, Sessions sessions, List<String> allowedOrigins, McpSettings settings, String path) {
+        this.keys = keys;
+        this.sessions = sessions;
+        String host = settings.listen().host();
+        int port = settings.listen().port();
+        this.origins = Set.copyOf(new java.util.HashSet<>(concat(allowedOrigins,
+                List.of("http://" + host + ":" + port, "http://localhost:" + port, "http://127.0.0.1:" + port))));
+        this.path = path;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        java.util.ArrayList<String> out = new java.util.ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    public void handle(RoutingContext rc) {
+        String p = rc.normalizedPath();
+        if (!p.equals(path) && !p.startsWith(path + "/")) {
+            rc.next();
+            return;
+        }
+        String origin = rc.request().getHeader(HttpHeaders.ORIGIN);
+        if (origin != null && !origins.contains(origin)) {
+            LOG.debugf("refused a request from a foreign Origin");
+            reject(rc, 403, -32000, "Forbidden: Origin not allowed", null);
+            return;
+        }
+        Optional<McpSettings.ApiKey> key = bearer(rc.request().getHeader(HttpHeaders.AUTHORIZATION)).flatMap(keys::verify);
+        if (key.isEmpty()) {
+            reject(rc, 401, -32001, "Unauthorized: send an API key as `Authorization: Bearer <key>`",
+                    "Bearer realm=\"sparkd-mcp-gateway\"");
+            return;
+        }
+        String keyId = key.get().id();
+        String session = rc.request().getHeader(SESSION_HEADER);
+        if (session != null) {
+            Optional<String> owner = sessions.keyOf(session);
+            if (owner.isPresent() && !owner.get().equals(keyId)) {
+                reject(rc, 403, -32000, "Forbidden: this session belongs to another key", null);
+                return;
+            }
+            if (rc.request().method() == HttpMethod.DELETE) {
+                rc.addEndHandler(v -> sessions.unbind(session));
+            }
+        } else {
+            // a new session: bind the id the MCP server hands out to this key
+            rc.addHeadersEndHandler(v -> {
+                String created = rc.response().headers().get(SESSION_HEADER);
+                if (created != null) {
+                    sessions.bind(created, keyId);
+                }
+            });
+        }
+        rc.put(KEY_ID, keyId);
+        rc.next();
+    }
+
+    static Optional<String> bearer(String header) {
+        if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        return Optional.of(header.substring(7).trim());
+    }
+
+    private static void reject(RoutingContext rc, int status, int code, String message, String wwwAuthenticate) {
+        var response = rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        if (wwwAuthenticate != null) {
+            response.putHeader("WWW-Authenticate", wwwAuthenticate);
+        }
+        JsonObject body = new JsonObject().put("jsonrpc", "2.0").putNull("id")
+                .put("error", new JsonObject().put("code", code).put("message", message));
+        response.end(body.toBuffer());
+    }
+}

@@ -1,0 +1,266 @@
+package dev.sparkd.mcp.upstream;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import dev.sparkd.mcp.config.McpSettings;
+import io.modelcontextprotocol.client.McpAsyncClient;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import reactor.core.publisher.Mono;
+
+/**
+ * Starts every configured upstream, keeps one initialized session per upstream, and restarts a server that exits or
+ * cannot be reached, with exponential backoff (1 s doubling to 30 s). All blocking work — process start, initialize,
+ * the first tools/list, stopping process groups — runs on this class's own scheduler threads, never an event loop.
+ */
+public final class UpstreamSupervisor {
+    private static final Logger LOG = Logger.getLogger(UpstreamSupervisor.class);
+    static final Duration INIT_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    static final Duration PING_INTERVAL = Duration.ofSeconds(15);
+    /** Variables a stdio server gets without asking: enough for {@code node}/{@code npx} to find themselves. */
+    static final List<String> BASE_ENV = List.of("PATH", "HOME", "LANG", "TZ");
+
+    private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
+    private final UpstreamListener listener;
+    private final UpstreamEvents events;
+    private final String version;
+    private final McpJsonMapper json = McpJsonDefaults.getMapper();
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "mcp-upstream-supervisor");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean stopping;
+
+    /** Metrics hook: restarts and state changes. */
+    public interface UpstreamEvents {
+        void restarted(String server);
+
+        void stateChanged(String server, UpstreamState state);
+    }
+
+    public UpstreamSupervisor(Collection<McpSettings.Server> servers, UpstreamListener listener, UpstreamEvents events, String version) {
+        servers.forEach(s -> upstreams.put(s.name(), new Upstream(s)));
+        this.listener = listener;
+        this.events = events;
+        this.version = version;
+    }
+
+    public void startAll() {
+        upstreams.values().forEach(u -> scheduler.execute(() -> start(u)));
+        scheduler.scheduleWithFixedDelay(this::pingAll, PING_INTERVAL.toMillis(), PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public Collection<Upstream> all() {
+        return upstreams.values();
+    }
+
+    public Optional<Upstream> get(String name) {
+        return Optional.ofNullable(upstreams.get(name));
+    }
+
+    private void start(Upstream u) {
+        if (stopping) {
+            return;
+        }
+        int generation = ++u.generation;
+        McpSettings.Server s = u.settings();
+        try {
+            McpClientTransport transport = transport(u, generation);
+            McpAsyncClient client = McpClient.async(transport)
+                    .requestTimeout(s.callTimeout())
+                    .initializationTimeout(INIT_TIMEOUT)
+                    .clientInfo(new McpSchema.Implementation("sparkd-mcp-gateway", version))
+                    // no roots, sampling or elicitation: one shared session cannot answer for a particular caller,
+                    // and a filesystem server would replace its configured directories with our roots
+                    .capabilities(McpSchema.ClientCapabilities.builder().build())
+                    .toolsChangeConsumer(tools -> Mono.fromRunnable(() -> scheduler.execute(() -> toolsChanged(u, generation, tools))))
+                    .build();
+            u.client = client;
+            McpSchema.InitializeResult init = client.initialize().block(INIT_TIMEOUT.plusSeconds(5));
+            McpSchema.ListToolsResult listed = client.listTools().block(INIT_TIMEOUT);
+            if (generation != u.generation || stopping) {
+                return;
+            }
+            u.protocolVersion = init.protocolVersion();
+            u.serverInfo = init.serverInfo();
+            u.tools = listed == null || listed.tools() == null ? List.of() : List.copyOf(listed.tools());
+            u.failures = 0;
+            u.state(UpstreamState.READY, null);
+            events.stateChanged(u.name(), UpstreamState.READY);
+            LOG.infof("upstream %s: ready (%s %s, protocol %s, %d tools)", u.name(), init.serverInfo().name(),
+                    init.serverInfo().version(), init.protocolVersion(), u.tools.size());
+            listener.toolsChanged(u.name(), u.tools);
+        } catch (RuntimeException e) {
+            if (generation != u.generation || stopping) {
+                return;
+            }
+            String why = describe(e);
+            LOG.warnf("upstream %s: could not start: %s", u.name(), why);
+            u.state(UpstreamState.FAILED, why);
+            events.stateChanged(u.name(), UpstreamState.FAILED);
+            retire(u);
+            scheduleRestart(u, false);
+        }
+    }
+
+    private McpClientTransport transport(Upstream u, int generation) {
+        McpSettings.Server s = u.settings();
+        if (s.stdio()) {
+            Map<String, String> env = new HashMap<>();
+            Map<String, String> ours = System.getenv();
+            BASE_ENV.forEach(k -> Optional.ofNullable(ours.get(k)).ifPresent(v -> env.put(k, v)));
+            s.envAllow().forEach(k -> Optional.ofNullable(ours.get(k)).ifPresent(v -> env.put(k, v)));
+            env.putAll(s.env());
+            StdioTransport t = new StdioTransport(u.name(), s.command(), env, s.workingDir(), json,
+                    exit -> scheduler.execute(() -> crashed(u, generation, "process exited with status " + exit)));
+            u.stdio = t;
+            return t;
+        }
+        URI url = s.url().orElseThrow();
+        String base = url.getScheme() + "://" + url.getRawAuthority();
+        String endpoint = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath()
+                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+        // the upstream's own credential, read once per (re)start so a rotated file applies after a restart;
+        // the caller's token never reaches this point
+        Optional<String> token = s.token().map(ref -> ref.resolve());
+        return HttpClientStreamableHttpTransport.builder(base)
+                .endpoint(endpoint)
+                .jsonMapper(json)
+                .connectTimeout(Duration.ofSeconds(10))
+                .httpRequestCustomizer((b, method, uri, body, ctx) ->
+                        token.ifPresent(t -> b.setHeader("Authorization", "Bearer " + t)))
+                .build();
+    }
+
+    private void toolsChanged(Upstream u, int generation, List<McpSchema.Tool> tools) {
+        if (generation != u.generation || u.state != UpstreamState.READY) {
+            return;
+        }
+        u.tools = tools == null ? List.of() : List.copyOf(tools);
+        LOG.infof("upstream %s: tool list changed (%d tools)", u.name(), u.tools.size());
+        listener.toolsChanged(u.name(), u.tools);
+    }
+
+    private void crashed(Upstream u, int generation, String why) {
+        if (generation != u.generation || stopping) {
+            return;
+        }
+        LOG.warnf("upstream %s: %s; restarting", u.name(), why);
+        u.state(UpstreamState.RESTARTING, why);
+        events.stateChanged(u.name(), UpstreamState.RESTARTING);
+        u.generation++;
+        retire(u);
+        scheduleRestart(u, true);
+    }
+
+    /** Remote upstreams have no process to watch: a failed ping counts as a crash. */
+    private void pingAll() {
+        for (Upstream u : upstreams.values()) {
+            McpAsyncClient c = u.client;
+            if (u.state != UpstreamState.READY || c == null || u.settings().stdio()) {
+                continue;
+            }
+            int generation = u.generation;
+            try {
+                c.ping().block(Duration.ofSeconds(10));
+            } catch (RuntimeException e) {
+                crashed(u, generation, "ping failed: " + describe(e));
+            }
+        }
+    }
+
+    private void scheduleRestart(Upstream u, boolean crash) {
+        if (stopping) {
+            return;
+        }
+        long delay = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(u.failures, 5));
+        u.failures++;
+        scheduler.schedule(() -> {
+            if (stopping) {
+                return;
+            }
+            if (u.state != UpstreamState.RESTARTING) {
+                u.state(UpstreamState.RESTARTING, u.reason);
+                events.stateChanged(u.name(), UpstreamState.RESTARTING);
+            }
+            u.countRestart();
+            events.restarted(u.name());
+            start(u);
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Drops the tools of an upstream that is gone and ends its session and processes. */
+    private void retire(Upstream u) {
+        u.tools = List.of();
+        listener.toolsChanged(u.name(), List.of());
+        McpAsyncClient c = u.client;
+        u.client = null;
+        StdioTransport t = u.stdio;
+        u.stdio = null;
+        if (c != null) {
+            try {
+                c.closeGracefully().block(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.debugf("upstream %s: close: %s", u.name(), e.getMessage());
+            }
+        }
+        if (t != null) {
+            t.stop();
+        }
+    }
+
+    /** Ends every session and every child process group; returns when they are gone. Blocking. */
+    public void stopAll() {
+        stopping = true;
+        scheduler.shutdownNow();
+        upstreams.values().parallelStream().forEach(u -> {
+            u.generation++;
+            retireQuietly(u);
+            u.state(UpstreamState.STOPPED, null);
+        });
+    }
+
+    private void retireQuietly(Upstream u) {
+        McpAsyncClient c = u.client;
+        u.client = null;
+        StdioTransport t = u.stdio;
+        u.stdio = null;
+        if (t != null) {
+            t.stop();
+        }
+        if (c != null) {
+            try {
+                c.closeGracefully().block(Duration.ofSeconds(3));
+            } catch (RuntimeException e) {
+                // shutting down
+            }
+        }
+    }
+
+    static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String msg = root.getMessage();
+        return root.getClass().getSimpleName() + (msg == null ? "" : ": " + (msg.length() > 300 ? msg.substring(0, 300) : msg));
+    }
+}
