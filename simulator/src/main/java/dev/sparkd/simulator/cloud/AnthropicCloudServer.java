@@ -7,21 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkd.simulator.generation.Pace;
 import dev.sparkd.simulator.generation.TextGenerator;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -37,29 +32,16 @@ import java.util.Set;
  * {@code tool_choice} forces one), the answer is a {@code tool_use} block whose input streams as
  * {@code input_json_delta} fragments, with {@code stop_reason: tool_use}.
  */
-public final class AnthropicCloudServer implements CloudProvider {
+public final class AnthropicCloudServer extends CloudServer {
     public static final List<String> DEFAULT_MODELS = List.of("claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1");
     public static final String API_VERSION = "2023-06-01";
-
-    private final Vertx vertx;
-    private final Set<String> apiKeys;
-    private final List<String> models;
-    private final Pace pace;
-    private final RateLimiter limiter;
-    private final List<CloudRequest> log = new ArrayList<>();
-    private volatile CloudFault fault = CloudFault.NONE;
-    private HttpServer server;
 
     public AnthropicCloudServer(Vertx vertx, Set<String> apiKeys, Pace pace) {
         this(vertx, apiKeys, DEFAULT_MODELS, pace, Clock.systemUTC());
     }
 
     public AnthropicCloudServer(Vertx vertx, Set<String> apiKeys, List<String> models, Pace pace, Clock clock) {
-        this.vertx = Objects.requireNonNull(vertx, "vertx");
-        this.apiKeys = Set.copyOf(apiKeys);
-        this.models = List.copyOf(models);
-        this.pace = Objects.requireNonNull(pace, "pace");
-        this.limiter = new RateLimiter(clock);
+        super(vertx, apiKeys, models, pace, clock, 32 * 1024 * 1024);
     }
 
     /** Listens on 127.0.0.1:{@code port} (0 = ephemeral); completes with the bound port. */
@@ -69,63 +51,15 @@ public final class AnthropicCloudServer implements CloudProvider {
     }
 
     @Override
-    public synchronized Future<Integer> start(int port) {
-        Router router = Router.router(vertx);
-        router.route().handler(BodyHandler.create().setBodyLimit(32 * 1024 * 1024));
+    protected void routes(Router router) {
         router.post("/v1/messages").handler(this::messages);
         router.route().handler(ctx -> error(ctx.response(), 404, "not_found_error", "Not found"));
-        return vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1").map(s -> {
-            synchronized (this) {
-                server = s;
-            }
-            return s.actualPort();
-        });
-    }
-
-    @Override
-    public synchronized int port() {
-        if (server == null) {
-            throw new IllegalStateException("not started");
-        }
-        return server.actualPort();
     }
 
     /** {@code http://127.0.0.1:PORT}: the base URL an Anthropic client takes (it appends {@code /v1/messages}). */
     @Override
     public String baseUrl() {
         return "http://127.0.0.1:" + port();
-    }
-
-    @Override
-    public synchronized Future<Void> stop() {
-        HttpServer s = server;
-        server = null;
-        return s == null ? Future.succeededFuture() : s.close();
-    }
-
-    @Override
-    public void setRateLimit(int requestsPerMinute) {
-        limiter.setLimit(requestsPerMinute);
-    }
-
-    @Override
-    public void setFault(CloudFault fault) {
-        this.fault = Objects.requireNonNull(fault, "fault");
-    }
-
-    @Override
-    public CloudFault fault() {
-        return fault;
-    }
-
-    @Override
-    public synchronized List<CloudRequest> requests() {
-        return List.copyOf(log);
-    }
-
-    @Override
-    public synchronized void clearRequests() {
-        log.clear();
     }
 
     private void messages(RoutingContext ctx) {
@@ -181,7 +115,7 @@ public final class AnthropicCloudServer implements CloudProvider {
             reject(ctx, model, stream, 404, "not_found_error", "model: " + model);
             return;
         }
-        switch (fault) {
+        switch (fault()) {
             case SERVER_ERROR -> {
                 reject(ctx, model, stream, 500, "api_error", "Internal server error");
                 return;
@@ -308,7 +242,7 @@ public final class AnthropicCloudServer implements CloudProvider {
         if (answer.tool() != null) {
             r.write(delta(new ObjectNode(JSON.getNodeFactory()).put("type", "input_json_delta").put("partial_json", "")));
         }
-        boolean breakMidStream = fault == CloudFault.MID_STREAM_ERROR;
+        boolean breakMidStream = fault() == CloudFault.MID_STREAM_ERROR;
         CloudSupport.paced(vertx, pace, r, answer.pieces().size(), i -> {
             if (breakMidStream && i == Math.min(2, answer.pieces().size() - 1)) {
                 ObjectNode err = JSON.createObjectNode().put("type", "error");
@@ -382,16 +316,9 @@ public final class AnthropicCloudServer implements CloudProvider {
         r.putHeader("anthropic-ratelimit-requests-reset", reset);
     }
 
-    private synchronized void record(RoutingContext ctx, String model, int status, boolean stream, int in, int out) {
-        log.add(new CloudRequest(Instant.now(), "anthropic", ctx.request().path(), model,
+    private void record(RoutingContext ctx, String model, int status, boolean stream, int in, int out) {
+        log(new CloudRequest(Instant.now(), "anthropic", ctx.request().path(), model,
                 CloudRequest.keyId(ctx.request().getHeader("x-api-key")), status, stream, in, out));
     }
 
-    private boolean known(String key) {
-        boolean found = false;
-        for (String k : apiKeys) {
-            found |= MessageDigest.isEqual(k.getBytes(), key.getBytes());
-        }
-        return found;
-    }
 }

@@ -8,22 +8,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkd.simulator.generation.Pace;
 import dev.sparkd.simulator.generation.TextGenerator;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -41,19 +36,10 @@ import java.util.Set;
  * <p>Text is {@link TextGenerator}'s, timing is the given {@link Pace}; every request is logged as a
  * {@link CloudRequest}.
  */
-public final class OpenAiCloudServer implements CloudProvider {
+public final class OpenAiCloudServer extends CloudServer {
     public static final List<String> DEFAULT_MODELS = List.of("gpt-4.1-mini", "gpt-4.1", "gpt-4o-mini",
             "text-embedding-3-small", "text-embedding-3-large");
     private static final int TOKENS_PER_MINUTE = 200_000;
-
-    private final Vertx vertx;
-    private final Set<String> apiKeys;
-    private final List<String> models;
-    private final Pace pace;
-    private final RateLimiter limiter;
-    private final List<CloudRequest> log = new ArrayList<>();
-    private volatile CloudFault fault = CloudFault.NONE;
-    private HttpServer server;
 
     /**
      * @param vertx   the Vert.x instance to run on (the caller owns and closes it)
@@ -65,11 +51,7 @@ public final class OpenAiCloudServer implements CloudProvider {
     }
 
     public OpenAiCloudServer(Vertx vertx, Set<String> apiKeys, List<String> models, Pace pace, Clock clock) {
-        this.vertx = Objects.requireNonNull(vertx, "vertx");
-        this.apiKeys = Set.copyOf(apiKeys);
-        this.models = List.copyOf(models);
-        this.pace = Objects.requireNonNull(pace, "pace");
-        this.limiter = new RateLimiter(clock);
+        super(vertx, apiKeys, models, pace, clock, 16 * 1024 * 1024);
     }
 
     /** Listens on 127.0.0.1:{@code port} (0 = ephemeral); completes with the bound port. */
@@ -79,67 +61,18 @@ public final class OpenAiCloudServer implements CloudProvider {
     }
 
     @Override
-    public synchronized Future<Integer> start(int port) {
-        Router router = Router.router(vertx);
-        router.route().handler(BodyHandler.create().setBodyLimit(16 * 1024 * 1024));
+    protected void routes(Router router) {
         router.post("/v1/chat/completions").handler(this::chat);
         router.post("/v1/embeddings").handler(this::embeddings);
         router.get("/v1/models").handler(this::models);
         router.route().handler(ctx -> error(ctx, 404, "Invalid URL (" + ctx.request().method() + " " + ctx.request().path() + ")",
                 "invalid_request_error", null, null));
-        return vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1").map(s -> {
-            synchronized (this) {
-                server = s;
-            }
-            return s.actualPort();
-        });
-    }
-
-    @Override
-    public synchronized int port() {
-        if (server == null) {
-            throw new IllegalStateException("not started");
-        }
-        return server.actualPort();
     }
 
     /** {@code http://127.0.0.1:PORT/v1}: what an OpenAI client takes as its base URL. */
     @Override
     public String baseUrl() {
         return "http://127.0.0.1:" + port() + "/v1";
-    }
-
-    @Override
-    public synchronized Future<Void> stop() {
-        HttpServer s = server;
-        server = null;
-        return s == null ? Future.succeededFuture() : s.close();
-    }
-
-    /** Requests per minute before 429s; 0 (the default) means unlimited. */
-    @Override
-    public void setRateLimit(int requestsPerMinute) {
-        limiter.setLimit(requestsPerMinute);
-    }
-
-    @Override
-    public void setFault(CloudFault fault) {
-        this.fault = Objects.requireNonNull(fault, "fault");
-    }
-
-    @Override
-    public CloudFault fault() {
-        return fault;
-    }
-
-    @Override
-    public synchronized List<CloudRequest> requests() {
-        return List.copyOf(log);
-    }
-
-    @Override
-    public synchronized void clearRequests() {
-        log.clear();
     }
 
     // ---- handlers ----
@@ -217,7 +150,7 @@ public final class OpenAiCloudServer implements CloudProvider {
         response.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8")
                 .putHeader("cache-control", "no-cache").putHeader("x-accel-buffering", "no");
         response.write(event(chunk(id, created, model, fingerprint, role(), null, includeUsage)));
-        boolean breakMidStream = fault == CloudFault.MID_STREAM_ERROR;
+        boolean breakMidStream = fault() == CloudFault.MID_STREAM_ERROR;
         CloudSupport.paced(vertx, pace, response, tokens.size(), i -> {
             if (breakMidStream && i == Math.min(2, tokens.size() - 1)) {
                 // OpenAI reports an error inside an established stream as a data event with the error object, then
@@ -351,7 +284,7 @@ public final class OpenAiCloudServer implements CloudProvider {
                     "invalid_request_error", null, null);
             return false;
         }
-        if (!constantTimeContains(key)) {
+        if (!known(key)) {
             reject(ctx, model, stream, 401, "Incorrect API key provided: " + mask(key) + ". You can find your API key at "
                     + "https://platform.openai.com/account/api-keys.", "invalid_request_error", null, "invalid_api_key");
             return false;
@@ -371,7 +304,7 @@ public final class OpenAiCloudServer implements CloudProvider {
     }
 
     private boolean serverFault(RoutingContext ctx, String model, boolean stream) {
-        switch (fault) {
+        switch (fault()) {
             case SERVER_ERROR -> reject(ctx, model, stream, 500,
                     "The server had an error while processing your request. Sorry about that!", "server_error", null, null);
             case OVERLOADED -> reject(ctx, model, stream, 503,
@@ -468,19 +401,11 @@ public final class OpenAiCloudServer implements CloudProvider {
         return "data: " + json(data) + "\n\n";
     }
 
-    private synchronized void record(RoutingContext ctx, String model, int status, boolean stream, int in, int out) {
+    private void record(RoutingContext ctx, String model, int status, boolean stream, int in, int out) {
         String header = ctx.request().getHeader("authorization");
         String key = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-        log.add(new CloudRequest(Instant.now(), "openai", ctx.request().path(), model, CloudRequest.keyId(key), status,
+        log(new CloudRequest(Instant.now(), "openai", ctx.request().path(), model, CloudRequest.keyId(key), status,
                 stream, in, out));
-    }
-
-    private boolean constantTimeContains(String key) {
-        boolean found = false;
-        for (String k : apiKeys) {
-            found |= MessageDigest.isEqual(k.getBytes(), key.getBytes());
-        }
-        return found;
     }
 
     /** How OpenAI echoes a wrong key: its start and its last four characters, the middle starred out. */
