@@ -46,11 +46,20 @@ public final class Fleet implements AutoCloseable {
     private volatile boolean running;
 
     public Fleet(Vertx vertx, SuiteConfig config, HealthSettings settings, Function<String, Optional<Instant>> containerStarted) {
+        this(vertx, config, settings, containerStarted, Instant.now());
+    }
+
+    /**
+     * @param agentStart when the agent started: a closed vLLM/llama.cpp port counts as loading within the start grace
+     *                   after it. {@link Instant#EPOCH} for one-shot runs, which have no history to judge by.
+     */
+    public Fleet(Vertx vertx, SuiteConfig config, HealthSettings settings, Function<String, Optional<Instant>> containerStarted,
+            Instant agentStart) {
         this.vertx = vertx;
         this.settings = settings;
         this.http = new ProbeHttp(vertx, 4);
         this.handshake = new Handshake(vertx, settings);
-        Instant now = Instant.now();
+        Instant now = agentStart;
         config.services().values().stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(def ->
                 monitors.put(def.name(), new ServiceMonitor(def, probe(def), settings, now, containerStarted, listeners)));
     }

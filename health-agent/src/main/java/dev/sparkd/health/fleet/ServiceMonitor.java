@@ -109,6 +109,9 @@ public final class ServiceMonitor {
         Instant start = containerStarted.apply(def.name()).filter(s -> lastUp == null || s.isAfter(lastUp))
                 .orElse(lastUp == null ? agentStart : null);
         Duration grace = def.startGrace();
+        if (Instant.EPOCH.equals(start)) {
+            return result.with(State.DOWN, "connection refused");
+        }
         if (start != null && Duration.between(start, now).compareTo(grace) < 0) {
             return result.with(State.LOADING, "connection refused for " + refusedFor + ", within start grace "
                     + ProbeHttp.human(grace) + ": loading");
