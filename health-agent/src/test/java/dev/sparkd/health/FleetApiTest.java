@@ -23,14 +23,14 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * The agent against the simulated lab: faults injected into the simulator move services to the right state within
- * failure_threshold × interval (2 × 1 s here, plus slack for a busy build machine) with the right reason, the per-service
+ * failure_threshold × interval (2 × 2 s here, plus slack for a busy build machine) with the right reason, the per-service
  * endpoint answers like {@code curl -f} needs, and incidents are written and closed.
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresTestResource.class)
 @QuarkusTestResource(SimulatedLab.class)
 class FleetApiTest {
-    static final Duration CHANGE = Duration.ofSeconds(12);
+    static final Duration CHANGE = Duration.ofSeconds(15);
 
     @AfterEach
     void clearFaults() {
