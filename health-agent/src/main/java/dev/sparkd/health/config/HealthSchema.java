@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 import dev.sparkd.health.config.HealthSettings.Thresholds;
-import dev.sparkd.health.probe.Conditions;
+import dev.sparkd.health.probe.ConditionSyntax;
 import dev.sparkd.services.config.ConfigTable;
 import dev.sparkd.services.config.Listen;
 import dev.sparkd.services.config.SectionSchema;
@@ -101,7 +101,7 @@ public final class HealthSchema implements SectionSchema<HealthSettings> {
                 continue;
             }
             for (int i = 0; i < def.conditions().size(); i++) {
-                String problem = Conditions.check(def.conditions().get(i));
+                String problem = ConditionSyntax.check(def.conditions().get(i));
                 if (problem != null) {
                     t.problems().add(null, "services." + def.name() + ".conditions[" + i + "]", problem,
                             "conditions look like \"[STATUS] == 200\", \"[BODY].status == ok\", \"[RESPONSE_TIME] < 300\"");

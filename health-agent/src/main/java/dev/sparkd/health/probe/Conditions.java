@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Operators are {@code == != <= >= < >}, written with spaces around them. Every condition must hold.
  */
 public final class Conditions {
-    private static final String[] OPERATORS = {" == ", " != ", " <= ", " >= ", " > ", " < "};
+    private static final String[] OPERATORS = ConditionSyntax.OPERATORS;
     private static final Pattern FUNCTION = Pattern.compile("(len|has|pat|any)\\((.*)\\)");
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,27 +40,7 @@ public final class Conditions {
 
     /** A problem with the condition's syntax, or null when it is well-formed. */
     public static String check(String condition) {
-        String op = operator(condition);
-        if (op == null) {
-            return "no operator in \"" + condition + "\": use one of == != <= >= < > with a space on each side";
-        }
-        int at = condition.indexOf(op);
-        String left = condition.substring(0, at).strip();
-        String right = condition.substring(at + op.length()).strip();
-        if (left.isEmpty() || right.isEmpty()) {
-            return "\"" + condition + "\" needs a value on both sides of" + op;
-        }
-        for (String side : List.of(left, right)) {
-            Matcher f = FUNCTION.matcher(side);
-            String inner = f.matches() ? f.group(2).strip() : side;
-            if (f.matches() && (f.group(1).equals("pat") || f.group(1).equals("any")) && !(op.equals(" == ") || op.equals(" != "))) {
-                return f.group(1) + "() only works with == and != in \"" + condition + "\"";
-            }
-            if (inner.startsWith("[") && PLACEHOLDERS.stream().noneMatch(inner::startsWith)) {
-                return "unknown placeholder in \"" + condition + "\": expected one of " + String.join(", ", PLACEHOLDERS);
-            }
-        }
-        return null;
+        return ConditionSyntax.check(condition);
     }
 
     public static List<Outcome> evaluate(List<String> conditions, Context context) {
