@@ -25,6 +25,12 @@ public class HealthMetrics implements FleetListener {
     private final MeterRegistry registry;
     private final Gauges gauges;
     private final java.util.Set<String> seenHandshakes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Map<String, ServiceMeters> services = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, ServiceMeters> hosts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private ServiceMeters meters(ServiceStatus s) {
+        return services.computeIfAbsent(s.name(), n -> new ServiceMeters(registry, tags(s)));
+    }
 
     public HealthMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -37,48 +43,47 @@ public class HealthMetrics implements FleetListener {
 
     @Override
     public void probed(ServiceStatus s, ProbeResult r) {
-        Tags t = tags(s);
-        gauges.set("sparkd_health_probe_success", "1 when the last probe found the service answering (UP or DEGRADED)", t, r.success() ? 1 : 0);
-        gauges.set("sparkd_health_probe_duration_seconds", "Time of the last probe's main request", t,
-                r.latency() == null ? null : r.latency().toNanos() / 1e9);
-        gauges.set("sparkd_health_probe_http_status_code", "HTTP status of the last probe's main request", t,
-                r.httpStatus() == 0 ? null : r.httpStatus());
-        gauges.set("sparkd_health_certificate_expiry_seconds", "Remaining validity of the TLS certificate (https services)", t,
+        ServiceMeters m = meters(s);
+        m.set("sparkd_health_probe_success", "1 when the last probe found the service answering (UP or DEGRADED)", r.success() ? 1 : 0);
+        m.set("sparkd_health_probe_duration_seconds", "Time of the last probe's main request", r.latency() == null ? null : r.latency().toNanos() / 1e9);
+        m.set("sparkd_health_probe_http_status_code", "HTTP status of the last probe's main request", r.httpStatus() == 0 ? null : r.httpStatus());
+        m.set("sparkd_health_certificate_expiry_seconds", "Remaining validity of the TLS certificate (https services)",
                 r.certificateRemaining() == null ? null : (double) r.certificateRemaining().toSeconds());
-        Counter.builder("sparkd_health_probes").description("Probes run, by outcome").tags(t).tag("outcome", r.success() ? "success" : "failure")
-                .register(registry).increment();
-        for (State state : State.values()) {
-            gauges.set("sparkd_health_service_state", "1 for the service's current state, 0 for the others", t.and("state", state.name()),
+        m.increment("sparkd_health_probes", "Probes run, by outcome", "outcome", r.success() ? "success" : "failure");
+        for (State state : STATES) {
+            m.set("sparkd_health_service_state", "1 for the service's current state, 0 for the others", "state", state.name(),
                     state.name().equals(s.state()) ? 1 : 0);
         }
         Load l = r.load();
-        gauges.set("sparkd_health_queue_depth", "Requests waiting (vLLM num_requests_waiting, llama.cpp requests_deferred)", t, l.queueDepth());
-        gauges.set("sparkd_health_requests_running", "Requests being processed", t, l.requestsRunning());
-        gauges.set("sparkd_health_kv_cache_usage_ratio", "vLLM KV-cache use, 0..1", t, l.kvCacheUsage());
-        gauges.set("sparkd_health_loaded_models", "Models loaded in memory (Ollama /api/ps)", t, l.loadedModels() == null ? null : l.loadedModels().size());
-        gauges.set("sparkd_health_loaded_model_bytes", "Memory held by loaded models (Ollama size_vram)", t, l.loadedBytes());
-        gauges.set("sparkd_health_installed_models", "Models installed (Ollama /api/tags)", t, l.installedModels());
-        gauges.set("sparkd_health_slots_busy", "llama.cpp slots processing", t, l.slotsBusy());
-        gauges.set("sparkd_health_slots", "llama.cpp slots", t, l.slotsTotal());
+        if (l != Load.NONE || s.kind().equals("ollama") || s.kind().equals("vllm") || s.kind().equals("llamacpp")) {
+            m.set("sparkd_health_queue_depth", "Requests waiting (vLLM num_requests_waiting, llama.cpp requests_deferred)", l.queueDepth());
+            m.set("sparkd_health_requests_running", "Requests being processed", l.requestsRunning());
+            m.set("sparkd_health_kv_cache_usage_ratio", "vLLM KV-cache use, 0..1", l.kvCacheUsage());
+            m.set("sparkd_health_loaded_models", "Models loaded in memory (Ollama /api/ps)", l.loadedModels() == null ? null : l.loadedModels().size());
+            m.set("sparkd_health_loaded_model_bytes", "Memory held by loaded models (Ollama size_vram)", l.loadedBytes());
+            m.set("sparkd_health_installed_models", "Models installed (Ollama /api/tags)", l.installedModels());
+            m.set("sparkd_health_slots_busy", "llama.cpp slots processing", l.slotsBusy());
+            m.set("sparkd_health_slots", "llama.cpp slots", l.slotsTotal());
+        }
         HandshakeResult h = s.handshake();
         if (h != null && !h.skipped()) {
-            gauges.set("sparkd_health_handshake_success", "1 when the last inference handshake answered 4", t, h.passed() ? 1 : 0);
-            gauges.set("sparkd_health_handshake_ttft_seconds", "Time to first token of the last handshake", t, h.ttftSeconds());
-            gauges.set("sparkd_health_handshake_tokens_per_second", "Generation speed of the last handshake", t, h.tokensPerSecond());
+            m.set("sparkd_health_handshake_success", "1 when the last inference handshake answered 4", h.passed() ? 1 : 0);
+            m.set("sparkd_health_handshake_ttft_seconds", "Time to first token of the last handshake", h.ttftSeconds());
+            m.set("sparkd_health_handshake_tokens_per_second", "Generation speed of the last handshake", h.tokensPerSecond());
             String key = s.name() + "@" + h.at();
             if (seenHandshakes.add(key)) {
                 seenHandshakes.removeIf(k -> k.startsWith(s.name() + "@") && !k.equals(key));
-                Counter.builder("sparkd_health_handshakes").description("Inference handshakes run, by outcome").tags(t)
-                        .tag("outcome", h.passed() ? "success" : "failure").register(registry).increment();
+                m.increment("sparkd_health_handshakes", "Inference handshakes run, by outcome", "outcome", h.passed() ? "success" : "failure");
             }
         }
     }
 
+    private static final State[] STATES = State.values();
+
     @Override
     public void changed(ServiceStatus s, StateMachine.Change change) {
         if (change.stateChanged() && change.to() != State.UP && change.from().map(f -> f == State.UP).orElse(true)) {
-            Counter.builder("sparkd_health_incidents_opened").description("Incidents opened (a service left UP)").tags(tags(s))
-                    .register(registry).increment();
+            meters(s).increment("sparkd_health_incidents_opened", "Incidents opened (a service left UP)");
         }
     }
 

@@ -15,7 +15,7 @@ public final class HttpProbe extends Probe {
 
     public HttpProbe(ServiceDef service, ProbeHttp http, HealthSettings settings) {
         super(service, http, settings);
-        this.conditions = service.conditions().isEmpty() ? List.of("[STATUS] < 400", "[STATUS] >= 200") : service.conditions();
+        this.conditions = service.conditions();
     }
 
     @Override
@@ -32,6 +32,12 @@ public final class HttpProbe extends Probe {
     }
 
     private ProbeResult judge(Conditions.Context ctx) {
+        if (conditions.isEmpty()) {
+            // No conditions: an answer below 400 is UP (the common case, kept cheap).
+            return ctx.connected() && ctx.status() >= 200 && ctx.status() < 400 ? speed(ProbeResult.up(ctx.responseTime(), ctx.status(), Load.NONE))
+                    : ProbeResult.of(State.DOWN, ctx.connected() ? "answered " + ctx.status() : "no connection", ctx.responseTime(),
+                            ctx.status(), Load.NONE);
+        }
         List<Conditions.Outcome> outcomes = Conditions.evaluate(conditions, ctx);
         String failed = outcomes.stream().filter(o -> !o.success()).map(Conditions.Outcome::resolved).collect(Collectors.joining("; "));
         if (failed.isEmpty()) {
