@@ -42,7 +42,8 @@ public final class Fleet implements AutoCloseable {
     private final Handshake handshake;
     private final Map<String, ServiceMonitor> monitors = new LinkedHashMap<>();
     private final List<FleetListener> listeners = new CopyOnWriteArrayList<>();
-    private final List<Long> timers = new CopyOnWriteArrayList<>();
+    // A concurrent set: with thousands of services, a copy-on-write list would copy itself on every probe.
+    private final java.util.Set<Long> timers = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean running;
 
     public Fleet(Vertx vertx, SuiteConfig config, HealthSettings settings, Function<String, Optional<Instant>> containerStarted) {

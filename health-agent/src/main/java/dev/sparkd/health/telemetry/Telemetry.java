@@ -30,7 +30,8 @@ public final class Telemetry implements AutoCloseable {
     private final Map<String, HostTelemetry> hosts = new LinkedHashMap<>();
     private final Map<String, HostStatus> latest = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Consumer<HostStatus>> listeners = new CopyOnWriteArrayList<>();
-    private final List<Long> timers = new CopyOnWriteArrayList<>();
+    // A concurrent set: with thousands of services, a copy-on-write list would copy itself on every probe.
+    private final java.util.Set<Long> timers = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean running;
 
     public Telemetry(Vertx vertx, Executor workers, SuiteConfig config, java.time.Duration interval) {
