@@ -1,15 +1,22 @@
 package dev.sparkd.health;
 
+import dev.sparkd.health.once.OnceCommand;
 import dev.sparkd.services.daemon.DaemonMain;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
-/** Entry point of the health-agent daemon: validates sparkd.toml, prepares state and the database, then boots. */
+/**
+ * Entry point of the health-agent: the daemon (validates sparkd.toml, prepares state and the database, then boots), or
+ * a one-shot check ({@code --once}, {@code status}) that runs without Quarkus or a database.
+ */
 @QuarkusMain
 public final class HealthAgentMain {
     private HealthAgentMain() {
     }
 
     public static void main(String... args) {
+        if (OnceCommand.wanted(args)) {
+            System.exit(OnceCommand.run(args, System.getenv(), System.out, System.err));
+        }
         DaemonMain.run("health-agent", args);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sparkd.health;
 
+import dev.sparkd.health.testing.SimulatedLab;
 import dev.sparkd.services.testing.DaemonContract;
 import dev.sparkd.services.testing.EmbeddedPostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -8,6 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** The health-agent keeps the contract every sparkd daemon keeps. */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresTestResource.class)
+@QuarkusTestResource(SimulatedLab.class)
 class HealthAgentDaemonTest extends DaemonContract {
     @Override
     protected String daemon() {

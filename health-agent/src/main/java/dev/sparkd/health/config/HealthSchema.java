@@ -1,10 +1,22 @@
 package dev.sparkd.health.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
+import dev.sparkd.health.config.HealthSettings.Thresholds;
+import dev.sparkd.health.probe.ConditionSyntax;
 import dev.sparkd.services.config.ConfigTable;
 import dev.sparkd.services.config.Listen;
 import dev.sparkd.services.config.SectionSchema;
+import dev.sparkd.services.config.ServiceDef;
+import dev.sparkd.services.config.ServiceKind;
+import dev.sparkd.services.config.Suggestions;
 import dev.sparkd.services.config.SuiteConfig;
 
 /** Reads {@code [health]}; registered for the shared loader in {@code META-INF/services}. */
@@ -38,7 +50,74 @@ public final class HealthSchema implements SectionSchema<HealthSettings> {
         int failures = t.integer("failure_threshold", 1, 100).orElse(3L).intValue();
         int successes = t.integer("success_threshold", 1, 100).orElse(1L).intValue();
         Duration retention = t.duration("retention", Duration.ofDays(1), Duration.ofDays(3650)).orElse(Duration.ofDays(90));
+        Duration cloud = t.duration("cloud_interval", Duration.ofSeconds(30), Duration.ofDays(1)).orElse(Duration.ofMinutes(5));
+        Duration hosts = t.duration("host_interval", Duration.ofSeconds(1), Duration.ofHours(1)).orElse(interval);
+        Duration slow = t.duration("slow_response", Duration.ofMillis(10), Duration.ofMinutes(5)).orElse(Duration.ofSeconds(1));
+        Thresholds defaults = thresholds(t, new Thresholds(OptionalDouble.of(16), OptionalDouble.of(0.95), Optional.empty(), OptionalDouble.empty()));
+
+        Map<String, HealthSettings.ServiceOverrides> overrides = new LinkedHashMap<>();
+        t.namedTables("services").forEach((name, s) -> {
+            if (!core.services().containsKey(name)) {
+                s.error(null, "no service named \"" + name + "\"", core.services().isEmpty() ? "declare it as [services." + name + "]"
+                        : Suggestions.hint(name, core.services().keySet()));
+            }
+            Optional<String> model = s.string("handshake_model");
+            boolean enabled = s.bool("handshake", true);
+            Optional<Duration> own = s.duration("interval", Duration.ofSeconds(1), Duration.ofHours(1));
+            Thresholds th = thresholds(s, new Thresholds(OptionalDouble.empty(), OptionalDouble.empty(), Optional.empty(), OptionalDouble.empty()));
+            s.finish();
+            overrides.put(name, new HealthSettings.ServiceOverrides(model, enabled, own, th));
+        });
+
+        Optional<HealthSettings.Webhook> webhook = t.table("webhook").flatMap(w -> {
+            Optional<URI> url = w.requiredString("url", "e.g. url = \"https://ntfy.sh/my-sparks\"").flatMap(text -> {
+                try {
+                    URI u = new URI(text);
+                    if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                        w.error("url", "expected an http:// or https:// URL", "");
+                        return Optional.empty();
+                    }
+                    if (u.getUserInfo() != null) {
+                        w.error("url", "the URL contains credentials", "remove them and set token_file");
+                        return Optional.empty();
+                    }
+                    return Optional.of(u);
+                } catch (URISyntaxException e) {
+                    w.error("url", "not a valid URL: " + e.getReason(), "");
+                    return Optional.empty();
+                }
+            });
+            String format = w.choice("format", List.of("json", "ntfy", "matrix")).orElse("json");
+            var token = w.secret("token", false);
+            int retries = w.integer("retries", 0, 10).orElse(3L).intValue();
+            w.finish();
+            return url.map(u -> new HealthSettings.Webhook(u, format, token, retries));
+        });
         t.finish();
-        return new HealthSettings(listen, interval, handshake, timeout, failures, successes, retention);
+
+        // Gatus-style conditions of http services are checked here, where the health-agent's grammar lives.
+        for (ServiceDef def : core.services().values()) {
+            if (def.kind() != ServiceKind.HTTP) {
+                continue;
+            }
+            for (int i = 0; i < def.conditions().size(); i++) {
+                String problem = ConditionSyntax.check(def.conditions().get(i));
+                if (problem != null) {
+                    t.problems().add(null, "services." + def.name() + ".conditions[" + i + "]", problem,
+                            "conditions look like \"[STATUS] == 200\", \"[BODY].status == ok\", \"[RESPONSE_TIME] < 300\"");
+                }
+            }
+        }
+        return new HealthSettings(listen, interval, handshake, timeout, failures, successes, retention, cloud, hosts, slow,
+                defaults, overrides, webhook);
+    }
+
+    private static Thresholds thresholds(ConfigTable t, Thresholds fallback) {
+        OptionalDouble queue = t.integer("max_queue", 0, 1_000_000).map(n -> OptionalDouble.of(n)).orElse(fallback.maxQueue());
+        OptionalDouble kv = t.number("max_kv_cache", 0, 1).map(OptionalDouble::of).orElse(fallback.maxKvCache());
+        Optional<Duration> ttft = t.duration("handshake_max_ttft", Duration.ofMillis(1), Duration.ofMinutes(10)).or(fallback::handshakeMaxTtft);
+        OptionalDouble tps = t.number("handshake_min_tokens_per_second", 0, 100_000).map(OptionalDouble::of)
+                .orElse(fallback.handshakeMinTokensPerSecond());
+        return new Thresholds(queue, kv, ttft, tps);
     }
 }

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Benchmark: the health-agent probing N simulated HTTP endpoints every 10 s, next to Prometheus blackbox_exporter
+# (Debian package prometheus-blackbox-exporter) doing the same probes in the same run. Reports CPU seconds per 1,000
+# probes, share of one core and RSS. Usage: bench/health-probes/run.sh [N …]   (default: 100 1000 5000)
+# Needs: a JDK 17+, prometheus-blackbox-exporter (health-agent/src/test/install.sh installs it).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HERE="$ROOT/bench/health-probes"
+WORK="$HERE/.work"
+SIZES=("${@:-100 1000 5000}"); read -r -a SIZES <<< "${SIZES[*]}"
+WARMUP=${WARMUP:-20}
+WINDOW=${WINDOW:-60}
+INTERVAL=10
+TARGET_PORT=29100
+AGENT_PORT=29171
+EXPORTER_PORT=29115
+# The launcher's JVM flags: what users run.
+JAVA_OPTS=${SPARKD_JAVA_OPTS:-"-Xms16m -Xmx96m -Xss512k -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=64m -XX:CICompilerCount=2 -XX:+ExitOnOutOfMemoryError -Djava.net.preferIPv4Stack=true"}
+BLACKBOX=$(command -v prometheus-blackbox-exporter || command -v blackbox_exporter || true)
+[ -n "$BLACKBOX" ] || { echo "prometheus-blackbox-exporter not found: run health-agent/src/test/install.sh" >&2; exit 2; }
+JAR="$ROOT/health-agent/target/quarkus-app/quarkus-run.jar"
+if [ ! -f "$JAR" ]; then (cd "$ROOT" && ./mvnw -q -B -o -pl health-agent -am package -DskipTests); fi
+mkdir -p "$WORK"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+TICKS=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+wait_http() { for _ in $(seq 1 240); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.5; done; echo "not ready: $1" >&2; return 1; }
+probes_total() { curl -fsS "http://127.0.0.1:$AGENT_PORT/q/metrics" | awk '/^sparkd_health_probes_total/ {s += $NF} END {printf "%d", s}'; }
+
+java "$HERE/Targets.java" "$TARGET_PORT" > "$WORK/targets.log" 2>&1 & PIDS+=($!)
+wait_http "http://127.0.0.1:$TARGET_PORT/e/0"
+
+printf 'modules:\n  http_2xx:\n    prober: http\n    timeout: 5s\n    http:\n      preferred_ip_protocol: ip4\n' > "$WORK/blackbox.yml"
+RESULTS="$WORK/results.txt"; : > "$RESULTS"
+printf '%-6s %-16s %10s %12s %14s %9s %8s\n' N tool probes "cpu s" "cpu s/1k probes" "% core" "RSS MB" | tee -a "$RESULTS"
+
+for N in "${SIZES[@]}"; do
+  # --- health-agent ---
+  CFG="$WORK/agent-$N.toml"
+  { printf '[suite]\nname = "bench"\nstate_dir = "state"\n\n[health]\nlisten = "127.0.0.1:%d"\ninterval = "%ds"\ntimeout = "5s"\n\n' "$AGENT_PORT" "$INTERVAL"
+    for i in $(seq 0 $((N - 1))); do printf '[services.e%d]\nkind = "http"\nurl = "http://127.0.0.1:%d/e/%d"\n' "$i" "$TARGET_PORT" "$i"; done
+  } > "$CFG"
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS -jar "$JAR" --config "$CFG" > "$WORK/agent-$N.log" 2>&1 & AGENT=$!; PIDS+=($AGENT)
+  wait_http "http://127.0.0.1:$AGENT_PORT/q/health/ready"
+  sleep "$WARMUP"
+  p0=$(probes_total); c0=$(cpu_ticks $AGENT); sleep "$WINDOW"; c1=$(cpu_ticks $AGENT); p1=$(probes_total); rss=$(rss_kb $AGENT)
+  kill $AGENT; wait $AGENT 2>/dev/null || true
+  awk -v n="$N" -v p=$((p1 - p0)) -v c=$((c1 - c0)) -v t="$TICKS" -v w="$WINDOW" -v r="$rss" 'BEGIN {
+    cs = c / t; printf "%-6s %-16s %10d %12.2f %14.3f %9.1f %8.0f\n", n, "health-agent", p, cs, (p > 0 ? cs / p * 1000 : 0), cs / w * 100, r / 1024 }' | tee -a "$RESULTS"
+
+  # --- blackbox_exporter, driven like Prometheus would ---
+  "$BLACKBOX" --config.file="$WORK/blackbox.yml" --web.listen-address="127.0.0.1:$EXPORTER_PORT" > "$WORK/blackbox-$N.log" 2>&1 & BB=$!; PIDS+=($BB)
+  wait_http "http://127.0.0.1:$EXPORTER_PORT/metrics"
+  java "$HERE/Driver.java" "$EXPORTER_PORT" "$TARGET_PORT" "$N" "$INTERVAL" > "$WORK/driver-$N.log" 2>&1 & DRV=$!; PIDS+=($DRV)
+  sleep "$WARMUP"
+  c0=$(cpu_ticks $BB); sleep "$WINDOW"; c1=$(cpu_ticks $BB); rss=$(rss_kb $BB)
+  kill $DRV; wait $DRV 2>/dev/null || true
+  kill $BB; wait $BB 2>/dev/null || true
+  # The driver spreads N probes evenly over each interval: the window saw N * WINDOW / INTERVAL of them.
+  awk -v n="$N" -v c=$((c1 - c0)) -v t="$TICKS" -v w="$WINDOW" -v iv="$INTERVAL" -v r="$rss" 'BEGIN {
+    p = n * w / iv; cs = c / t; printf "%-6s %-16s %10d %12.2f %14.3f %9.1f %8.0f\n", n, "blackbox_exporter", p, cs, cs / p * 1000, cs / w * 100, r / 1024 }' | tee -a "$RESULTS"
+  tail -n 1 "$WORK/driver-$N.log" | sed 's/^/  blackbox driver: /'
+done
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(java -version 2>&1 | head -n 1); blackbox $("$BLACKBOX" --version 2>&1 | head -n 1)"

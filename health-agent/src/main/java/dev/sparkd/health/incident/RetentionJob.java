@@ -1,0 +1,36 @@
+package dev.sparkd.health.incident;
+
+import java.time.Instant;
+
+import org.jboss.logging.Logger;
+
+import dev.sparkd.health.HealthAgent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Enforces {@code [health] retention} every hour (and shortly after start). */
+@ApplicationScoped
+public class RetentionJob {
+    private static final Logger LOG = Logger.getLogger(RetentionJob.class);
+
+    private final IncidentService incidents;
+    private final HealthAgent agent;
+
+    public RetentionJob(IncidentService incidents, HealthAgent agent) {
+        this.incidents = incidents;
+        this.agent = agent;
+    }
+
+    @Scheduled(every = "1h", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> enforce() {
+        return incidents.enforceRetention(agent.settings().retention(), Instant.now())
+                .invoke(n -> {
+                    if (n > 0) {
+                        LOG.infof("retention: deleted %d row(s) older than %s", n,
+                                dev.sparkd.services.config.Durations.format(agent.settings().retention()));
+                    }
+                })
+                .replaceWithVoid();
+    }
+}

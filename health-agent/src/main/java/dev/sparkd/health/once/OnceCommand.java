@@ -1,0 +1,132 @@
+package dev.sparkd.health.once;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.sparkd.health.config.HealthSettings;
+import dev.sparkd.health.fleet.Fleet;
+import dev.sparkd.health.fleet.ServiceStatus;
+import dev.sparkd.services.config.ConfigException;
+import dev.sparkd.services.config.ConfigLoader;
+import dev.sparkd.services.config.ConfigLocation;
+import dev.sparkd.services.config.SuiteConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+/**
+ * One-shot checks for systemd timers and scripts, without starting the daemon or its database:
+ * <ul>
+ *   <li>{@code health-agent --once [--config FILE]} probes every service once, concurrently;</li>
+ *   <li>{@code health-agent status [--url http://127.0.0.1:8471]} asks a running agent (what {@code ./sparkd status} runs).</li>
+ * </ul>
+ * Both print a table (service, state, reason, latency) and exit 0 when every service is UP or DEGRADED, 1 when
+ * something is LOADING or DOWN (or the agent cannot be reached), 2 when the configuration is invalid.
+ */
+public final class OnceCommand {
+    public static final int OK = 0;
+    public static final int PROBLEM = 1;
+    public static final int CONFIG = 2;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private OnceCommand() {
+    }
+
+    /** Whether these arguments ask for a one-shot run rather than the daemon. */
+    public static boolean wanted(String... args) {
+        return List.of(args).contains("--once") || (args.length > 0 && args[0].equals("status"));
+    }
+
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        Optional<String> url = option(args, "--url");
+        if (args.length > 0 && args[0].equals("status") || url.isPresent()) {
+            return status(url.orElse("http://127.0.0.1:8471"), out, err);
+        }
+        Path file = ConfigLocation.resolve(args, env);
+        SuiteConfig config;
+        try {
+            config = ConfigLoader.load(file);
+        } catch (ConfigException e) {
+            err.println(ConfigException.report(e.problems()));
+            err.println("health-agent: " + e.problems().size() + " problem(s) in " + file);
+            return CONFIG;
+        }
+        HealthSettings settings = config.section(HealthSettings.class);
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+        try (Fleet fleet = new Fleet(vertx, config, settings, s -> Optional.empty(), Instant.EPOCH)) {
+            List<ServiceStatus> statuses = fleet.probeAll().await().atMost(settings.timeout().multipliedBy(3).plusSeconds(5));
+            List<Row> rows = statuses.stream().map(s -> new Row(s.name(), s.state(), s.reason(), s.latencyMs())).toList();
+            print(rows, out);
+            return rows.stream().allMatch(Row::available) ? OK : PROBLEM;
+        } finally {
+            vertx.close();
+        }
+    }
+
+    static int status(String base, PrintStream out, PrintStream err) {
+        String url = base.replaceAll("/+$", "") + "/api/v1/services";
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> resp = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (resp.statusCode() != 200) {
+                err.println("health-agent: " + url + " answered " + resp.statusCode());
+                return PROBLEM;
+            }
+            List<Row> rows = new ArrayList<>();
+            for (JsonNode s : JSON.readTree(resp.body()).path("services")) {
+                rows.add(new Row(s.path("name").asText(), s.path("state").asText(), s.path("reason").asText(null),
+                        s.hasNonNull("latency_ms") ? s.get("latency_ms").asDouble() : null));
+            }
+            print(rows, out);
+            return rows.stream().allMatch(Row::available) ? OK : PROBLEM;
+        } catch (Exception e) {
+            err.println("health-agent: cannot reach the agent at " + url + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ") — is sparkd-health-agent running?");
+            return PROBLEM;
+        }
+    }
+
+    record Row(String service, String state, String reason, Double latencyMs) {
+        boolean available() {
+            return "UP".equals(state) || "DEGRADED".equals(state);
+        }
+    }
+
+    static void print(List<Row> rows, PrintStream out) {
+        int w1 = Math.max(7, rows.stream().mapToInt(r -> r.service().length()).max().orElse(0));
+        int w2 = 8;
+        out.printf(Locale.ROOT, "%-" + w1 + "s  %-" + w2 + "s  %9s  %s%n", "SERVICE", "STATE", "LATENCY", "REASON");
+        for (Row r : rows) {
+            String latency = r.latencyMs() == null ? "-" : r.latencyMs() < 1000 ? String.format(Locale.ROOT, "%.0fms", r.latencyMs())
+                    : String.format(Locale.ROOT, "%.1fs", r.latencyMs() / 1000);
+            out.printf(Locale.ROOT, "%-" + w1 + "s  %-" + w2 + "s  %9s  %s%n", r.service(), r.state(), latency,
+                    r.reason() == null ? "" : r.reason());
+        }
+    }
+
+    private static Optional<String> option(String[] args, String name) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals(name) && i + 1 < args.length) {
+                return Optional.of(args[i + 1]);
+            }
+            if (args[i].startsWith(name + "=")) {
+                return Optional.of(args[i].substring(name.length() + 1));
+            }
+        }
+        return Optional.empty();
+    }
+}

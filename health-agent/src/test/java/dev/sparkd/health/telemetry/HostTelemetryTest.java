@@ -1,0 +1,112 @@
+package dev.sparkd.health.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.sparkd.health.testing.SimulatedLab;
+import dev.sparkd.services.config.Host;
+import dev.sparkd.services.ssh.SshRunner;
+import dev.sparkd.simulator.Simulator;
+import dev.sparkd.simulator.config.SimConfig;
+import dev.sparkd.simulator.host.GpuProfile;
+import dev.sparkd.simulator.ssh.SimSshServer;
+
+/** SSH telemetry against simulated Sparks: GB10 [N/A] memory, a discrete card, and a wrong host key. */
+class HostTelemetryTest {
+    static final Path DIR = Path.of("target/telemetry-test").toAbsolutePath();
+    static Simulator sim;
+    static SimSshServer gb10;
+    static SimSshServer discrete;
+    static SshRunner ssh;
+
+    @BeforeAll
+    static void start() throws Exception {
+        // A @QuarkusTest in the same JVM may have registered Bouncy Castle from its own class loader; the simulator's
+        // SSH server here must use this class loader's copy, or Ed25519 keys fail with a ClassCastException.
+        java.security.Security.removeProvider("BC");
+        Files.createDirectories(DIR);
+        if (!Files.exists(DIR.resolve("id_ed25519"))) {
+            SimulatedLab.keygen(DIR.resolve("id_ed25519"));
+        }
+        Files.copy(DIR.resolve("id_ed25519.pub"), DIR.resolve("authorized_keys"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        sim = Simulator.start(SimConfig.parse("""
+                [sparks.spark-1]
+                gpu = "gb10"
+                models_path = "/usr/share/ollama/.ollama/models"
+                [sparks.spark-2]
+                gpu = "discrete"
+                models_path = "/var/lib/ollama/models"
+                """));
+        gb10 = SimulatedLab.startSsh(sim, "spark-1", GpuProfile.GB10, 0, DIR);
+        discrete = SimulatedLab.startSsh(sim, "spark-2", GpuProfile.DISCRETE, 0, DIR);
+        Files.writeString(DIR.resolve("known_hosts"), gb10.knownHostsLine() + "\n" + discrete.knownHostsLine() + "\n");
+        ssh = new SshRunner();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (ssh == null) {
+            return;
+        }
+        ssh.close();
+        gb10.close();
+        discrete.close();
+        sim.close();
+    }
+
+    static Host host(String name, int port, Host.GpuKind gpu, String dir, Path knownHosts) {
+        return new Host(name, "127.0.0.1", Optional.of(new Host.SshSettings("spark", port, DIR.resolve("id_ed25519"), knownHosts)),
+                gpu, List.of(Path.of(dir)));
+    }
+
+    @Test
+    void gb10MemoryComesFromMeminfoAndNaIsNeverZero() {
+        HostStatus s = new HostTelemetry(host("spark-1", gb10.port(), Host.GpuKind.GB10, "/usr/share/ollama/.ollama/models",
+                DIR.resolve("known_hosts")), List.of(), ssh).collect();
+        assertThat(s.ok()).as(s.reason()).isTrue();
+        assertThat(s.unifiedMemory()).isTrue();
+        assertThat(s.memoryTotalBytes()).isEqualTo(125_514_308L * 1024);
+        assertThat(s.memoryAvailableBytes()).isPositive().isLessThan(s.memoryTotalBytes());
+        assertThat(s.gpu().name()).isEqualTo("NVIDIA GB10");
+        assertThat(s.gpu().memoryTotal()).isNull();
+        assertThat(s.gpu().memoryUsed()).isNull();
+        assertThat(s.gpu().temperature()).isPositive();
+        assertThat(s.gpu().utilization()).isBetween(0.0, 1.0);
+        assertThat(s.disks()).singleElement().satisfies(d -> {
+            assertThat(d.path()).isEqualTo("/usr/share/ollama/.ollama/models");
+            assertThat(d.free()).isPositive();
+        });
+    }
+
+    @Test
+    void discreteGpuReportsItsOwnMemory() {
+        HostStatus s = new HostTelemetry(host("spark-2", discrete.port(), Host.GpuKind.DISCRETE, "/var/lib/ollama/models",
+                DIR.resolve("known_hosts")), List.of(), ssh).collect();
+        assertThat(s.ok()).as(s.reason()).isTrue();
+        assertThat(s.unifiedMemory()).isFalse();
+        assertThat(s.gpu().memoryTotal()).isPositive();
+        assertThat(s.gpu().memoryUsed()).isNotNull();
+    }
+
+    @Test
+    void aWrongHostKeyIsReportedWithItsFingerprintAndNothingRuns() throws Exception {
+        // known_hosts vouches for spark-2's key at spark-1's address: spark-1's real key is then "changed".
+        Path wrong = DIR.resolve("known_hosts_wrong");
+        Files.writeString(wrong, discrete.knownHostsLine().replace(":" + discrete.port() + "]", ":" + gb10.port() + "]") + "\n");
+        int before = gb10.commandLog().entries().size();
+        HostStatus s = new HostTelemetry(host("spark-1", gb10.port(), Host.GpuKind.GB10, "/usr/share/ollama/.ollama/models", wrong),
+                List.of(), ssh).collect();
+        assertThat(s.ok()).isFalse();
+        assertThat(s.reason()).contains("host key").contains(gb10.hostKeyFingerprint()).contains("no command ran");
+        assertThat(s.memoryTotalBytes()).isNull();
+        assertThat(gb10.commandLog().entries()).hasSize(before);
+    }
+}
