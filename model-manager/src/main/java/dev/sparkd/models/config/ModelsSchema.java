@@ -24,15 +24,15 @@ import dev.sparkd.services.config.SuiteConfig;
  */
 public final class ModelsSchema implements SectionSchema<ModelsSettings> {
     public static final int DEFAULT_PORT = 8472;
-    static final Pattern OLLAMA_MODEL = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._/-]{0,199}(:[a-zA-Z0-9._-]{1,128})?");
-    static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-z0-9._/-]{0,254}(:[a-zA-Z0-9._-]{1,128})?(@sha256:[a-f0-9]{64})?");
-    static final Pattern HF_MODEL = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{0,95}(/[a-zA-Z0-9][a-zA-Z0-9._-]{0,95})?");
-    static final Pattern ARG = Pattern.compile("--[a-z0-9][a-z0-9-]{0,63}(=[A-Za-z0-9._:/,{}\"-]{0,200})?|[A-Za-z0-9._:/,-]{1,200}");
-    static final Pattern ENV_NAME = Pattern.compile("[A-Z_][A-Z0-9_]{0,63}");
-    static final Pattern ENV_VALUE = Pattern.compile("[A-Za-z0-9._:/,=@+-]{0,256}");
-    static final Pattern REGISTRY = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?");
-    static final Pattern MODELS_DIR = Pattern.compile("/[A-Za-z0-9._/-]{0,255}");
-    static final Pattern CONTAINER = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
+    public static final Pattern OLLAMA_MODEL = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._/-]{0,199}(:[a-zA-Z0-9._-]{1,128})?");
+    public static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-z0-9._/-]{0,254}(:[a-zA-Z0-9._-]{1,128})?(@sha256:[a-f0-9]{64})?");
+    public static final Pattern HF_MODEL = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{0,95}(/[a-zA-Z0-9][a-zA-Z0-9._-]{0,95})?");
+    public static final Pattern ARG = Pattern.compile("--[a-z0-9][a-z0-9-]{0,63}(=[A-Za-z0-9._:/,{}\"-]{0,200})?|[A-Za-z0-9._:/,-]{1,200}");
+    public static final Pattern ENV_NAME = Pattern.compile("[A-Z_][A-Z0-9_]{0,63}");
+    public static final Pattern ENV_VALUE = Pattern.compile("[A-Za-z0-9._:/,=@+-]{0,256}");
+    public static final Pattern REGISTRY = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?");
+    public static final Pattern MODELS_DIR = Pattern.compile("/[A-Za-z0-9._/-]{0,255}");
+    public static final Pattern CONTAINER = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
 
     @Override
     public String section() {

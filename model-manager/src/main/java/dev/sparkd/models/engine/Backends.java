@@ -81,7 +81,7 @@ public final class Backends implements AutoCloseable {
     public OpenAiClient vllm(String service, int port) {
         String address = hostOf(service).map(Host::address).orElse(service(service).baseUri().getHost());
         String where = (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
-        return vllm.computeIfAbsent(service + "@" + where, k -> new OpenAiClient(vertx, URI.create("http://" + where),
+        return vllm.computeIfAbsent(service + "@" + where, k -> new OpenAiClient(vertx, URI.create("http://" + where + "/v1"),
                 () -> null, new HttpTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(60), Duration.ofSeconds(60))));
     }
 
@@ -94,7 +94,7 @@ public final class Backends implements AutoCloseable {
     public CommandResult run(String service, RemoteCommand command, Duration timeout) {
         SshTarget target = sshTarget(service).orElseThrow(() -> new IllegalStateException(
                 "host of " + service + " has no ssh settings; set [hosts.<name>] ssh = { … }"));
-        return ssh.runAsync(target, command.withTimeout(timeout), timeout.plusSeconds(10)).await().atMost(timeout.plusSeconds(20));
+        return ssh.runAsync(target, command, timeout).await().atMost(timeout.plusSeconds(20));
     }
 
     @Override
