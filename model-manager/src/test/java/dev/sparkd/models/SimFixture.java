@@ -131,7 +131,17 @@ public final class SimFixture implements AutoCloseable {
     }
 
     public Path writeConfig(String models) {
-        String toml = """
+        Path file = DIR.resolve("sparkd-" + System.nanoTime() + ".toml");
+        try {
+            Files.writeString(file, writeConfigText(models));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    public String writeConfigText(String models) {
+        return """
                 [suite]
                 name = "mm-test"
                 state_dir = "state"
@@ -155,13 +165,6 @@ public final class SimFixture implements AutoCloseable {
                 registry = "http://127.0.0.1:%d"
 
                 """.formatted(sim.spark("spark-1").ssh().port(), sim.port("ollama-1"), sim.port("vllm-1"), registryPort()) + models;
-        Path file = DIR.resolve("sparkd-" + System.nanoTime() + ".toml");
-        try {
-            Files.writeString(file, toml);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return file;
     }
 
     public static Tuning fastTuning() {
