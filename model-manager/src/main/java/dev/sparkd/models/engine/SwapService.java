@@ -158,6 +158,11 @@ public final class SwapService {
         return start(service, key, Runnable::run, persistChoice);
     }
 
+    /** The catalog key last seen serving (by a swap or an observation), without asking the server. */
+    public Optional<String> lastKnown(String service) {
+        return Optional.ofNullable(current.get(service));
+    }
+
     public Optional<Operation> runningSwap(String service) {
         return Optional.ofNullable(running.get(service));
     }
