@@ -1,5 +1,7 @@
 package dev.sparkd.models;
 
+import dev.sparkd.models.cli.Cli;
+import dev.sparkd.models.engine.Tuning;
 import dev.sparkd.services.daemon.DaemonMain;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -10,6 +12,9 @@ public final class ModelManagerMain {
     }
 
     public static void main(String... args) {
+        if (Cli.isCliMode(args)) {
+            System.exit(Cli.run(args, System.out, System.err, System.console() != null, Tuning.production(), null));
+        }
         DaemonMain.run("model-manager", args);
     }
 }

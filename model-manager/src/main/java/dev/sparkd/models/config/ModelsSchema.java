@@ -24,13 +24,15 @@ import dev.sparkd.services.config.SuiteConfig;
  */
 public final class ModelsSchema implements SectionSchema<ModelsSettings> {
     public static final int DEFAULT_PORT = 8472;
-    static final Pattern OLLAMA_MODEL = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._/-]{0,199}(:[a-zA-Z0-9._-]{1,128})?");
-    static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-z0-9._/-]{0,254}(:[a-zA-Z0-9._-]{1,128})?(@sha256:[a-f0-9]{64})?");
-    static final Pattern HF_MODEL = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{0,95}(/[a-zA-Z0-9][a-zA-Z0-9._-]{0,95})?");
-    static final Pattern ARG = Pattern.compile("--[a-z0-9][a-z0-9-]{0,63}(=[A-Za-z0-9._:/,{}\"-]{0,200})?|[A-Za-z0-9._:/,-]{1,200}");
-    static final Pattern ENV_NAME = Pattern.compile("[A-Z_][A-Z0-9_]{0,63}");
-    static final Pattern ENV_VALUE = Pattern.compile("[A-Za-z0-9._:/,=@+-]{0,256}");
-    static final Pattern CONTAINER = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
+    public static final Pattern OLLAMA_MODEL = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._/-]{0,199}(:[a-zA-Z0-9._-]{1,128})?");
+    public static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-z0-9._/-]{0,254}(:[a-zA-Z0-9._-]{1,128})?(@sha256:[a-f0-9]{64})?");
+    public static final Pattern HF_MODEL = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{0,95}(/[a-zA-Z0-9][a-zA-Z0-9._-]{0,95})?");
+    public static final Pattern ARG = Pattern.compile("--[a-z0-9][a-z0-9-]{0,63}(=[A-Za-z0-9._:/,{}\"-]{0,200})?|[A-Za-z0-9._:/,-]{1,200}");
+    public static final Pattern ENV_NAME = Pattern.compile("[A-Z_][A-Z0-9_]{0,63}");
+    public static final Pattern ENV_VALUE = Pattern.compile("[A-Za-z0-9._:/,=@+-]{0,256}");
+    public static final Pattern REGISTRY = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?");
+    public static final Pattern MODELS_DIR = Pattern.compile("/[A-Za-z0-9._/-]{0,255}");
+    public static final Pattern CONTAINER = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
 
     @Override
     public String section() {
@@ -50,11 +52,13 @@ public final class ModelsSchema implements SectionSchema<ModelsSettings> {
     @Override
     public ModelsSettings read(ConfigTable t, SuiteConfig core) {
         Listen listen = Listen.read(t, "listen", DEFAULT_PORT);
-        Duration interval = t.duration("reconcile_interval", Duration.ofMinutes(1), Duration.ofDays(7)).orElse(Duration.ofHours(1));
+        Duration interval = t.duration("reconcile_interval", Duration.ofSeconds(10), Duration.ofDays(7)).orElse(Duration.ofHours(1));
+        String registry = t.matching("registry", REGISTRY, "an http(s) URL of an Ollama-compatible registry, e.g. \"https://registry.ollama.ai\"")
+                .orElse(ModelsSettings.DEFAULT_REGISTRY);
         Map<String, ModelsSettings.OllamaModels> ollama = new LinkedHashMap<>();
         Map<String, ModelsSettings.VllmCatalog> vllm = new LinkedHashMap<>();
         for (String key : t.keys()) {
-            if (key.equals("listen") || key.equals("reconcile_interval")) {
+            if (key.equals("listen") || key.equals("reconcile_interval") || key.equals("registry")) {
                 continue;
             }
             Optional<ConfigTable> sub = t.table(key);
@@ -73,7 +77,7 @@ public final class ModelsSchema implements SectionSchema<ModelsSettings> {
             }
         }
         t.finish();
-        return new ModelsSettings(listen, interval, ollama, vllm);
+        return new ModelsSettings(listen, interval, registry, ollama, vllm);
     }
 
     private static ModelsSettings.OllamaModels readOllama(String service, ConfigTable t) {
@@ -108,8 +112,9 @@ public final class ModelsSchema implements SectionSchema<ModelsSettings> {
         boolean prune = t.bool("prune", false);
         long minFree = t.size("min_free_disk").orElse(20L << 30);
         int parallel = t.integer("max_parallel_pulls", 1, 8).orElse(1L).intValue();
+        Optional<String> modelsDir = t.matching("models_dir", MODELS_DIR, "an absolute path, e.g. \"/usr/share/ollama/.ollama/models\"");
         t.finish();
-        return new ModelsSettings.OllamaModels(service, List.copyOf(models), prune, minFree, parallel);
+        return new ModelsSettings.OllamaModels(service, List.copyOf(models), prune, minFree, parallel, modelsDir);
     }
 
     private static ModelsSettings.VllmCatalog readVllm(String service, ConfigTable t) {

@@ -12,11 +12,15 @@ import dev.sparkd.services.config.Listen;
  * {@code [models]}: the desired models per service. Scalar keys configure the daemon; each sub-table
  * {@code [models.<service>]} declares one Ollama or vLLM service's desired state.
  */
-public record ModelsSettings(Listen listen, Duration reconcileInterval, Map<String, OllamaModels> ollama,
+public record ModelsSettings(Listen listen, Duration reconcileInterval, String registry, Map<String, OllamaModels> ollama,
         Map<String, VllmCatalog> vllm) implements DaemonSettings {
 
+    /** Where Ollama itself pulls from; read for manifest digests (update detection) and sizes (disk guard). */
+    public static final String DEFAULT_REGISTRY = "https://registry.ollama.ai";
+
     /** {@code [models.<ollama service>]}. */
-    public record OllamaModels(String service, List<DeclaredModel> pull, boolean prune, long minFreeDisk, int maxParallelPulls) {
+    public record OllamaModels(String service, List<DeclaredModel> pull, boolean prune, long minFreeDisk, int maxParallelPulls,
+            Optional<String> modelsDir) {
     }
 
     /** One model to keep: a plain name, or {@code { name, auto_update, verify_prompt }}. */

@@ -1,0 +1,106 @@
+package dev.sparkd.models.engine;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.sparkd.models.config.ModelsSettings;
+import dev.sparkd.services.config.Host;
+import dev.sparkd.services.config.ServiceDef;
+import dev.sparkd.services.config.SuiteConfig;
+import dev.sparkd.services.http.HttpTimeouts;
+import dev.sparkd.services.ollama.OllamaClient;
+import dev.sparkd.services.ollama.OllamaSettings;
+import dev.sparkd.services.openai.OpenAiClient;
+import dev.sparkd.services.ssh.CommandResult;
+import dev.sparkd.services.ssh.RemoteCommand;
+import dev.sparkd.services.ssh.SshRunner;
+import dev.sparkd.services.ssh.SshTarget;
+import io.vertx.mutiny.core.Vertx;
+
+/**
+ * The clients the model-manager talks through, one per service or host, built from the validated config. The
+ * orchestration runs on worker threads and waits on these clients; none of them ever blocks an event loop.
+ */
+public final class Backends implements AutoCloseable {
+    private final SuiteConfig config;
+    private final ModelsSettings settings;
+    private final Vertx vertx;
+    private final SshRunner ssh;
+    private final Tuning tuning;
+    private final Map<String, OllamaClient> ollama = new ConcurrentHashMap<>();
+    private final Map<String, OpenAiClient> vllm = new ConcurrentHashMap<>();
+    private final RegistryClient registry;
+
+    public Backends(SuiteConfig config, Vertx vertx, SshRunner ssh, Tuning tuning) {
+        this.config = config;
+        this.settings = config.section(ModelsSettings.class);
+        this.vertx = vertx;
+        this.ssh = ssh;
+        this.tuning = tuning;
+        this.registry = new RegistryClient(vertx, URI.create(settings.registry()));
+    }
+
+    public SuiteConfig config() {
+        return config;
+    }
+
+    public ModelsSettings settings() {
+        return settings;
+    }
+
+    public Tuning tuning() {
+        return tuning;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public RegistryClient registry() {
+        return registry;
+    }
+
+    public ServiceDef service(String name) {
+        return config.service(name).orElseThrow();
+    }
+
+    public Optional<Host> hostOf(String service) {
+        return service(service).host().flatMap(config::host);
+    }
+
+    public OllamaClient ollama(String service) {
+        return ollama.computeIfAbsent(service, s -> new OllamaClient(vertx, service(s).baseUri(),
+                OllamaSettings.defaults().withPullIdle(tuning.pullIdle())
+                        .withInference(new HttpTimeouts(Duration.ofSeconds(5), tuning.verifyTimeout(), tuning.verifyTimeout()))));
+    }
+
+    /** An OpenAI-compatible client for a catalog entry's port on the service's host. */
+    public OpenAiClient vllm(String service, int port) {
+        String address = hostOf(service).map(Host::address).orElse(service(service).baseUri().getHost());
+        String where = (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
+        return vllm.computeIfAbsent(service + "@" + where, k -> new OpenAiClient(vertx, URI.create("http://" + where + "/v1"),
+                () -> null, new HttpTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(60), Duration.ofSeconds(60))));
+    }
+
+    public Optional<SshTarget> sshTarget(String service) {
+        return hostOf(service).flatMap(h -> h.ssh().map(s -> new SshTarget(h.address(), s.port(), s.user(), s.keyFile(),
+                s.knownHosts(), Optional.empty(), Optional.of(h.name()))));
+    }
+
+    /** Runs a command on the service's host over SSH (on SshRunner's workers), waiting here on a worker thread. */
+    public CommandResult run(String service, RemoteCommand command, Duration timeout) {
+        SshTarget target = sshTarget(service).orElseThrow(() -> new IllegalStateException(
+                "host of " + service + " has no ssh settings; set [hosts.<name>] ssh = { … }"));
+        return ssh.runAsync(target, command, timeout).await().atMost(timeout.plusSeconds(20));
+    }
+
+    @Override
+    public void close() {
+        ollama.values().forEach(OllamaClient::close);
+        vllm.values().forEach(OpenAiClient::close);
+        registry.close();
+    }
+}

@@ -1,0 +1,317 @@
+package dev.sparkd.models.engine;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.sparkd.models.config.ModelsSchema;
+import dev.sparkd.models.config.ModelsSettings;
+import dev.sparkd.models.operation.Operation;
+import dev.sparkd.models.operation.Operations;
+import dev.sparkd.services.config.Host;
+import dev.sparkd.services.http.BackendHttp;
+import dev.sparkd.services.http.BackendRequest;
+import dev.sparkd.services.http.JsonCodec;
+import dev.sparkd.services.openai.ModelCard;
+import dev.sparkd.services.ssh.CommandResult;
+import dev.sparkd.services.ssh.RemoteCommand;
+
+/**
+ * Swaps the model a vLLM service serves, over SSH: stop and remove the old container, {@code docker run} the catalog
+ * entry, and wait for the health gate (container still running, port open, {@code /health} 200, {@code /v1/models}
+ * lists the model, one small completion). When the gate fails, the previous model is launched again. Only catalog
+ * entries are launched, and every argument is checked against the schema's patterns again before it is quoted.
+ */
+public final class SwapService {
+    private static final String TEMPLATE = "{{.State.Status}} {{.State.ExitCode}}";
+    private final Backends backends;
+    private final Operations operations;
+    private final SwapLock lock;
+    private final ActiveStore store;
+    private final Map<String, Operation> running = new ConcurrentHashMap<>();
+    private final Map<String, String> current = new ConcurrentHashMap<>();
+    private final Map<String, String> lastObserveError = new ConcurrentHashMap<>();
+
+    public SwapService(Backends backends, Operations operations, SwapLock lock, ActiveStore store) {
+        this.backends = backends;
+        this.operations = operations;
+        this.lock = lock;
+        this.store = store;
+    }
+
+    /** A request named something that is not in the catalog (or not a vLLM service). */
+    public static final class NotInCatalog extends RuntimeException {
+        public NotInCatalog(String message) {
+            super(message);
+        }
+    }
+
+    /** Another swap of the same service is running. */
+    public static final class Busy extends RuntimeException {
+        private final String operationId;
+
+        public Busy(String service, String operationId) {
+            super("a swap of " + service + " is already running" + (operationId == null ? "" : " (operation " + operationId + ")"));
+            this.operationId = operationId;
+        }
+
+        public String operationId() {
+            return operationId;
+        }
+    }
+
+    public ModelsSettings.CatalogEntry entry(String service, String key) {
+        ModelsSettings.VllmCatalog catalog = backends.settings().vllm().get(service);
+        if (catalog == null) {
+            throw new NotInCatalog("\"" + service + "\" is not a vLLM service with a [models." + service + "] catalog");
+        }
+        ModelsSettings.CatalogEntry e = key == null ? null : catalog.catalog().get(key);
+        if (e == null) {
+            throw new NotInCatalog("\"" + (key == null ? "" : key.length() > 80 ? key.substring(0, 80) + "…" : key)
+                    + "\" is not in the catalog of " + service + "; allowed: " + String.join(", ", catalog.catalog().keySet()));
+        }
+        return e;
+    }
+
+    /** The key this service should serve: the stored API choice while the file's active is unchanged, else the file's. */
+    public String desired(String service) {
+        String fileActive = backends.settings().vllm().get(service).active();
+        return store.chosen(service, fileActive).orElse(fileActive);
+    }
+
+    /** Blocking: which catalog entry answers on its port right now, if any. */
+    public Optional<String> observe(String service) {
+        ModelsSettings.VllmCatalog catalog = backends.settings().vllm().get(service);
+        for (ModelsSettings.CatalogEntry e : catalog.catalog().values()) {
+            try {
+                List<ModelCard> models = backends.vllm(service, e.port()).models().await().atMost(Duration.ofSeconds(5));
+                Optional<String> match = catalog.catalog().values().stream().filter(c -> c.port() == e.port())
+                        .filter(c -> models.stream().anyMatch(m -> c.model().equals(m.root()) || c.model().equals(m.id())))
+                        .map(ModelsSettings.CatalogEntry::key).findFirst();
+                if (match.isPresent()) {
+                    current.put(service, match.get());
+                    return match;
+                }
+            } catch (RuntimeException notServing) {
+                // port closed or not vLLM: try the next entry's port
+                lastObserveError.put(service, notServing.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Blocking: the plan line of one vLLM service. */
+    public Plan.ServicePlan plan(String service) {
+        String host = backends.hostOf(service).map(Host::name).orElse(null);
+        String want = desired(service);
+        Optional<String> now = observe(service);
+        Plan.Item item = now.filter(want::equals).isPresent()
+                ? new Plan.Item("keep", want, "serving", null)
+                : new Plan.Item("swap", want, now.map(n -> "serving " + n + " now").orElse("no catalog model answers now ("
+                        + lastObserveError.getOrDefault(service, "nothing listens") + ")"), null);
+        return new Plan.ServicePlan(service, "vllm", host, List.of(item), null);
+    }
+
+    /**
+     * Validates, takes the lock, and runs the swap on {@code executor}. Throws {@link NotInCatalog} (before anything
+     * else happens) or {@link Busy}.
+     */
+    public Operation start(String service, String key, Executor executor, boolean persistChoice) {
+        ModelsSettings.CatalogEntry target = entry(service, key);
+        synchronized (running) {
+            Operation other = running.get(service);
+            if (other != null) {
+                throw new Busy(service, other.id());
+            }
+            Optional<SwapLock.Lease> lease = lock.tryLock(service);
+            if (lease.isEmpty()) {
+                throw new Busy(service, lock.runningOperation(service).orElse(null));
+            }
+            Operation op = operations.start("swap", service, key);
+            running.put(service, op);
+            executor.execute(() -> {
+                try (SwapLock.Lease held = lease.get()) {
+                    run(service, target, op, persistChoice);
+                } catch (RuntimeException e) {
+                    op.finish(Operation.State.FAILED, e.getMessage());
+                } finally {
+                    running.remove(service);
+                }
+            });
+            return op;
+        }
+    }
+
+    /** Blocking convenience: start on the calling thread's behalf and wait. */
+    public Operation swapAndWait(String service, String key, boolean persistChoice) {
+        return start(service, key, Runnable::run, persistChoice);
+    }
+
+    /** The catalog key last seen serving (by a swap or an observation), without asking the server. */
+    public Optional<String> lastKnown(String service) {
+        return Optional.ofNullable(current.get(service));
+    }
+
+    public Optional<Operation> runningSwap(String service) {
+        return Optional.ofNullable(running.get(service));
+    }
+
+    private void run(String service, ModelsSettings.CatalogEntry target, Operation op, boolean persistChoice) {
+        ModelsSettings.VllmCatalog catalog = backends.settings().vllm().get(service);
+        Optional<ModelsSettings.CatalogEntry> previous = Optional.ofNullable(current.get(service)).or(() -> observe(service))
+                .filter(k -> !k.equals(target.key())).map(catalog.catalog()::get);
+        // (the target itself may be what runs: a re-launch then has no previous model to return to)
+        op.event(previous.map(p -> "replacing " + p.key() + " (" + p.model() + ")").orElse("no catalog model is serving")
+                + " with " + target.key() + " (" + target.model() + ")");
+        Optional<String> failure = launch(service, target, previous, op, "swap");
+        if (failure.isEmpty()) {
+            current.put(service, target.key());
+            if (persistChoice) {
+                store.save(service, target.key(), catalog.active());
+            }
+            op.finish(Operation.State.SUCCEEDED, null);
+            return;
+        }
+        if (previous.isEmpty()) {
+            current.remove(service);
+            op.finish(Operation.State.FAILED, failure.get());
+            return;
+        }
+        Optional<String> rollbackFailure = launch(service, previous.get(), Optional.of(target), op, "rollback");
+        if (rollbackFailure.isEmpty()) {
+            current.put(service, previous.get().key());
+            op.finish(Operation.State.ROLLED_BACK, target.key() + " failed the health gate (" + failure.get() + "); "
+                    + previous.get().key() + " is serving again");
+        } else {
+            current.remove(service);
+            op.finish(Operation.State.FAILED, target.key() + " failed (" + failure.get() + ") and the rollback to "
+                    + previous.get().key() + " failed too (" + rollbackFailure.get() + ")");
+        }
+    }
+
+    /** Stops what runs, starts {@code entry}, waits for the gate. Empty = passed. Records one attempt. */
+    private Optional<String> launch(String service, ModelsSettings.CatalogEntry entry, Optional<ModelsSettings.CatalogEntry> old,
+            Operation op, String role) {
+        Set<String> containers = new LinkedHashSet<>();
+        old.ifPresent(o -> containers.add(o.container()));
+        containers.add(entry.container());
+        for (String c : containers) {
+            CommandResult stop = docker(service, Duration.ofSeconds(90), "stop", "-t", "60", c);
+            CommandResult rm = docker(service, Duration.ofSeconds(30), "rm", "-f", c);
+            op.event("docker stop/rm " + c + ": " + (stop.succeeded() ? "stopped" : "not running") + (rm.succeeded() ? ", removed" : ""));
+        }
+        CommandResult run = backends.run(service, runCommand(entry), Duration.ofMinutes(5));
+        if (!run.succeeded()) {
+            String reason = "docker run failed (exit " + run.exitCode() + "): " + run.stderr().strip();
+            op.attempt(new Operation.Attempt(entry.key(), role, "failed", reason, List.of()));
+            return Optional.of(reason);
+        }
+        op.event("docker run " + entry.container() + " (" + entry.image() + ", " + entry.model() + ") started; waiting up to "
+                + entry.loadTimeout().toSeconds() + " s for the health gate");
+        Gate gate = gate(service, entry);
+        op.attempt(new Operation.Attempt(entry.key(), role, gate.reason == null ? "passed" : "failed", gate.reason, gate.logTail));
+        if (gate.reason != null) {
+            docker(service, Duration.ofSeconds(30), "rm", "-f", entry.container());
+        }
+        return Optional.ofNullable(gate.reason);
+    }
+
+    private record Gate(String reason, List<String> logTail) {
+    }
+
+    private Gate gate(String service, ModelsSettings.CatalogEntry entry) {
+        Instant deadline = Instant.now().plus(entry.loadTimeout());
+        String lastSeen = "port " + entry.port() + " not open yet";
+        while (Instant.now().isBefore(deadline)) {
+            CommandResult inspect = docker(service, Duration.ofSeconds(30), "inspect", "-f", TEMPLATE, entry.container());
+            String[] state = inspect.stdout().strip().split(" ");
+            if (!inspect.succeeded() || state[0].equals("exited") || state[0].equals("dead")) {
+                CommandResult logs = docker(service, Duration.ofSeconds(30), "logs", "--tail", "20", entry.container());
+                List<String> tail = new ArrayList<>();
+                Arrays.stream((logs.stdout() + logs.stderr()).split("\n")).filter(l -> !l.isBlank()).forEach(tail::add);
+                return new Gate("container " + entry.container() + (inspect.succeeded() ? " exited with code "
+                        + (state.length > 1 ? state[1] : "?") : " is gone") + (tail.isEmpty() ? "" : ": " + tail.get(tail.size() - 1)),
+                        tail.subList(Math.max(0, tail.size() - 20), tail.size()));
+            }
+            Optional<String> notYet = probe(service, entry);
+            if (notYet.isEmpty()) {
+                return new Gate(null, List.of());
+            }
+            lastSeen = notYet.get();
+            sleep(backends.tuning().gatePoll());
+        }
+        return new Gate("not healthy after " + entry.loadTimeout().toSeconds() + " s: " + lastSeen, List.of());
+    }
+
+    /** One pass of the HTTP gate; empty = healthy and answering. */
+    private Optional<String> probe(String service, ModelsSettings.CatalogEntry entry) {
+        String address = backends.hostOf(service).map(Host::address).orElse("127.0.0.1");
+        try (BackendHttp http = new BackendHttp(backends.vertx(), URI.create("http://" + address + ":" + entry.port()), Duration.ofSeconds(3))) {
+            int status = http.call(BackendRequest.get("/health"), Duration.ofSeconds(10)).await().atMost(Duration.ofSeconds(15)).status();
+            if (status != 200) {
+                return Optional.of("/health answered " + status);
+            }
+        } catch (RuntimeException e) {
+            return Optional.of("port " + entry.port() + " not open yet");
+        }
+        try {
+            List<ModelCard> models = backends.vllm(service, entry.port()).models().await().atMost(Duration.ofSeconds(15));
+            Optional<ModelCard> card = models.stream().filter(m -> entry.model().equals(m.root()) || entry.model().equals(m.id())).findFirst();
+            if (card.isEmpty()) {
+                return Optional.of("/v1/models does not list " + entry.model());
+            }
+            ObjectNode body = JsonCodec.mapper().createObjectNode();
+            body.put("model", card.get().id());
+            body.put("max_tokens", 8);
+            body.put("temperature", 0);
+            body.putArray("messages").addObject().put("role", "user").put("content", "Reply with the single word OK.");
+            ObjectNode answer = backends.vllm(service, entry.port()).chatCompletion(body).await().atMost(Duration.ofSeconds(60));
+            if (!answer.path("choices").isArray() || answer.path("choices").isEmpty()) {
+                return Optional.of("the test completion returned no choices");
+            }
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of("not answering yet: " + e.getMessage());
+        }
+    }
+
+    /** {@code docker run} for a catalog entry: every value re-checked against the schema's pattern, then quoted. */
+    static RemoteCommand runCommand(ModelsSettings.CatalogEntry e) {
+        RemoteCommand.Builder b = RemoteCommand.builder("docker").args("run", "-d", "--name").arg(e.container(), ModelsSchema.CONTAINER)
+                .args("--gpus", "all", "--ipc", "host", "--ulimit", "memlock=-1", "-p").arg(e.port() + ":8000");
+        for (Map.Entry<String, String> env : e.env().entrySet()) {
+            if (!ModelsSchema.ENV_NAME.matcher(env.getKey()).matches() || !ModelsSchema.ENV_VALUE.matcher(env.getValue()).matches()) {
+                throw new IllegalArgumentException("catalog env " + env.getKey() + " does not match the allowed pattern");
+            }
+            b.arg("-e").arg(env.getKey() + "=" + env.getValue());
+        }
+        b.args("--entrypoint", "vllm").arg(e.image(), ModelsSchema.IMAGE).arg("serve").arg(e.model(), ModelsSchema.HF_MODEL)
+                .args("--host", "0.0.0.0", "--port", "8000");
+        e.args().forEach(a -> b.arg(a, ModelsSchema.ARG));
+        return b.build();
+    }
+
+    private CommandResult docker(String service, Duration timeout, String... args) {
+        return backends.run(service, RemoteCommand.builder("docker").args(args).build(), timeout);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+}

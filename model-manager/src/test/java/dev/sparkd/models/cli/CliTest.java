@@ -1,0 +1,89 @@
+package dev.sparkd.models.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.sparkd.models.SimFixture;
+import dev.sparkd.simulator.fault.Fault;
+
+/** {@code plan} and {@code reconcile --once} exit codes, against the simulator. */
+class CliTest {
+    static SimFixture fx;
+
+    @BeforeAll
+    static void start() {
+        fx = new SimFixture("");
+    }
+
+    @AfterAll
+    static void stop() {
+        fx.close();
+    }
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                false, SimFixture.fastTuning(), null);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void planAndReconcileOnceExitCodes() throws Exception {
+        Path file = fx.writeConfig("""
+                [models.ollama-1]
+                pull = ["llama3.2:1b"]
+                min_free_disk = "1GB"
+                """);
+        Run plan = run("plan", "--config", file.toString());
+        assertThat(plan.code()).as(plan.out() + plan.err()).isEqualTo(1);
+        assertThat(plan.out()).contains("ollama-1 (ollama on spark-1)").contains("+ pull    llama3.2:1b").contains("Plan: 1 to pull");
+
+        Run json = run("plan", "--json", "--config", file.toString());
+        assertThat(json.code()).isEqualTo(1);
+        assertThat(json.out()).contains("\"action\" : \"pull\"");
+
+        fx.sim.control().setFault("ollama-1", Fault.fromMap(Map.of("type", "pull_fail_at", "percent", 40)));
+        Run failed = run("reconcile", "--once", "--config", file.toString());
+        assertThat(failed.code()).as(failed.out()).isEqualTo(1);
+        assertThat(failed.out()).containsPattern("pull llama3.2:1b: [1-9][0-9]?% \\([0-9.]+ MiB of 1.2 GiB\\)").contains("failed  ollama-1 pull llama3.2:1b").contains("Not converged.");
+        fx.sim.control().clearFaults("ollama-1");
+
+        Run once = run("reconcile", "--once", "--config", file.toString());
+        assertThat(once.code()).as(once.out()).isEqualTo(0);
+        assertThat(once.out()).contains("succeeded  ollama-1 pull llama3.2:1b").contains("Converged.");
+
+        Run clean = run("plan", "--config", file.toString());
+        assertThat(clean.code()).isEqualTo(0);
+        assertThat(clean.out()).contains("= keep    llama3.2:1b").contains("No changes.");
+    }
+
+    @Test
+    void configErrorsExitTwo() throws Exception {
+        Path bad = Files.writeString(SimFixture.DIR.resolve("bad.toml"), fx.writeConfigText("""
+                [models.ollama-1]
+                pull = ["llama3.2:1b"]
+                max_parallel_pulls = 99
+                [models.nosuch]
+                pull = []
+                """));
+        Run plan = run("plan", "--config", bad.toString());
+        assertThat(plan.code()).isEqualTo(2);
+        assertThat(plan.err()).contains("max_parallel_pulls").contains("nosuch");
+        assertThat(run("reconcile", "--once", "--config", bad.toString()).code()).isEqualTo(2);
+        assertThat(run("reconcile", "--config", bad.toString()).code()).as("reconcile needs --once").isEqualTo(2);
+    }
+}

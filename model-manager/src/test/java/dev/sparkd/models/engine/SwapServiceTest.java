@@ -1,0 +1,112 @@
+package dev.sparkd.models.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.sparkd.models.SimFixture;
+import dev.sparkd.models.operation.Operation;
+import dev.sparkd.models.operation.Operations;
+
+/** vLLM swaps over real SSH against the simulated Spark's docker. */
+class SwapServiceTest {
+    static SimFixture fx;
+    static Backends b;
+
+    @BeforeAll
+    static void start() {
+        fx = new SimFixture("");
+        int port = fx.sim.port("vllm-1");
+        b = fx.backends("""
+                [models.ollama-1]
+                pull = []
+
+                [models.vllm-1]
+                active = "qwen7b"
+                [models.vllm-1.catalog.qwen7b]
+                image = "vllm/vllm-openai:v0.11.0"
+                model = "Qwen/Qwen2.5-7B-Instruct"
+                container = "vllm-1"
+                port = %d
+                load_timeout = "30s"
+                [models.vllm-1.catalog.llama8b]
+                image = "vllm/vllm-openai:v0.11.0"
+                model = "meta-llama/Llama-3.1-8B-Instruct"
+                args = ["--gpu-memory-utilization=0.7", "--max-model-len=8192"]
+                env = { HF_HUB_OFFLINE = "1" }
+                container = "vllm-1"
+                port = %d
+                load_timeout = "30s"
+                [models.vllm-1.catalog.broken]
+                image = "vllm/vllm-openai:v0.11.0"
+                model = "acme/not-in-the-cache"
+                container = "vllm-1"
+                port = %d
+                load_timeout = "30s"
+                """.formatted(port, port, port));
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void vllmIsUp() throws InterruptedException {
+        for (int i = 0; i < 100 && !fx.sim.service("vllm-1").listening(); i++) {
+            Thread.sleep(100);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        fx.close();
+    }
+
+    @Test
+    void swapsPassTheGateAndAFailingModelIsRolledBackWithItsLogLines() {
+        SwapService swaps = new SwapService(b, new Operations(), SwapLock.LOCAL, new ActiveStore.InMemory());
+        assertThat(swaps.plan("vllm-1").items()).as(swaps.plan("vllm-1").toString()).extracting(Plan.Item::action).containsExactly("keep");
+
+        Operation ok = swaps.swapAndWait("vllm-1", "llama8b", true);
+        assertThat(ok.state()).as(ok.view().toString()).isEqualTo(Operation.State.SUCCEEDED);
+        assertThat(ok.attempts()).extracting(Operation.Attempt::model, Operation.Attempt::outcome)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("llama8b", "passed"));
+        assertThat(swaps.observe("vllm-1")).contains("llama8b");
+        assertThat(swaps.desired("vllm-1")).as("the API choice is kept").isEqualTo("llama8b");
+        List<String> commands = fx.sim.spark("spark-1").ssh().commandLog().commands();
+        assertThat(commands).anyMatch(c -> c.contains("docker run -d --name vllm-1 ") && c.contains(" '--gpu-memory-utilization=0.7'")
+                && c.contains("-e 'HF_HUB_OFFLINE=1'") && c.contains(" serve meta-llama/Llama-3.1-8B-Instruct "));
+
+        Operation failed = swaps.swapAndWait("vllm-1", "broken", true);
+        assertThat(failed.state()).as(failed.view().toString()).isEqualTo(Operation.State.ROLLED_BACK);
+        assertThat(failed.attempts()).extracting(Operation.Attempt::model, Operation.Attempt::role, Operation.Attempt::outcome)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("broken", "swap", "failed"),
+                        org.assertj.core.groups.Tuple.tuple("llama8b", "rollback", "passed"));
+        Operation.Attempt first = failed.attempts().get(0);
+        assertThat(first.reason()).contains("exited with code");
+        assertThat(first.logTail()).isNotEmpty();
+        assertThat(String.join("\n", first.logTail())).contains("acme/not-in-the-cache");
+        assertThat(swaps.observe("vllm-1")).contains("llama8b");
+        assertThat(swaps.desired("vllm-1")).isEqualTo("llama8b");
+    }
+
+    @Test
+    void namesOutsideTheCatalogAreRefusedBeforeAnySshCommand() {
+        SwapService swaps = new SwapService(b, new Operations(), SwapLock.LOCAL, new ActiveStore.InMemory());
+        fx.sim.control().clearCommands("spark-1");
+        for (String bad : List.of("x; rm -rf /", "$(reboot)", "qwen7b'", "", "../qwen7b")) {
+            assertThatThrownBy(() -> swaps.swapAndWait("vllm-1", bad, true)).isInstanceOf(SwapService.NotInCatalog.class);
+        }
+        assertThatThrownBy(() -> swaps.swapAndWait("ollama-1", "qwen7b", true)).isInstanceOf(SwapService.NotInCatalog.class);
+        assertThat(fx.sim.spark("spark-1").ssh().commandLog().commands()).isEmpty();
+    }
+
+    @Test
+    void theFilesActiveWinsOnceItChanges() {
+        ActiveStore store = new ActiveStore.InMemory();
+        store.save("vllm-1", "llama8b", "qwen7b");
+        assertThat(store.chosen("vllm-1", "qwen7b")).contains("llama8b");
+        assertThat(store.chosen("vllm-1", "broken")).isEmpty();
+    }
+}
