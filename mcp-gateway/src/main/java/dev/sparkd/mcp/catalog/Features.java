@@ -88,7 +88,7 @@ public final class Features {
                 registry.removePrompt(k);
             }
         });
-        promptEntries = Map.copyOf(next);
+        promptEntries = java.util.Collections.unmodifiableMap(next);
         next.forEach((k, now) -> {
             PromptEntry before = previous.get(k);
             if (before == null || !now.server().equals(before.server()) || !Objects.equals(now.prompt(), before.prompt())) {
@@ -117,7 +117,7 @@ public final class Features {
                 registry.removeResource(uri);
             }
         });
-        resourceEntries = Map.copyOf(nextResources);
+        resourceEntries = java.util.Collections.unmodifiableMap(nextResources);
         nextResources.forEach((uri, now) -> {
             if (!now.equals(previousResources.get(uri))) {
                 registry.register(now);
@@ -146,7 +146,7 @@ public final class Features {
                 registry.removeTemplate(k);
             }
         });
-        templateEntries = Map.copyOf(nextTemplates);
+        templateEntries = java.util.Collections.unmodifiableMap(nextTemplates);
         nextTemplates.forEach((k, now) -> {
             if (!now.equals(previousTemplates.get(k))) {
                 registry.register(now);
