@@ -68,14 +68,20 @@ class McpGatewayTest {
     }
 
     McpSyncClient client(String key, CopyOnWriteArrayList<List<McpSchema.Tool>> changes) {
+        return clientWith(key, spec -> {
+            if (changes != null) {
+                spec.toolsChangeConsumer(changes::add);
+            }
+        });
+    }
+
+    McpSyncClient clientWith(String key, java.util.function.Consumer<McpClient.SyncSpec> customize) {
         var transport = HttpClientStreamableHttpTransport.builder(base.toString().replaceAll("/$", ""))
                 .endpoint("/mcp")
                 .httpRequestCustomizer((b, method, uri, body, ctx) -> b.setHeader("Authorization", "Bearer " + key))
                 .build();
         var spec = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30));
-        if (changes != null) {
-            spec.toolsChangeConsumer(changes::add);
-        }
+        customize.accept(spec);
         McpSyncClient c = spec.build();
         c.initialize();
         clients.add(c);
@@ -290,8 +296,128 @@ class McpGatewayTest {
         assertThat(metrics).containsPattern("sparkd_mcp_upstream_state\\{server=\"memory\",state=\"ready\",?\\} 1.0");
     }
 
+    /** Every resource URI, page by page (the test profile's page size is 3). */
+    static List<String> resourceUris(McpSyncClient c, int[] pages) {
+        List<String> uris = new java.util.ArrayList<>();
+        String cursor = null;
+        do {
+            McpSchema.ListResourcesResult r = c.listResources(cursor);
+            r.resources().forEach(x -> uris.add(x.uri()));
+            pages[0]++;
+            cursor = r.nextCursor();
+        } while (cursor != null && pages[0] < 100);
+        return uris;
+    }
+
+    static Set<String> promptNames(McpSyncClient c) {
+        Set<String> names = new TreeSet<>();
+        c.listPrompts().prompts().forEach(p -> names.add(p.name()));
+        return names;
+    }
+
+    static String text(McpSchema.ReadResourceResult r) {
+        return r.contents().stream().filter(x -> x instanceof McpSchema.TextResourceContents)
+                .map(x -> ((McpSchema.TextResourceContents) x).text()).reduce("", String::concat);
+    }
+
     @Test
-    @Order(10)
+    @Order(11)
+    void resourcesAndPromptsOfEveryServerAreAggregated() {
+        awaitReady("everything", "dynamic", "everything-http");
+        McpSyncClient c = client(ALL);
+        assertThat(c.getServerCapabilities().prompts()).isNotNull();
+        assertThat(c.getServerCapabilities().resources()).isNotNull();
+        assertThat(c.getServerCapabilities().resources().listChanged()).isTrue();
+
+        // resources keep their URI; the same URI from everything and everything-http is listed once (everything owns it)
+        int[] pages = {0};
+        List<String> uris = resourceUris(c, pages);
+        assertThat(pages[0]).as("resources/list is paginated").isGreaterThan(1);
+        assertThat(uris).doesNotHaveDuplicates()
+                .contains("demo://resource/static/document/architecture.md", "dynamic://hello")
+                .doesNotContain(McpGateway.ANCHOR_RESOURCE);
+        McpSchema.ReadResourceResult doc = c.readResource(new McpSchema.ReadResourceRequest("demo://resource/static/document/architecture.md"));
+        assertThat(text(doc)).contains("Architecture");
+        assertThat(text(c.readResource(new McpSchema.ReadResourceRequest("dynamic://hello")))).isEqualTo("hello");
+        assertThatThrownBy(() -> c.readResource(new McpSchema.ReadResourceRequest("demo://no/such/thing")))
+                .isInstanceOf(McpError.class).hasMessageContaining("not found");
+
+        // templates: uriTemplate unchanged, name namespaced; a URI matching one is read from its owner
+        List<McpSchema.ResourceTemplate> templates = c.listResourceTemplates().resourceTemplates();
+        assertThat(templates).extracting(McpSchema.ResourceTemplate::uriTemplate).doesNotHaveDuplicates()
+                .contains("demo://resource/dynamic/text/{resourceId}");
+        assertThat(templates).filteredOn(t -> t.uriTemplate().equals("demo://resource/dynamic/text/{resourceId}"))
+                .extracting(McpSchema.ResourceTemplate::name).containsExactly("everything__Dynamic_Text_Resource");
+        McpSchema.ReadResourceResult dynamic = c.readResource(new McpSchema.ReadResourceRequest("demo://resource/dynamic/text/7"));
+        assertThat(dynamic.contents()).hasSize(1);
+        assertThat(dynamic.contents().get(0).uri()).isEqualTo("demo://resource/dynamic/text/7");
+        assertThat(text(dynamic)).contains("7");
+
+        // prompts: <server>__<prompt>, arguments passed through both ways
+        Set<String> prompts = promptNames(c);
+        assertThat(prompts).contains("everything__simple-prompt", "everything__args-prompt", "everything-http__simple-prompt", "dynamic__hello")
+                .doesNotContain(McpGateway.ANCHOR_PROMPT);
+        McpSchema.Prompt args = c.listPrompts().prompts().stream().filter(p -> p.name().equals("everything__args-prompt")).findFirst().orElseThrow();
+        assertThat(args.arguments()).extracting(McpSchema.PromptArgument::name).containsExactly("city", "state");
+        assertThat(args.arguments().get(0).required()).isTrue();
+        McpSchema.GetPromptResult got = c.getPrompt(new McpSchema.GetPromptRequest("everything__args-prompt", Map.of("city", "Lisbon")));
+        assertThat(got.messages()).isNotEmpty();
+        assertThat(((McpSchema.TextContent) got.messages().get(0).content()).text()).contains("Lisbon");
+        assertThat(((McpSchema.TextContent) c.getPrompt(new McpSchema.GetPromptRequest("dynamic__hello", Map.of())).messages().get(0).content())
+                .text()).isEqualTo("hello");
+        assertThatThrownBy(() -> c.getPrompt(new McpSchema.GetPromptRequest(McpGateway.ANCHOR_PROMPT, Map.of())))
+                .isInstanceOf(McpError.class);
+    }
+
+    @Test
+    @Order(12)
+    void aKeyOnlySeesAndReadsTheResourcesAndPromptsItIsAllowed() {
+        awaitReady("everything", "dynamic");
+        // limited: allow = ["everything__echo"] — no prompt, resource or template matches
+        McpSyncClient limited = client(LIMITED);
+        assertThat(promptNames(limited)).isEmpty();
+        assertThat(resourceUris(limited, new int[1])).isEmpty();
+        assertThat(limited.listResourceTemplates().resourceTemplates()).isEmpty();
+        assertThatThrownBy(() -> limited.readResource(new McpSchema.ReadResourceRequest("demo://resource/static/document/architecture.md")))
+                .isInstanceOf(McpError.class).hasMessageContaining("not found");
+        assertThatThrownBy(() -> limited.readResource(new McpSchema.ReadResourceRequest("demo://resource/dynamic/text/7")))
+                .isInstanceOf(McpError.class).hasMessageContaining("not found");
+        assertThatThrownBy(() -> limited.getPrompt(new McpSchema.GetPromptRequest("everything__simple-prompt", Map.of())))
+                .isInstanceOf(McpError.class);
+
+        // nofs: allow = ["*"], deny = ["filesystem__*"] — everything's prompts and resources stay visible
+        McpSyncClient nofs = client(NOFS);
+        assertThat(promptNames(nofs)).contains("everything__simple-prompt", "dynamic__hello").noneMatch(n -> n.startsWith("filesystem__"));
+        assertThat(resourceUris(nofs, new int[1])).contains("demo://resource/static/document/architecture.md");
+    }
+
+    @Test
+    @Order(13)
+    void promptsAndResourcesAddedUpstreamAtRunTimeReachConnectedClients() {
+        awaitReady("dynamic");
+        var promptChanges = new CopyOnWriteArrayList<List<McpSchema.Prompt>>();
+        var resourceChanges = new CopyOnWriteArrayList<List<McpSchema.Resource>>();
+        McpSyncClient c = clientWith(ALL, spec -> spec.promptsChangeConsumer(promptChanges::add).resourcesChangeConsumer(resourceChanges::add));
+        String name = "late_" + Long.toHexString(System.nanoTime() & 0xffffff).replaceAll("[0-9]", "x");
+        assertThat(promptNames(c)).doesNotContain("dynamic__" + name);
+        c.callTool(new McpSchema.CallToolRequest("dynamic__add_prompt", Map.of("name", name)));
+        c.callTool(new McpSchema.CallToolRequest("dynamic__add_resource", Map.of("name", name)));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (promptChanges.stream().noneMatch(l -> l.stream().anyMatch(p -> p.name().equals("dynamic__" + name)))) {
+            assertThat(System.nanoTime()).as("a prompts/list_changed with dynamic__" + name + " was pushed").isLessThan(deadline);
+            sleep(100);
+        }
+        while (resourceChanges.isEmpty() || !resourceUris(c, new int[1]).contains("dynamic://" + name)) {
+            assertThat(System.nanoTime()).as("a resources/list_changed with dynamic://" + name + " was pushed").isLessThan(deadline);
+            sleep(100);
+        }
+        assertThat(((McpSchema.TextContent) c.getPrompt(new McpSchema.GetPromptRequest("dynamic__" + name, Map.of())).messages().get(0)
+                .content()).text()).isEqualTo("prompt " + name);
+        assertThat(text(c.readResource(new McpSchema.ReadResourceRequest("dynamic://" + name)))).isEqualTo("resource " + name);
+    }
+
+    @Test
+    @Order(20)
     void aKilledStdioServerIsRestartedAndItsToolsComeBack() {
         awaitReady("everything");
         ProcessHandle server = ProcessHandle.current().descendants()

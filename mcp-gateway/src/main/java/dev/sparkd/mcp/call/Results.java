@@ -32,7 +32,7 @@ final class Results {
         return new ToolResponse(Boolean.TRUE.equals(r.isError()), content, r.structuredContent(), meta(r.meta()));
     }
 
-    private static Content content(McpSchema.Content c) {
+    static Content content(McpSchema.Content c) {
         if (c instanceof McpSchema.TextContent t) {
             return new TextContent(t.text(), meta(t.meta()), null);
         }
@@ -56,7 +56,7 @@ final class Results {
         return new TextContent(String.valueOf(c));
     }
 
-    private static Map<MetaKey, Object> meta(Map<String, Object> meta) {
+    static Map<MetaKey, Object> meta(Map<String, Object> meta) {
         if (meta == null || meta.isEmpty()) {
             return null;
         }

@@ -20,6 +20,10 @@ public final class Upstream {
     volatile String protocolVersion;
     volatile McpSchema.Implementation serverInfo;
     volatile List<McpSchema.Tool> tools = List.of();
+    volatile List<McpSchema.Prompt> prompts = List.of();
+    volatile List<McpSchema.Resource> resources = List.of();
+    volatile List<McpSchema.ResourceTemplate> templates = List.of();
+    volatile McpSchema.ServerCapabilities capabilities;
     volatile McpAsyncClient client;
     volatile StdioTransport stdio;
     volatile Instant since = Instant.now();
@@ -58,6 +62,18 @@ public final class Upstream {
 
     public List<McpSchema.Tool> tools() {
         return tools;
+    }
+
+    public List<McpSchema.Prompt> prompts() {
+        return prompts;
+    }
+
+    public List<McpSchema.Resource> resources() {
+        return resources;
+    }
+
+    public List<McpSchema.ResourceTemplate> resourceTemplates() {
+        return templates;
     }
 
     public McpAsyncClient client() {

@@ -4,7 +4,13 @@ import java.util.List;
 
 import io.modelcontextprotocol.spec.McpSchema;
 
-/** Told when an upstream's tool list changes (ready, list_changed, gone). */
+/** Told when an upstream's tool, prompt or resource lists change (ready, list_changed, gone). */
 public interface UpstreamListener {
     void toolsChanged(String server, List<McpSchema.Tool> tools);
+
+    default void promptsChanged(String server, List<McpSchema.Prompt> prompts) {
+    }
+
+    default void resourcesChanged(String server, List<McpSchema.Resource> resources, List<McpSchema.ResourceTemplate> templates) {
+    }
 }

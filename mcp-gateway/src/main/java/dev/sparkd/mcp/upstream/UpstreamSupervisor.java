@@ -92,6 +92,8 @@ public final class UpstreamSupervisor {
                     // and a filesystem server would replace its configured directories with our roots
                     .capabilities(McpSchema.ClientCapabilities.builder().build())
                     .toolsChangeConsumer(tools -> Mono.fromRunnable(() -> scheduler.execute(() -> toolsChanged(u, generation, tools))))
+                    .promptsChangeConsumer(prompts -> Mono.fromRunnable(() -> scheduler.execute(() -> promptsChanged(u, generation))))
+                    .resourcesChangeConsumer(resources -> Mono.fromRunnable(() -> scheduler.execute(() -> resourcesChanged(u, generation))))
                     .build();
             u.client = client;
             McpSchema.InitializeResult init = client.initialize().block(INIT_TIMEOUT.plusSeconds(5));
@@ -102,12 +104,18 @@ public final class UpstreamSupervisor {
             u.protocolVersion = init.protocolVersion();
             u.serverInfo = init.serverInfo();
             u.tools = listed == null || listed.tools() == null ? List.of() : List.copyOf(listed.tools());
+            u.capabilities = init.capabilities();
+            u.prompts = listPrompts(u, client);
+            u.resources = listResources(u, client);
+            u.templates = listTemplates(u, client);
             u.failures = 0;
             u.state(UpstreamState.READY, null);
             events.stateChanged(u.name(), UpstreamState.READY);
             LOG.infof("upstream %s: ready (%s %s, protocol %s, %d tools)", u.name(), init.serverInfo().name(),
                     init.serverInfo().version(), init.protocolVersion(), u.tools.size());
             listener.toolsChanged(u.name(), u.tools);
+            listener.promptsChanged(u.name(), u.prompts);
+            listener.resourcesChanged(u.name(), u.resources, u.templates);
         } catch (RuntimeException e) {
             if (generation != u.generation || stopping) {
                 return;
@@ -157,6 +165,89 @@ public final class UpstreamSupervisor {
         u.tools = tools == null ? List.of() : List.copyOf(tools);
         LOG.infof("upstream %s: tool list changed (%d tools)", u.name(), u.tools.size());
         listener.toolsChanged(u.name(), u.tools);
+    }
+
+    private void promptsChanged(Upstream u, int generation) {
+        McpAsyncClient c = u.client;
+        if (generation != u.generation || u.state != UpstreamState.READY || c == null) {
+            return;
+        }
+        u.prompts = listPrompts(u, c);
+        LOG.infof("upstream %s: prompt list changed (%d prompts)", u.name(), u.prompts.size());
+        listener.promptsChanged(u.name(), u.prompts);
+    }
+
+    private void resourcesChanged(Upstream u, int generation) {
+        McpAsyncClient c = u.client;
+        if (generation != u.generation || u.state != UpstreamState.READY || c == null) {
+            return;
+        }
+        u.resources = listResources(u, c);
+        u.templates = listTemplates(u, c);
+        LOG.infof("upstream %s: resource list changed (%d resources, %d templates)", u.name(), u.resources.size(), u.templates.size());
+        listener.resourcesChanged(u.name(), u.resources, u.templates);
+    }
+
+    /*
+     * The lists below are read whole, page by page (nextCursor), on the supervisor's thread. A server without the
+     * capability has none; one that fails to list keeps its tools and is reported, with an empty list.
+     */
+    private List<McpSchema.Prompt> listPrompts(Upstream u, McpAsyncClient c) {
+        if (u.capabilities == null || u.capabilities.prompts() == null) {
+            return List.of();
+        }
+        return pages(u, "prompts", cursor -> {
+            McpSchema.ListPromptsResult r = c.listPrompts(cursor).block(INIT_TIMEOUT);
+            return new Page<>(r == null ? null : r.prompts(), r == null ? null : r.nextCursor());
+        });
+    }
+
+    private List<McpSchema.Resource> listResources(Upstream u, McpAsyncClient c) {
+        if (u.capabilities == null || u.capabilities.resources() == null) {
+            return List.of();
+        }
+        return pages(u, "resources", cursor -> {
+            McpSchema.ListResourcesResult r = c.listResources(cursor).block(INIT_TIMEOUT);
+            return new Page<>(r == null ? null : r.resources(), r == null ? null : r.nextCursor());
+        });
+    }
+
+    private List<McpSchema.ResourceTemplate> listTemplates(Upstream u, McpAsyncClient c) {
+        if (u.capabilities == null || u.capabilities.resources() == null) {
+            return List.of();
+        }
+        return pages(u, "resource templates", cursor -> {
+            McpSchema.ListResourceTemplatesResult r = c.listResourceTemplates(cursor).block(INIT_TIMEOUT);
+            return new Page<>(r == null ? null : r.resourceTemplates(), r == null ? null : r.nextCursor());
+        });
+    }
+
+    private record Page<T>(List<T> items, String next) {
+    }
+
+    /** At most this many pages per list, so a server that keeps returning a cursor cannot hold the thread. */
+    static final int MAX_PAGES = 100;
+
+    private static <T> List<T> pages(Upstream u, String what, java.util.function.Function<String, Page<T>> fetch) {
+        List<T> all = new java.util.ArrayList<>();
+        String cursor = null;
+        try {
+            for (int i = 0; i < MAX_PAGES; i++) {
+                Page<T> p = fetch.apply(cursor);
+                if (p.items() != null) {
+                    all.addAll(p.items());
+                }
+                cursor = p.next();
+                if (cursor == null || cursor.isEmpty()) {
+                    return List.copyOf(all);
+                }
+            }
+            LOG.warnf("upstream %s: %s list still had a next page after %d pages; keeping the first %d", u.name(), what, MAX_PAGES, all.size());
+            return List.copyOf(all);
+        } catch (RuntimeException e) {
+            LOG.warnf("upstream %s: could not list %s: %s", u.name(), what, describe(e));
+            return List.of();
+        }
     }
 
     private void crashed(Upstream u, int generation, String why) {
@@ -210,7 +301,12 @@ public final class UpstreamSupervisor {
     /** Drops the tools of an upstream that is gone and ends its session and processes. */
     private void retire(Upstream u) {
         u.tools = List.of();
+        u.prompts = List.of();
+        u.resources = List.of();
+        u.templates = List.of();
         listener.toolsChanged(u.name(), List.of());
+        listener.promptsChanged(u.name(), List.of());
+        listener.resourcesChanged(u.name(), List.of(), List.of());
         McpAsyncClient c = u.client;
         u.client = null;
         StdioTransport t = u.stdio;
