@@ -55,6 +55,8 @@ class RouterProxyTest {
     Ledger ledger;
     @Inject
     Pool pool;
+    @Inject
+    dev.sparkd.router.target.Targets targets;
 
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -63,11 +65,16 @@ class RouterProxyTest {
     }
 
     @AfterEach
-    void clearFaults() {
+    void clearFaults() throws InterruptedException {
         SimulatorResource.sim.control().clearFaults("vllm-1");
         SimulatorResource.sim.control().clearFaults("ollama-1");
         SimulatorResource.sim.openAi().setFault(CloudFault.NONE);
         SimulatorResource.sim.openAi().setRateLimit(0);
+        // the next test starts from a view where every local backend is known to be up again
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!targets.upstreams().stream().allMatch(u -> u.reachable()) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
     }
 
     HttpResponse<String> post(String path, String body, String... headers) throws Exception {

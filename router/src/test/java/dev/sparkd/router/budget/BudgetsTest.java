@@ -39,7 +39,13 @@ class BudgetsTest {
         pool.shutdown();
         assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         assertThat(spent.sum()).isGreaterThan(0.008).isLessThanOrEqualTo(0.01 + perRequest);
-        assertThat(b.reserve("cloud", "k", null, perRequest)).isNull();
+        // what the race left over is spent one by one, then the budget refuses; the total still holds
+        Budgets.Reservation r;
+        while ((r = b.reserve("cloud", "k", null, perRequest)) != null) {
+            spent.add(perRequest * 0.8);
+            b.settle(r, "cloud", "k", perRequest * 0.8);
+        }
+        assertThat(spent.sum()).isLessThanOrEqualTo(0.01 + perRequest);
         assertThat(b.remaining("cloud")).isLessThan(perRequest);
     }
 
