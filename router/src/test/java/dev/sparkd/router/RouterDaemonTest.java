@@ -8,6 +8,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** The router keeps the contract every sparkd daemon keeps. */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresTestResource.class)
+@QuarkusTestResource(SimulatorResource.class)
 class RouterDaemonTest extends DaemonContract {
     @Override
     protected String daemon() {

@@ -1,5 +1,6 @@
 package dev.sparkd.router.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,20 @@ import dev.sparkd.services.config.SuiteConfig;
 public final class RouterSchema implements SectionSchema<RouterSettings> {
     public static final int DEFAULT_PORT = 8470;
     static final List<String> STRATEGIES = List.of("priority", "round_robin", "least_outstanding", "latency", "load_aware");
+
+    /** Published list prices (USD per 1M tokens), used unless {@code [router.prices]} names the model. */
+    public static final Map<String, RouterSettings.Price> DEFAULT_PRICES = Map.of(
+            "gpt-4.1", new RouterSettings.Price(2.00, 8.00),
+            "gpt-4.1-mini", new RouterSettings.Price(0.40, 1.60),
+            "gpt-4.1-nano", new RouterSettings.Price(0.10, 0.40),
+            "gpt-4o", new RouterSettings.Price(2.50, 10.00),
+            "gpt-4o-mini", new RouterSettings.Price(0.15, 0.60),
+            "claude-sonnet-4-5", new RouterSettings.Price(3.00, 15.00),
+            "claude-haiku-4-5", new RouterSettings.Price(1.00, 5.00),
+            "claude-opus-4-1", new RouterSettings.Price(15.00, 75.00));
+
+    static final RouterSettings.Timeouts DEFAULT_TIMEOUTS = new RouterSettings.Timeouts(Duration.ofSeconds(2),
+            Duration.ofSeconds(120), Duration.ofSeconds(60));
 
     @Override
     public String section() {
@@ -40,6 +55,55 @@ public final class RouterSchema implements SectionSchema<RouterSettings> {
             t.error("allow_keyless", "keyless access on a non-loopback address (" + listen + ") lets anyone on the network spend your budget",
                     "listen on 127.0.0.1, or create API keys with `router keys create`");
         }
+        RouterSettings.Timeouts timeouts = timeouts(t, DEFAULT_TIMEOUTS);
+        int maxAttempts = t.integer("max_attempts", 1, 10).orElse(3L).intValue();
+        Duration backoff = t.duration("retry_backoff", Duration.ZERO, Duration.ofSeconds(10)).orElse(Duration.ofMillis(25));
+        long reserve = t.integer("reserve_output_tokens", 1, 1_000_000).orElse(1024L);
+        Duration stateInterval = t.duration("state_interval", Duration.ofMillis(100), Duration.ofMinutes(5)).orElse(Duration.ofSeconds(2));
+        RouterSettings.Breaker breaker = t.table("breaker").map(b -> {
+            var out = new RouterSettings.Breaker(b.integer("failures", 1, 1000).orElse(3L).intValue(),
+                    b.duration("cooldown", Duration.ofMillis(10), Duration.ofHours(1)).orElse(Duration.ofSeconds(10)));
+            b.finish();
+            return out;
+        }).orElse(new RouterSettings.Breaker(3, Duration.ofSeconds(10)));
+
+        Map<String, RouterSettings.Timeouts> backends = new LinkedHashMap<>();
+        t.namedTables("backends").forEach((name, b) -> {
+            if (core.service(name).isEmpty()) {
+                b.error(null, "[router.backends." + name + "] names no service", Suggestions.hint(name, core.services().keySet()));
+            }
+            backends.put(name, timeouts(b, timeouts));
+            b.finish();
+        });
+
+        Map<String, RouterSettings.Price> prices = new LinkedHashMap<>(DEFAULT_PRICES);
+        t.namedTables("prices").forEach((model, p) -> {
+            double in = p.number("input", 0, 100_000).orElse(0.0);
+            double out = p.number("output", 0, 100_000).orElse(0.0);
+            if (!p.has("input") && !p.has("output")) {
+                p.error(null, "a price needs `input` and/or `output`", "USD per 1M tokens, e.g. input = 0.40, output = 1.60");
+            }
+            p.finish();
+            prices.put(model, new RouterSettings.Price(in, out));
+        });
+
+        Map<String, RouterSettings.Budget> budgets = new LinkedHashMap<>();
+        t.namedTables("budgets").forEach((name, b) -> {
+            var def = core.service(name);
+            if (def.isEmpty()) {
+                b.error(null, "[router.budgets." + name + "] names no service", Suggestions.hint(name, core.services().keySet()));
+            } else if (!def.get().isCloud()) {
+                b.error(null, "service \"" + name + "\" is not a cloud provider; only cloud use costs money", "budget a service of kind openai");
+            }
+            double daily = b.number("daily", 0, 1_000_000).orElse(0.0);
+            double monthly = b.number("monthly", 0, 10_000_000).orElse(0.0);
+            if (!b.has("daily") && !b.has("monthly")) {
+                b.error(null, "a budget needs `daily` and/or `monthly`", "USD, e.g. daily = 2.0, monthly = 20.0");
+            }
+            b.finish();
+            budgets.put(name, new RouterSettings.Budget(daily, monthly));
+        });
+
         Map<String, RouterSettings.Route> routes = new LinkedHashMap<>();
         t.namedTables("routes").forEach((name, r) -> {
             List<RouterSettings.Target> targets = new ArrayList<>();
@@ -54,7 +118,13 @@ public final class RouterSchema implements SectionSchema<RouterSettings> {
                 } else if (def.get().kind() == ServiceKind.TCP || def.get().kind() == ServiceKind.HTTP) {
                     r.error("targets", "target \"" + spec + "\" is a " + def.get().kind().key() + " service, which does not serve models",
                             "route to ollama, vllm, llamacpp or openai services");
+                } else if (def.get().isCloud() && model.isEmpty()) {
+                    r.error("targets", "cloud target \"" + spec + "\" names no model", "write it as \"" + service + ":gpt-4.1-mini\"");
                 } else {
+                    if (def.get().isCloud() && budgets.containsKey(service) && !prices.containsKey(model)) {
+                        r.error("targets", "cloud target \"" + spec + "\" has a budget but no price for \"" + model + "\"",
+                                "add [router.prices.\"" + model + "\"] with input and output (USD per 1M tokens)");
+                    }
                     targets.add(new RouterSettings.Target(service, model));
                 }
             }
@@ -71,6 +141,14 @@ public final class RouterSchema implements SectionSchema<RouterSettings> {
             routes.put(name, new RouterSettings.Route(name, List.copyOf(targets), strategy, localOnly));
         });
         t.finish();
-        return new RouterSettings(listen, keyless, routes);
+        return new RouterSettings(listen, keyless, routes, timeouts, Map.copyOf(backends), maxAttempts, backoff, breaker,
+                Map.copyOf(prices), Map.copyOf(budgets), reserve, stateInterval);
+    }
+
+    private static RouterSettings.Timeouts timeouts(ConfigTable t, RouterSettings.Timeouts defaults) {
+        return new RouterSettings.Timeouts(
+                t.duration("connect_timeout", Duration.ofMillis(10), Duration.ofMinutes(5)).orElse(defaults.connect()),
+                t.duration("first_token_timeout", Duration.ofMillis(10), Duration.ofHours(1)).orElse(defaults.firstToken()),
+                t.duration("idle_timeout", Duration.ofMillis(10), Duration.ofHours(1)).orElse(defaults.idle()));
     }
 }

@@ -1,0 +1,100 @@
+package dev.sparkd.router;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import dev.sparkd.router.budget.Budgets;
+import dev.sparkd.router.ledger.Ledger;
+import dev.sparkd.router.target.Breaker;
+import dev.sparkd.router.target.Target;
+import dev.sparkd.router.target.Targets;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.inject.Singleton;
+
+/**
+ * The router's metrics ({@code docs/metrics.md}, section router). Meters are looked up once per label set and cached,
+ * so recording costs a map lookup and an atomic add.
+ */
+@Singleton
+public class RouterMetrics {
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Timer overhead;
+
+    public RouterMetrics(MeterRegistry registry, Targets targets, Budgets budgets, Ledger ledger) {
+        this.registry = registry;
+        this.overhead = Timer.builder("sparkd_router_overhead").description("time the router itself adds to a request"
+                + " (request in to upstream request out, plus upstream body end to client body end)").register(registry);
+        for (Target t : targets.all()) {
+            Gauge.builder("sparkd_router_target_state", t, x -> stateValue(x.breaker().state()))
+                    .description("circuit breaker per target: 0 closed, 1 half-open, 2 open")
+                    .tags("target", t.id(), "backend", t.service(), "provider", t.provider()).register(registry);
+            Gauge.builder("sparkd_router_target_up", t, x -> x.upstream().reachable() ? 1 : 0)
+                    .description("1 when the background refresher reached the target's backend")
+                    .tags("target", t.id(), "backend", t.service(), "provider", t.provider()).register(registry);
+            Gauge.builder("sparkd_router_target_in_flight", t, x -> x.inFlight().get())
+                    .description("requests in flight to the target")
+                    .tags("target", t.id(), "backend", t.service(), "provider", t.provider()).register(registry);
+        }
+        budgets.providerBudgets().keySet().forEach(p -> Gauge.builder("sparkd_router_budget_remaining_usd", budgets, b -> b.remaining(p))
+                .description("USD left today for a budgeted provider (the smaller of daily and monthly room)")
+                .tags("provider", p).register(registry));
+        Gauge.builder("sparkd_router_ledger_pending", ledger, Ledger::pending)
+                .description("ledger entries waiting to be written").register(registry);
+        Gauge.builder("sparkd_router_ledger_dropped", ledger, Ledger::dropped)
+                .description("ledger entries dropped because the queue was full (database unreachable for long)").register(registry);
+    }
+
+    static double stateValue(Breaker.State s) {
+        return switch (s) {
+            case CLOSED -> 0;
+            case HALF_OPEN -> 1;
+            case OPEN -> 2;
+        };
+    }
+
+    public void request(String route, String target, String provider, String outcome, long nanos) {
+        String k = route + '\u0000' + target + '\u0000' + outcome;
+        counters.computeIfAbsent("r" + k, x -> Counter.builder("sparkd_router_requests").description("requests answered")
+                .tags("route", route, "target", target, "provider", provider, "outcome", outcome).register(registry)).increment();
+        timers.computeIfAbsent(route + '\u0000' + provider, x -> Timer.builder("sparkd_router_request_duration")
+                .description("request duration, arrival to last byte").tags("route", route, "provider", provider)
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void ttft(String route, String provider, long nanos) {
+        timers.computeIfAbsent("t" + route + '\u0000' + provider, x -> Timer.builder("sparkd_router_ttft")
+                .description("time to first streamed event, arrival to first byte sent").tags("route", route, "provider", provider)
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void overhead(long nanos) {
+        overhead.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void tokens(String provider, long prompt, long completion, double cost) {
+        if (prompt > 0) {
+            counters.computeIfAbsent("ti" + provider, x -> Counter.builder("sparkd_router_tokens").description("tokens, from upstream usage")
+                    .tags("provider", provider, "direction", "input").register(registry)).increment(prompt);
+        }
+        if (completion > 0) {
+            counters.computeIfAbsent("to" + provider, x -> Counter.builder("sparkd_router_tokens").description("tokens, from upstream usage")
+                    .tags("provider", provider, "direction", "output").register(registry)).increment(completion);
+        }
+        if (cost > 0) {
+            counters.computeIfAbsent("c" + provider, x -> Counter.builder("sparkd_router_cost_usd").description("USD spent, from the price table")
+                    .tags("provider", provider).register(registry)).increment(cost);
+        }
+    }
+
+    public void fallback(String route, String from, String to, String reason) {
+        counters.computeIfAbsent("f" + route + '\u0000' + from + '\u0000' + to + '\u0000' + reason, x -> Counter.builder("sparkd_router_fallbacks")
+                .description("a target failed or was skipped and the next one was tried")
+                .tags("route", route, "from", from, "to", to, "reason", reason).register(registry)).increment();
+    }
+}

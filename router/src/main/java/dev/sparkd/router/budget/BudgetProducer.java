@@ -1,0 +1,35 @@
+package dev.sparkd.router.budget;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+import dev.sparkd.router.config.RouterSettings;
+import dev.sparkd.router.ledger.LedgerRepository;
+import dev.sparkd.services.config.SuiteConfig;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** Builds {@link Budgets} from the config and books this day's and month's spend from the ledger (once, at start). */
+public class BudgetProducer {
+
+    @Produces
+    @Singleton
+    Budgets budgets(SuiteConfig config, LedgerRepository ledger) {
+        RouterSettings s = config.section(RouterSettings.class);
+        Budgets budgets = new Budgets(s.budgets(), s.prices(), Clock.systemUTC());
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        try {
+            Map<String, Double> month = ledger.spendSince(today.withDayOfMonth(1).atStartOfDay().toInstant(ZoneOffset.UTC))
+                    .await().atMost(Duration.ofSeconds(30));
+            Map<String, Double> day = ledger.spendSince(today.atStartOfDay().toInstant(ZoneOffset.UTC)).await().atMost(Duration.ofSeconds(30));
+            month.forEach((scope, m) -> budgets.preload(scope, day.getOrDefault(scope, 0.0), m));
+        } catch (RuntimeException e) {
+            Log.errorf("budgets: cannot read this month's spend from the ledger (%s); counting from zero", e.getMessage());
+        }
+        return budgets;
+    }
+}

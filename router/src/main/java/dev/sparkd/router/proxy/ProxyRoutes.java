@@ -1,0 +1,264 @@
+package dev.sparkd.router.proxy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.sparkd.router.RouterMetrics;
+import dev.sparkd.router.budget.Budgets;
+import dev.sparkd.router.config.RouterSettings;
+import dev.sparkd.router.keys.ApiKey;
+import dev.sparkd.router.keys.KeyStore;
+import dev.sparkd.router.ledger.Ledger;
+import dev.sparkd.router.ledger.LedgerEntry;
+import dev.sparkd.router.target.Planner;
+import dev.sparkd.router.target.Target;
+import dev.sparkd.router.target.Targets;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+/**
+ * The OpenAI-compatible routes, on raw Vert.x routes (no JAX-RS dispatch on the hot path): authenticate, pick the
+ * route and policy, then hand over to an {@link Exchange}.
+ */
+@Singleton
+public class ProxyRoutes {
+    static final Logger ACCESS = Logger.getLogger("dev.sparkd.router.access");
+    private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    static final String LOCAL_ONLY_HEADER = "X-Sparkd-Local-Only";
+
+    final Vertx vertx;
+    final Targets targets;
+    final RouterSettings settings;
+    final Planner planner = new Planner();
+    final Budgets budgets;
+    final KeyStore keys;
+    final Ledger ledger;
+    final RouterMetrics metrics;
+    final ObjectMapper mapper = new ObjectMapper();
+
+    public ProxyRoutes(Vertx vertx, Targets targets, Budgets budgets, KeyStore keys, Ledger ledger, RouterMetrics metrics) {
+        this.vertx = vertx;
+        this.targets = targets;
+        this.settings = targets.settings();
+        this.budgets = budgets;
+        this.keys = keys;
+        this.ledger = ledger;
+        this.metrics = metrics;
+    }
+
+    void register(@Observes Router router) {
+        router.post("/v1/chat/completions").order(-100).handler(ctx -> handle(ctx, Endpoint.CHAT));
+        router.post("/v1/completions").order(-100).handler(ctx -> handle(ctx, Endpoint.COMPLETIONS));
+        router.post("/v1/embeddings").order(-100).handler(ctx -> handle(ctx, Endpoint.EMBEDDINGS));
+        router.get("/v1/models").order(-100).handler(this::models);
+    }
+
+    static String requestId(HttpServerRequest req) {
+        String given = req.getHeader("X-Request-Id");
+        return given != null && SANE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    }
+
+    /** The caller's key, {@link ApiKey#KEYLESS}, or null (and a 401 has been sent). */
+    ApiKey authenticate(HttpServerRequest req, String requestId) {
+        String auth = req.getHeader(HttpHeaders.AUTHORIZATION);
+        boolean keyless = settings.allowKeyless() && isLoopback(req.remoteAddress());
+        String presented = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
+        // SDKs insist on sending some key: on a keyless loopback listener anything but a router key means "no key"
+        if (presented != null && (!keyless || KeyStore.looksLikeKey(presented))) {
+            ApiKey k = keys.authenticate(presented);
+            if (k != null) {
+                return k;
+            }
+            reply(req.response(), requestId, new OpenAiError(401, "invalid_request_error", "invalid_api_key", null,
+                    "Incorrect API key provided. Create one with `router keys create`.", null));
+            return null;
+        }
+        if (keyless) {
+            return ApiKey.KEYLESS;
+        }
+        reply(req.response(), requestId, new OpenAiError(401, "invalid_request_error", "missing_api_key", null,
+                "You didn't provide an API key. Send it as `Authorization: Bearer sk-sparkd-…`.", null));
+        return null;
+    }
+
+    static boolean isLoopback(SocketAddress a) {
+        if (a == null || a.host() == null) {
+            return false;
+        }
+        String h = a.host();
+        return h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1") || h.equals("localhost");
+    }
+
+    private void handle(RoutingContext ctx, Endpoint endpoint) {
+        long t0 = System.nanoTime();
+        HttpServerRequest req = ctx.request();
+        String rid = requestId(req);
+        ApiKey key = authenticate(req, rid);
+        if (key == null) {
+            rejected(rid, endpoint, null, "-", 401, "unauthenticated", t0);
+            return;
+        }
+        req.body().onComplete(ar -> {
+            if (ar.failed()) {
+                return; // the connection is gone
+            }
+            start(ctx, endpoint, rid, key, ar.result(), t0);
+        });
+        req.resume(); // Quarkus hands requests over paused
+    }
+
+    private void start(RoutingContext ctx, Endpoint endpoint, String rid, ApiKey key, Buffer raw, long t0) {
+        HttpServerResponse resp = ctx.response();
+        JsonNode parsed;
+        try {
+            parsed = mapper.readTree(raw.getBytes());
+        } catch (Exception e) {
+            reject(resp, rid, endpoint, null, key, t0, OpenAiError.invalid("We could not parse the JSON body of your request.", null, null));
+            return;
+        }
+        if (!(parsed instanceof ObjectNode body)) {
+            reject(resp, rid, endpoint, null, key, t0, OpenAiError.invalid("The request body must be a JSON object.", null, null));
+            return;
+        }
+        String model = body.path("model").asText("");
+        if (model.isEmpty()) {
+            reject(resp, rid, endpoint, null, key, t0, OpenAiError.invalid("you must provide a model parameter", "model", "missing_required_parameter"));
+            return;
+        }
+        RouterSettings.Route route = settings.routes().get(model);
+        if (route == null) {
+            reject(resp, rid, endpoint, null, key, t0, new OpenAiError(404, "invalid_request_error", "model_not_found", "model",
+                    "The model `" + model + "` does not exist here; routes: " + String.join(", ", settings.routes().keySet()), null));
+            return;
+        }
+        if (!key.allows(model)) {
+            reject(resp, rid, endpoint, model, key, t0, new OpenAiError(403, "invalid_request_error", "model_not_allowed", "model",
+                    "This API key may not use the model `" + model + "`.", null));
+            return;
+        }
+        if (!keys.admit(key, System.currentTimeMillis())) {
+            reject(resp, rid, endpoint, model, key, t0, new OpenAiError(429, "requests", "rate_limit_exceeded", null,
+                    "Rate limit reached for this API key: " + key.rpm() + " requests per minute.", null));
+            return;
+        }
+        boolean stream = endpoint.streams && body.path("stream").asBoolean(false);
+        boolean localOnly = route.localOnly() || key.localOnly() || "true".equalsIgnoreCase(ctx.request().getHeader(LOCAL_ONLY_HEADER));
+        List<Target> ordered = planner.order(model, route.strategy(), targets.route(model), localOnly, System.nanoTime());
+        if (endpoint != Endpoint.CHAT) {
+            ordered.removeIf(t -> t.upstream().anthropic());
+        }
+        if (ordered.isEmpty()) {
+            reject(resp, rid, endpoint, model, key, t0, new OpenAiError(503, "upstream_error", "no_backend", null,
+                    localOnly ? "This request is local-only and route `" + model + "` has no local target for it." :
+                            "Route `" + model + "` has no target for this endpoint.", null));
+            return;
+        }
+        new Exchange(this, resp, endpoint, rid, t0, key, model, route.strategy(), body, stream, ordered, raw.length() / 4 + 16).start();
+    }
+
+    private void reject(HttpServerResponse resp, String rid, Endpoint endpoint, String route, ApiKey key, long t0, OpenAiError e) {
+        reply(resp, rid, e);
+        rejected(rid, endpoint, route, key.id(), e.status(), e.code() == null ? "rejected" : e.code(), t0);
+    }
+
+    private void rejected(String rid, Endpoint endpoint, String route, String keyId, int status, String why, long t0) {
+        double ms = (System.nanoTime() - t0) / 1e6;
+        ledger.record(new LedgerEntry(java.time.Instant.now(), rid, endpoint.name().toLowerCase(), route, null, null, keyId, status,
+                "rejected", why, 0, 0, 0, ms, null, false, 0, null));
+        metrics.request(route == null ? "-" : route, "-", "-", "rejected", System.nanoTime() - t0);
+        accessLog(rid, endpoint, route, "-", "-", keyId, status, "rejected", ms, null, 0, 0, 0, 0, null, why);
+    }
+
+    static void reply(HttpServerResponse resp, String rid, OpenAiError e) {
+        resp.setStatusCode(e.status());
+        resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        resp.putHeader("X-Request-Id", rid);
+        resp.end(e.json(rid));
+    }
+
+    /** {@code GET /v1/models}: the routes this caller may use that have a reachable target it may use. */
+    private void models(RoutingContext ctx) {
+        String rid = requestId(ctx.request());
+        ApiKey key = authenticate(ctx.request(), rid);
+        if (key == null) {
+            return;
+        }
+        boolean headerLocal = "true".equalsIgnoreCase(ctx.request().getHeader(LOCAL_ONLY_HEADER));
+        long now = System.nanoTime();
+        StringBuilder b = new StringBuilder("{\"object\":\"list\",\"data\":[");
+        boolean first = true;
+        long created = System.currentTimeMillis() / 1000;
+        List<String> names = new ArrayList<>(settings.routes().keySet());
+        for (String name : names) {
+            RouterSettings.Route route = settings.routes().get(name);
+            boolean localOnly = route.localOnly() || key.localOnly() || headerLocal;
+            if (!key.allows(name)) {
+                continue;
+            }
+            boolean any = targets.route(name).stream().anyMatch(t -> !(localOnly && t.cloud()) && t.usable(now));
+            if (!any) {
+                continue;
+            }
+            if (!first) {
+                b.append(',');
+            }
+            first = false;
+            b.append("{\"id\":");
+            Json.quote(b, name);
+            b.append(",\"object\":\"model\",\"created\":").append(created).append(",\"owned_by\":\"sparkd\"}");
+        }
+        b.append("]}");
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader("X-Request-Id", rid).end(b.toString());
+    }
+
+    void accessLog(String rid, Endpoint endpoint, String route, String target, String provider, String keyId, int status,
+            String outcome, double latencyMs, Double ttftMs, long in, long out, double cost, int attempts, CharSequence fallbacks,
+            String error) {
+        if (!ACCESS.isInfoEnabled()) {
+            return;
+        }
+        StringBuilder b = new StringBuilder(320);
+        b.append("{\"request_id\":");
+        Json.quote(b, rid);
+        b.append(",\"endpoint\":\"").append(endpoint.name().toLowerCase()).append("\",\"route\":");
+        Json.quote(b, route);
+        b.append(",\"target\":");
+        Json.quote(b, target);
+        b.append(",\"provider\":");
+        Json.quote(b, provider);
+        b.append(",\"key\":");
+        Json.quote(b, keyId);
+        b.append(",\"status\":").append(status).append(",\"outcome\":\"").append(outcome).append("\",\"latency_ms\":")
+                .append(Math.round(latencyMs * 1000) / 1000.0);
+        if (ttftMs != null) {
+            b.append(",\"ttft_ms\":").append(Math.round(ttftMs * 1000) / 1000.0);
+        }
+        b.append(",\"prompt_tokens\":").append(in).append(",\"completion_tokens\":").append(out).append(",\"cost_usd\":").append(cost)
+                .append(",\"attempts\":").append(attempts);
+        if (fallbacks != null) {
+            b.append(",\"fallbacks\":");
+            Json.quote(b, fallbacks.toString());
+        }
+        if (error != null) {
+            b.append(",\"error\":");
+            Json.quote(b, error);
+        }
+        ACCESS.info(b.append('}').toString());
+    }
+}

@@ -1,0 +1,326 @@
+package dev.sparkd.router;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
+
+import dev.sparkd.router.ledger.Ledger;
+import dev.sparkd.services.testing.EmbeddedPostgresTestResource;
+import dev.sparkd.simulator.cloud.CloudFault;
+import dev.sparkd.simulator.cloud.CloudRequest;
+import dev.sparkd.simulator.fault.Fault;
+import dev.sparkd.simulator.fault.FaultType;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+
+/** The router against the simulator, through real clients: the OpenAI Java SDK and plain HTTP. */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresTestResource.class)
+@QuarkusTestResource(SimulatorResource.class)
+class RouterProxyTest {
+    static final String CHAT = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"What is 2+2? Reply with just the number.\"}]%s}";
+
+    @Inject
+    Ledger ledger;
+    @Inject
+    Pool pool;
+    @Inject
+    dev.sparkd.router.target.Targets targets;
+
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+    static String base() {
+        return "http://127.0.0.1:" + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+    }
+
+    @AfterEach
+    void clearFaults() throws InterruptedException {
+        SimulatorResource.sim.control().clearFaults("vllm-1");
+        SimulatorResource.sim.control().clearFaults("ollama-1");
+        SimulatorResource.sim.openAi().setFault(CloudFault.NONE);
+        SimulatorResource.sim.openAi().setRateLimit(0);
+        // the next test starts from a view where every local backend is known to be up again
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!targets.upstreams().stream().allMatch(u -> u.reachable()) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
+    HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    Row ledgerRow(String requestId) {
+        assertThat(ledger.drain(Duration.ofSeconds(10))).isTrue();
+        var rows = pool.preparedQuery("select * from router.ledger where request_id = $1").execute(Tuple.of(requestId))
+                .await().atMost(Duration.ofSeconds(10));
+        assertThat(rows.size()).as("ledger rows for " + requestId).isEqualTo(1);
+        return rows.iterator().next();
+    }
+
+    @Test
+    void openAiSdkChatsStreamsAndEmbeds() {
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(base() + "/v1").apiKey("unused-keyless").maxRetries(0).build();
+        ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model("chat")
+                .addUserMessage("What is 2+2? Reply with just the number.").build());
+        assertThat(c.choices().get(0).message().content()).hasValue("4");
+        assertThat(c.usage()).isPresent();
+
+        StringBuilder text = new StringBuilder();
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(ChatCompletionCreateParams.builder()
+                .model("chat").addUserMessage("What is 2+2? Reply with just the number.").build())) {
+            s.stream().forEach(ch -> {
+                chunks.add(ch);
+                ch.choices().forEach(choice -> choice.delta().content().ifPresent(text::append));
+            });
+        }
+        assertThat(text.toString()).isEqualTo("4");
+        // the usage chunk the router asked for upstream is not shown to a client that did not ask for it
+        assertThat(chunks).allSatisfy(ch -> assertThat(ch.choices()).isNotEmpty());
+
+        CreateEmbeddingResponse e = client.embeddings().create(EmbeddingCreateParams.builder().model("embed").input("hello world").build());
+        assertThat(e.data().get(0).embedding()).isNotEmpty();
+    }
+
+    @Test
+    void streamingUsageIsKeptWhenTheClientAsks() throws Exception {
+        var r = post("/v1/chat/completions", CHAT.formatted("chat", ",\"stream\":true,\"stream_options\":{\"include_usage\":true}"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"choices\":[]").contains("\"usage\":{").endsWith("data: [DONE]\n\n");
+    }
+
+    @Test
+    void fallsBackBeforeTheFirstByteWhenTheLocalTargetIsDown() throws Exception {
+        SimulatorResource.sim.control().setFault("vllm-1", Fault.of(FaultType.DOWN));
+        String rid = "fb-" + UUID.randomUUID();
+        var r = post("/v1/chat/completions", CHAT.formatted("chat", ",\"stream\":true"), "X-Request-Id", rid);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("X-Sparkd-Target")).hasValue("ollama-1:llama3.2:3b");
+        assertThat(r.body()).contains("\"content\":\"4\"").endsWith("data: [DONE]\n\n").doesNotContain("error");
+        Row row = ledgerRow(rid);
+        assertThat(row.getString("outcome")).isEqualTo("ok");
+        assertThat(row.getString("fallbacks")).startsWith("vllm-1(");
+        assertThat(row.getInteger("attempts")).isEqualTo(2);
+    }
+
+    @Test
+    void aStreamThatBreaksAfterItStartedEndsWithAnErrorEvent() throws Exception {
+        SimulatorResource.sim.control().setFault("vllm-1", Fault.of(FaultType.DROP_MID_STREAM, "after_chunks", 2));
+        String rid = "mid-" + UUID.randomUUID();
+        var r = post("/v1/chat/completions", "{\"model\":\"chat\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":"
+                + "\"Write a long story about a router.\"}]}", "X-Request-Id", rid);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("chat.completion.chunk").contains("\"error\":{").contains("\"backend\":\"vllm-1\"")
+                .contains("\"request_id\":\"" + rid + "\"").doesNotContain("[DONE]");
+        Row row = ledgerRow(rid);
+        assertThat(row.getString("outcome")).isEqualTo("stream_error");
+        assertThat(row.getString("target")).isEqualTo("vllm-1");
+    }
+
+    @Test
+    void localOnlyNeverReachesTheCloudEvenWhenEveryLocalTargetIsDown() throws Exception {
+        SimulatorResource.sim.control().setFault("vllm-1", Fault.of(FaultType.DOWN));
+        SimulatorResource.sim.control().setFault("ollama-1", Fault.of(FaultType.DOWN));
+        int before = SimulatorResource.sim.openAi().requests().size();
+        var byHeader = post("/v1/chat/completions", CHAT.formatted("spill", ""), "X-Sparkd-Local-Only", "true");
+        var byRoute = post("/v1/chat/completions", CHAT.formatted("local", ",\"stream\":true"));
+        assertThat(byHeader.statusCode()).isEqualTo(503);
+        assertThat(byRoute.statusCode()).isEqualTo(503);
+        assertThat(byHeader.body()).contains("\"type\":\"upstream_error\"").contains("\"request_id\":");
+        assertThat(SimulatorResource.sim.openAi().requests()).hasSize(before);
+        // the same route without the header does spill to the cloud: the assertion above could fail
+        var spilled = post("/v1/chat/completions", CHAT.formatted("spill", ""));
+        assertThat(spilled.statusCode()).isEqualTo(200);
+        assertThat(SimulatorResource.sim.openAi().requests()).hasSize(before + 1);
+    }
+
+    @Test
+    void errorsUseTheOpenAiShape() throws Exception {
+        var unknown = post("/v1/chat/completions", CHAT.formatted("no-such-route", ""), "X-Request-Id", "err-1");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("\"type\":\"invalid_request_error\"").contains("\"code\":\"model_not_found\"")
+                .contains("\"param\":\"model\"").contains("\"request_id\":\"err-1\"");
+        var bad = post("/v1/chat/completions", "{not json");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        SimulatorResource.sim.openAi().setFault(CloudFault.SERVER_ERROR);
+        var failed = post("/v1/chat/completions", CHAT.formatted("cloudy", ""));
+        assertThat(failed.statusCode()).isEqualTo(502);
+        assertThat(failed.body()).contains("\"backend\":\"cloud\"").contains("\"type\":\"server_error\"");
+    }
+
+    @Test
+    void modelsListsRoutesWithAReachableTarget() {
+        given().get("/v1/models").then().statusCode(200).body("object", equalTo("list")).body("data.id", hasItem("chat"))
+                .body("data.id", hasItem("embed"));
+        given().header("X-Sparkd-Local-Only", "true").get("/v1/models").then().statusCode(200)
+                .body("data.id", not(hasItem("cloudy"))).body("data.id", hasItem("local"));
+    }
+
+    @Test
+    void anthropicIsTranslatedBothWays() throws Exception {
+        var plain = post("/v1/chat/completions", CHAT.formatted("claude", ",\"max_tokens\":50"));
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(plain.body()).contains("\"object\":\"chat.completion\"").contains("\"content\":\"4\"").contains("\"finish_reason\":\"stop\"")
+                .contains("\"prompt_tokens\":");
+        var streamed = post("/v1/chat/completions", CHAT.formatted("claude", ",\"stream\":true,\"stream_options\":{\"include_usage\":true}"));
+        assertThat(streamed.statusCode()).isEqualTo(200);
+        assertThat(streamed.body()).contains("\"role\":\"assistant\"").contains("\"content\":\"4\"").contains("\"finish_reason\":\"stop\"")
+                .contains("\"completion_tokens\":").endsWith("data: [DONE]\n\n");
+    }
+
+    @Test
+    void aBudgetOfOneCentHoldsUnderFiftyConcurrentRequests() throws Exception {
+        int before = SimulatorResource.sim.openAi().requests().size();
+        List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+        String tag = "budget-" + UUID.randomUUID();
+        for (int i = 0; i < 50; i++) {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(base() + "/v1/chat/completions")).header("X-Request-Id", tag + "-" + i)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(CHAT.formatted("metered", ",\"max_tokens\":20"))).build();
+            all.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
+        }
+        int ok = 0;
+        int refused = 0;
+        for (var f : all) {
+            HttpResponse<String> r = f.get();
+            if (r.statusCode() == 200) {
+                ok++;
+            } else {
+                assertThat(r.statusCode()).isEqualTo(429);
+                assertThat(r.body()).contains("budget");
+                refused++;
+            }
+        }
+        assertThat(ok).isPositive();
+        assertThat(refused).isPositive();
+        assertThat(ledger.drain(Duration.ofSeconds(10))).isTrue();
+        var rows = pool.preparedQuery("select sum(cost_usd) as spent, max(cost_usd) as most from router.ledger where request_id like $1")
+                .execute(Tuple.of(tag + "%")).await().atMost(Duration.ofSeconds(10));
+        Row r = rows.iterator().next();
+        double spent = r.getDouble("spent");
+        double one = 40.0 * 30 / 1e6 + 160.0 * 20 / 1e6; // the largest single request's reservation
+        assertThat(spent).isLessThanOrEqualTo(0.01 + one);
+        assertThat(SimulatorResource.sim.openAi().requests().size() - before).isEqualTo(ok);
+        // sequential requests go on until the cent is spent, then are refused; the total still holds
+        int status = 200;
+        for (int i = 0; i < 50 && status == 200; i++) {
+            status = post("/v1/chat/completions", CHAT.formatted("metered", ",\"max_tokens\":20"), "X-Request-Id", tag + "-s" + i).statusCode();
+        }
+        assertThat(status).isEqualTo(429);
+        assertThat(ledger.drain(Duration.ofSeconds(10))).isTrue();
+        double total = pool.preparedQuery("select sum(cost_usd) as spent from router.ledger where request_id like $1")
+                .execute(Tuple.of(tag + "%")).await().atMost(Duration.ofSeconds(10)).iterator().next().getDouble("spent");
+        assertThat(total).isLessThanOrEqualTo(0.01 + one);
+    }
+
+    @Test
+    void apiKeysAreCheckedAndRevocable() {
+        String secret = given().contentType("application/json").body("{\"name\":\"laptop\",\"routes\":[\"chat\"],\"local_only\":true}")
+                .post("/api/v1/keys").then().statusCode(200).extract().path("key");
+        String id = secret.split("-")[2];
+        given().header("Authorization", "Bearer " + secret).contentType("application/json").body(CHAT.formatted("chat", ""))
+                .post("/v1/chat/completions").then().statusCode(200);
+        given().header("Authorization", "Bearer " + secret).contentType("application/json").body(CHAT.formatted("cloudy", ""))
+                .post("/v1/chat/completions").then().statusCode(403).body("error.code", equalTo("model_not_allowed"));
+        given().header("Authorization", "Bearer " + secret + "x").contentType("application/json").body(CHAT.formatted("chat", ""))
+                .post("/v1/chat/completions").then().statusCode(401).body("error.code", equalTo("invalid_api_key"));
+        given().get("/api/v1/keys").then().statusCode(200).body("id", hasItem(id)).body("toString()", not(org.hamcrest.Matchers.containsString(secret)));
+        given().delete("/api/v1/keys/" + id).then().statusCode(200);
+        given().header("Authorization", "Bearer " + secret).contentType("application/json").body(CHAT.formatted("chat", ""))
+                .post("/v1/chat/completions").then().statusCode(401);
+    }
+
+    @Test
+    void usageGroupsTheLedger() throws Exception {
+        post("/v1/chat/completions", CHAT.formatted("cloudy", ""));
+        ledger.drain(Duration.ofSeconds(10));
+        given().get("/api/v1/usage?group_by=provider").then().statusCode(200).body("groups.group", hasItem("openai"));
+        given().get("/api/v1/usage?group_by=route&since=2020-01-01").then().statusCode(200).body("groups.group", hasItem("cloudy"));
+        given().get("/api/v1/usage?group_by=nope").then().statusCode(400);
+    }
+
+    @Test
+    void everyRequestUnderRandomFaultsEndsInExactlyOneLedgerRowAndTokensMatch() throws Exception {
+        int n = Integer.getInteger("router.soak.requests", 2000);
+        SimulatorResource.sim.openAi().clearRequests();
+        String tag = "soak-" + UUID.randomUUID();
+        Random random = new Random(42);
+        AtomicInteger sent = new AtomicInteger();
+        CloudFault[] faults = {CloudFault.NONE, CloudFault.NONE, CloudFault.SERVER_ERROR, CloudFault.OVERLOADED};
+        List<CompletableFuture<HttpResponse<String>>> inflight = new ArrayList<>();
+        while (sent.get() < n) {
+            if (sent.get() % 50 == 0) {
+                SimulatorResource.sim.openAi().setFault(faults[random.nextInt(faults.length)]);
+            }
+            int i = sent.getAndIncrement();
+            String extra = i % 2 == 0 ? ",\"stream\":true" : "";
+            HttpRequest req = HttpRequest.newBuilder(URI.create(base() + "/v1/chat/completions")).header("X-Request-Id", tag + "-" + i)
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(CHAT.formatted("cloudy", extra)))
+                    .build();
+            inflight.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
+            if (inflight.size() >= 32) {
+                for (var f : inflight) {
+                    f.get();
+                }
+                inflight.clear();
+            }
+        }
+        for (var f : inflight) {
+            f.get();
+        }
+        assertThat(ledger.drain(Duration.ofSeconds(30))).isTrue();
+        var rows = pool.preparedQuery("select count(*) as c, count(distinct request_id) as d, sum(prompt_tokens) as p,"
+                + " sum(completion_tokens) as o from router.ledger where request_id like $1").execute(Tuple.of(tag + "%"))
+                .await().atMost(Duration.ofSeconds(10));
+        Row r = rows.iterator().next();
+        assertThat(r.getLong("c")).isEqualTo(n);
+        assertThat(r.getLong("d")).isEqualTo(n);
+        long simIn = 0;
+        long simOut = 0;
+        for (CloudRequest c : SimulatorResource.sim.openAi().requests()) {
+            if (c.status() == 200) {
+                simIn += c.inputTokens();
+                simOut += c.outputTokens();
+            }
+        }
+        assertThat(r.getLong("p")).isEqualTo(simIn);
+        assertThat(r.getLong("o")).isEqualTo(simOut);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.sparkd.router;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import dev.sparkd.simulator.Simulator;
+import dev.sparkd.simulator.config.SimConfig;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/** Starts the simulated Spark and cloud providers on the fixed ports {@code router-test.toml} names. */
+public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
+    static volatile Simulator sim;
+
+    @Override
+    public Map<String, String> start() {
+        sim = Simulator.start(SimConfig.parse("""
+                [simulator]
+                default_ttft = "5ms"
+                default_tokens_per_second = 0
+
+                [cloud.openai]
+                port = 38490
+                api_key_file = "services/src/test/resources/secrets/cloud-api-key"
+                ttft = "5ms"
+                tokens_per_second = 0
+
+                [cloud.anthropic]
+                port = 38491
+                api_key_file = "services/src/test/resources/secrets/cloud-api-key"
+                ttft = "5ms"
+                tokens_per_second = 0
+
+                [vllm.models."Qwen/Qwen2.5-7B-Instruct"]
+                load_delay = "0ms"
+                ttft = "5ms"
+                tokens_per_second = 0
+
+                [sparks.spark-1]
+                gpu = "gb10"
+
+                [sparks.spark-1.services.ollama-1]
+                kind = "ollama"
+                port = 38434
+                models = ["llama3.2:3b", "nomic-embed-text"]
+
+                [sparks.spark-1.services.vllm-1]
+                kind = "vllm"
+                port = 38888
+                model = "Qwen/Qwen2.5-7B-Instruct"
+                """, Path.of("..").toAbsolutePath().normalize()));
+        return Map.of();
+    }
+
+    @Override
+    public void stop() {
+        if (sim != null) {
+            sim.close();
+        }
+    }
+}

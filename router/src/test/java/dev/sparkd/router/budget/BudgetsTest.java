@@ -1,0 +1,61 @@
+package dev.sparkd.router.budget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.DoubleAdder;
+
+import org.junit.jupiter.api.Test;
+
+import dev.sparkd.router.config.RouterSettings;
+
+class BudgetsTest {
+    @Test
+    void racingReservationsOverspendByAtMostOneRequest() throws Exception {
+        Budgets b = new Budgets(Map.of("cloud", new RouterSettings.Budget(0.01, 0)), Map.of(), Clock.systemUTC());
+        double perRequest = 0.0007;
+        DoubleAdder spent = new DoubleAdder();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        CountDownLatch go = new CountDownLatch(1);
+        for (int i = 0; i < 500; i++) {
+            pool.submit(() -> {
+                go.await();
+                Budgets.Reservation r = b.reserve("cloud", "k", null, perRequest);
+                if (r != null) {
+                    Thread.sleep(1);
+                    double actual = perRequest * 0.8;
+                    spent.add(actual);
+                    b.settle(r, "cloud", "k", actual);
+                }
+                return null;
+            });
+        }
+        go.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(spent.sum()).isGreaterThan(0.008).isLessThanOrEqualTo(0.01 + perRequest);
+        // what the race left over is spent one by one, then the budget refuses; the total still holds
+        Budgets.Reservation r;
+        while ((r = b.reserve("cloud", "k", null, perRequest)) != null) {
+            spent.add(perRequest * 0.8);
+            b.settle(r, "cloud", "k", perRequest * 0.8);
+        }
+        assertThat(spent.sum()).isLessThanOrEqualTo(0.01 + perRequest);
+        assertThat(b.remaining("cloud")).isLessThan(perRequest);
+    }
+
+    @Test
+    void keyBudgetsAreSeparateFromProviderBudgets() {
+        Budgets b = new Budgets(Map.of(), Map.of("m", new RouterSettings.Price(1_000_000, 0)), Clock.systemUTC());
+        RouterSettings.Budget key = new RouterSettings.Budget(2, 0);
+        Budgets.Reservation r = b.reserve("cloud", "k1", key, 1);
+        b.settle(r, "cloud", "k1", b.cost("m", 2, 0));
+        assertThat(b.reserve("cloud", "k1", key, 1)).isNull();
+        assertThat(b.reserve("cloud", "k2", key, 1)).isNotNull();
+    }
+}
