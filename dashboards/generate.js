@@ -87,15 +87,30 @@ const models = dashboard('sparkd-models', 'sparkd / Models', 'model-manager: dri
   ts('Disk warning (>= 80 % used)', g(16, 19, 8, 7), [[`sparkd_models_disk_warning{${H}}`, '{{host}}']], 'none'),
 ]);
 
-const router = dashboard('sparkd-router', 'sparkd / Router', 'Router daemon and the health of the servers its routes target',
-  [variable('service', 'Target', 'label_values(sparkd_health_service_state, service)')], () => [
-  text('About this dashboard', g(0, 0, 24, 3), 'The router\'s own request, latency, TTFT, overhead, token, cost/budget and fallback metrics are not yet in `docs/metrics.md` on main (branch `router`), so this dashboard shows only what exists: whether the router daemon is scraped, and the state, handshake latency and load of the servers its routes target, as the health-agent sees them.'),
-  stat('Router daemon scraped', g(0, 3, 6, 5), [['up{job="sparkd", daemon="router"}', '{{instance}}']], 'none', { defaults: { mappings: [{ type: 'value', options: { 0: { text: 'down', color: 'red' }, 1: { text: 'up', color: 'green' } } }] } }),
-  stateTimeline('Target state', g(6, 3, 18, 8), S),
-  ts('Target handshake time to first token', g(0, 11, 12, 7), [[`sparkd_health_handshake_ttft_seconds{${S.slice(0, -2)}}`, '{{service}}']], 's'),
-  ts('Target generation speed', g(12, 11, 12, 7), [[`sparkd_health_handshake_tokens_per_second{${S.slice(0, -2)}}`, '{{service}}']], 'short'),
-  ts('Target probe time', g(0, 18, 12, 7), [[`sparkd_health_probe_duration_seconds{${S.slice(0, -2)}}`, '{{service}}']], 's'),
-  ts('Target load (waiting / running)', g(12, 18, 12, 7), [[`sparkd_health_queue_depth{${S.slice(0, -2)}}`, '{{service}} waiting'], [`sparkd_health_requests_running{${S.slice(0, -2)}}`, '{{service}} running']], 'none'),
+const RT = 'route=~"$route"';
+const router = dashboard('sparkd-router', 'sparkd / Router', 'router: requests, errors, latency and TTFT, overhead, tokens, cost and budget, fallbacks, targets',
+  [variable('route', 'Route', 'label_values(sparkd_router_requests_total, route)'),
+   variable('service', 'Target', 'label_values(sparkd_health_service_state, service)')], () => [
+  stat('Router daemon scraped', g(0, 0, 6, 5), [['up{job="sparkd", daemon="router"}', '{{instance}}']], 'none', { defaults: { mappings: [{ type: 'value', options: { 0: { text: 'down', color: 'red' }, 1: { text: 'up', color: 'green' } } }] } }),
+  stat('Budget left today', g(6, 0, 6, 5), [['sparkd_router_budget_remaining_usd', '{{provider}}']], 'currencyUSD'),
+  stat('Ledger entries waiting', g(12, 0, 6, 5), [['sparkd_router_ledger_pending', 'pending']], 'none'),
+  stat('Router overhead (mean)', g(18, 0, 6, 5), [['sum(rate(sparkd_router_overhead_seconds_sum[$__range])) / sum(rate(sparkd_router_overhead_seconds_count[$__range]))', 'overhead']], 's'),
+  ts('Requests by outcome', g(0, 5, 12, 7), [[`sum by (route, outcome) (rate(sparkd_router_requests_total{${RT}}[${R}]))`, '{{route}} {{outcome}}']], 'reqps'),
+  ts('Errors (not ok)', g(12, 5, 12, 7), [[`sum by (route, outcome) (increase(sparkd_router_requests_total{${RT}, outcome!="ok"}[${R}]))`, '{{route}} {{outcome}}']], 'none'),
+  ts('Request duration (mean, max)', g(0, 12, 12, 7), [
+    [`sum by (route) (rate(sparkd_router_request_duration_seconds_sum{${RT}}[${R}])) / sum by (route) (rate(sparkd_router_request_duration_seconds_count{${RT}}[${R}]))`, '{{route}} mean'],
+    [`max by (route) (sparkd_router_request_duration_seconds_max{${RT}})`, '{{route}} max']], 's'),
+  ts('Time to first token (mean, max)', g(12, 12, 12, 7), [
+    [`sum by (route) (rate(sparkd_router_ttft_seconds_sum{${RT}}[${R}])) / sum by (route) (rate(sparkd_router_ttft_seconds_count{${RT}}[${R}]))`, '{{route}} mean'],
+    [`max by (route) (sparkd_router_ttft_seconds_max{${RT}})`, '{{route}} max']], 's'),
+  ts('Tokens by provider', g(0, 19, 12, 7), [['sum by (provider, direction) (increase(sparkd_router_tokens_total[' + R + ']))', '{{provider}} {{direction}}']], 'none'),
+  ts('Cost (USD)', g(12, 19, 12, 7), [['sum by (provider) (increase(sparkd_router_cost_usd_total[' + R + ']))', '{{provider}}']], 'currencyUSD'),
+  ts('Fallbacks', g(0, 26, 12, 7), [[`sum by (route, from, to, reason) (increase(sparkd_router_fallbacks_total{${RT}}[${R}]))`, '{{route}}: {{from}} → {{to}} ({{reason}})']], 'none'),
+  ts('Targets: reachable, breaker, in flight', g(12, 26, 12, 7), [
+    ['sparkd_router_target_up', '{{target}} up'],
+    ['sparkd_router_target_state', '{{target}} breaker (0 closed, 2 open)'],
+    ['sparkd_router_target_in_flight', '{{target}} in flight']], 'none'),
+  stateTimeline('Target state (health-agent)', g(0, 33, 24, 8), S),
 ]);
 
 const SV = 'server=~"$server"';
