@@ -135,9 +135,10 @@ public final class ConfigLoader {
         }
         String name = t.matching("name", NAME, NAME_RULE).orElse("sparkd");
         Path stateDir = t.path("state_dir").orElse(Suite.DEFAULT_STATE_DIR);
-        if (t.string("state_dir").filter(written -> written.startsWith("/tmp/") || written.equals("/tmp")).isPresent()) {
-            t.error("state_dir", "state under /tmp is lost on reboot (and hidden by PrivateTmp=)", "use a durable directory such as /var/lib/sparkd");
-        }
+        t.string("state_dir")
+                .flatMap(dir -> java.util.stream.Stream.of("/tmp", "/dev/shm").filter(v -> dir.equals(v) || dir.startsWith(v + "/")).findFirst())
+                .ifPresent(volatileDir -> t.error("state_dir", "state under " + volatileDir + " is lost on reboot"
+                        + (volatileDir.equals("/tmp") ? " (and hidden by PrivateTmp=)" : ""), "use a durable directory such as /var/lib/sparkd"));
         Suite.LogFormat format = Suite.LogFormat.valueOf(t.choice("log_format", List.of("text", "json")).orElse("text").toUpperCase());
         t.finish();
         return new Suite(name, stateDir, format);
