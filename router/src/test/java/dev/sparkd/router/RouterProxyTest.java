@@ -278,7 +278,7 @@ class RouterProxyTest {
 
     @Test
     void everyRequestUnderRandomFaultsEndsInExactlyOneLedgerRowAndTokensMatch() throws Exception {
-        int n = Integer.getInteger("router.soak.requests", 2000);
+        int n = Integer.getInteger("router.soak.requests", 10_000);
         SimulatorResource.sim.openAi().clearRequests();
         String tag = "soak-" + UUID.randomUUID();
         Random random = new Random(42);
