@@ -6,7 +6,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,14 +20,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
@@ -274,6 +287,133 @@ class RouterProxyTest {
         given().get("/api/v1/usage?group_by=provider").then().statusCode(200).body("groups.group", hasItem("openai"));
         given().get("/api/v1/usage?group_by=route&since=2020-01-01").then().statusCode(200).body("groups.group", hasItem("cloudy"));
         given().get("/api/v1/usage?group_by=nope").then().statusCode(400);
+    }
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** What the capturing upstream received for the request it saw last, minus the fields the router may set. */
+    static ObjectNode lastCaptured(String... without) throws Exception {
+        var bodies = SimulatorResource.capture.bodies;
+        ObjectNode got = (ObjectNode) MAPPER.readTree(bodies.get(bodies.size() - 1).encode());
+        for (String f : without) {
+            got.remove(f);
+        }
+        return got;
+    }
+
+    @Test
+    void unknownFieldsReachACompatibleBackendUntouched() throws Exception {
+        String sent = """
+                {"model":"passthrough","messages":[{"role":"user","content":"What is 2+2?"}],
+                 "top_k":20,"min_p":0.05,"repetition_penalty":1.1,"temperature":0.7,"max_tokens":50,
+                 "chat_template_kwargs":{"enable_thinking":false,"custom":[1,"two",{"three":3.5}]},
+                 "guided_json":{"type":"object","properties":{"n":{"type":"integer"}}},"seed":12345678901,"logit_bias":{"50256":-100}}
+                """;
+        var r = post("/v1/chat/completions", sent);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"content\":\"4\"");
+        ObjectNode expected = (ObjectNode) MAPPER.readTree(sent);
+        expected.remove("model");
+        assertThat(lastCaptured().path("model").asText()).isEqualTo("capture-model");
+        assertThat(lastCaptured("model")).isEqualTo(expected);
+
+        // streamed: the same, except the usage chunk the router asks for on the client's behalf
+        String streamed = sent.replace("\"max_tokens\":50", "\"max_tokens\":50,\"stream\":true");
+        var s = post("/v1/chat/completions", streamed);
+        assertThat(s.statusCode()).isEqualTo(200);
+        assertThat(s.body()).contains("\"content\":\"4\"").endsWith("data: [DONE]\n\n").doesNotContain("\"usage\"");
+        ObjectNode expectedStream = (ObjectNode) MAPPER.readTree(streamed);
+        expectedStream.remove("model");
+        assertThat(lastCaptured().path("stream_options").path("include_usage").asBoolean()).isTrue();
+        assertThat(lastCaptured("model", "stream_options")).isEqualTo(expectedStream);
+
+        // a client's own stream_options go through as sent
+        String withOptions = streamed.replace("\"stream\":true", "\"stream\":true,\"stream_options\":{\"include_usage\":true,\"continuous_usage_stats\":true}");
+        assertThat(post("/v1/chat/completions", withOptions).statusCode()).isEqualTo(200);
+        ObjectNode expectedOptions = (ObjectNode) MAPPER.readTree(withOptions);
+        expectedOptions.remove("model");
+        assertThat(lastCaptured("model")).isEqualTo(expectedOptions);
+    }
+
+    @Test
+    void aClientThatGoesAwayMidStreamCancelsTheUpstreamRequest() throws Exception {
+        CaptureUpstream capture = SimulatorResource.capture;
+        capture.slowClosed = new CompletableFuture<>();
+        capture.slowStarted = new CompletableFuture<>();
+        String rid = "gone-" + UUID.randomUUID();
+        byte[] body = "{\"model\":\"passthrough\",\"stream\":true,\"capture_slow\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
+                .getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(base().substring(base().lastIndexOf(':') + 1)))) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Request-Id: " + rid
+                    + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.write(body);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder seen = new StringBuilder();
+            byte[] buf = new byte[4096];
+            while (!seen.toString().contains("chat.completion.chunk")) {
+                int n = in.read(buf);
+                assertThat(n).as("router answered before the client left").isPositive();
+                seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+            }
+            assertThat(seen.toString()).startsWith("HTTP/1.1 200");
+            assertThat(capture.slowClosed).isNotDone();
+        }
+        long closedAt = System.nanoTime();
+        // the upstream would go on for 30 s; the router closes its connection as soon as the client is gone
+        long upstreamClosed = capture.slowClosed.get(3, TimeUnit.SECONDS);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(upstreamClosed - closedAt)).isLessThan(2000);
+        assertThat(targets.all().stream().filter(t -> t.service().equals("capture")).findFirst().orElseThrow().inFlight().get()).isZero();
+        Row row = ledgerRow(rid);
+        assertThat(row.getString("outcome")).isEqualTo("client_closed");
+        // the target stays healthy: a client leaving says nothing about the backend
+        assertThat(post("/v1/chat/completions", CHAT.formatted("passthrough", "")).statusCode()).isEqualTo(200);
+    }
+
+    static final Pattern DOC_ROW = Pattern.compile("^\\| `(sparkd_router_[a-z0-9_]+)` \\|", Pattern.MULTILINE);
+    static final Pattern EXPORTED = Pattern.compile("^(sparkd_router_[a-z0-9_]+?)(_total|_created|_count|_sum)?[{ ]", Pattern.MULTILINE);
+
+    @Test
+    void documentedMetricsMatchTheLiveEndpoint() throws Exception {
+        String doc = Files.readString(Path.of("../docs/metrics.md"));
+        String section = doc.substring(doc.indexOf("\n## router") + 1);
+        int next = section.indexOf("\n## ", 3);
+        section = next > 0 ? section.substring(0, next) : section;
+        Set<String> documented = new TreeSet<>();
+        Matcher m = DOC_ROW.matcher(section);
+        while (m.find()) {
+            documented.add(m.group(1));
+        }
+        assertThat(documented).hasSizeGreaterThan(10);
+
+        // traffic that touches every family: plain, streamed, cloud (tokens, cost), and one fallback
+        assertThat(post("/v1/chat/completions", CHAT.formatted("chat", "")).statusCode()).isEqualTo(200);
+        assertThat(post("/v1/chat/completions", CHAT.formatted("chat", ",\"stream\":true")).statusCode()).isEqualTo(200);
+        assertThat(post("/v1/chat/completions", CHAT.formatted("cloudy", ",\"stream\":true")).statusCode()).isEqualTo(200);
+        Set<String> exported = new TreeSet<>();
+        for (int i = 0; i < 5; i++) {
+            SimulatorResource.sim.control().setFault("vllm-1", Fault.of(FaultType.HTTP_5XX));
+            post("/v1/chat/completions", CHAT.formatted("chat", ""));
+            clearFaults();
+            exported = exported();
+            if (exported.contains("sparkd_router_fallbacks_total")) {
+                break;
+            }
+        }
+        assertThat(exported).as("documented in docs/metrics.md but absent from /q/metrics").containsAll(documented);
+        assertThat(exported).as("exported but not in docs/metrics.md").allMatch(documented::contains);
+    }
+
+    static Set<String> exported() {
+        String text = given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString();
+        Set<String> names = new TreeSet<>();
+        Matcher e = EXPORTED.matcher(text);
+        while (e.find()) {
+            names.add(e.group(1) + ("_total".equals(e.group(2)) ? "_total" : ""));
+        }
+        return names;
     }
 
     @Test

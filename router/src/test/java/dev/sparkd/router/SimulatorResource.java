@@ -7,12 +7,21 @@ import dev.sparkd.simulator.Simulator;
 import dev.sparkd.simulator.config.SimConfig;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-/** Starts the simulated Spark and cloud providers on the fixed ports {@code router-test.toml} names. */
+/**
+ * Starts the simulated Spark and cloud providers, and the capturing compatible upstream, on the fixed ports
+ * {@code router-test.toml} names.
+ */
 public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
     static volatile Simulator sim;
+    static volatile CaptureUpstream capture;
 
     @Override
     public Map<String, String> start() {
+        try {
+            capture = new CaptureUpstream();
+        } catch (Exception e) {
+            throw new IllegalStateException("capturing upstream on port " + CaptureUpstream.PORT, e);
+        }
         sim = Simulator.start(SimConfig.parse("""
                 [simulator]
                 default_ttft = "5ms"
@@ -53,6 +62,9 @@ public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
+        if (capture != null) {
+            capture.close();
+        }
         if (sim != null) {
             sim.close();
         }

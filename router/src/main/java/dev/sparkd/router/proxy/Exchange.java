@@ -528,13 +528,16 @@ final class Exchange {
         if (finished) {
             return;
         }
-        if (upstreamRequest != null && !upstreamEnded) {
-            upstreamRequest.reset();
-        }
         if (active != null) {
             active.breaker().release();
         }
+        HttpClientRequest upstream = upstreamEnded ? null : upstreamRequest;
+        // finished first: resetting the upstream request fires its exception handler at once, which must not take
+        // the client's leaving for a broken stream (a stream_error entry and a breaker failure against the target)
         finish(499, "client_closed", "the client closed the connection", active);
+        if (upstream != null) {
+            upstream.reset();
+        }
     }
 
     /** Ends the exchange once: frees the target, settles the budget, writes the ledger entry and metrics. */
