@@ -216,8 +216,10 @@ final class Exchange {
                     return;
                 }
                 if (rr.failed()) {
-                    attemptFailed(t, "connect", new OpenAiError(502, "upstream_error", "backend_failed", null,
-                            t.service() + " closed the connection: " + rr.cause().getMessage(), t.service()), true);
+                    // Closed before any byte of an answer: a backend that just went down does this on a pooled
+                    // keep-alive connection, so it counts as unreachable (503), like a refused connect.
+                    attemptFailed(t, "connect", new OpenAiError(503, "upstream_error", "backend_unreachable", null,
+                            t.service() + " closed the connection before answering: " + rr.cause().getMessage(), t.service()), true);
                     return;
                 }
                 onResponse(t, rr.result(), anthropic, myAttempt);
