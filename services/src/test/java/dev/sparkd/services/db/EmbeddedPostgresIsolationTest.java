@@ -57,6 +57,23 @@ class EmbeddedPostgresIsolationTest {
     }
 
     @Test
+    void recognisesAPortTakenBetweenPickingAndBindingIt() throws Exception {
+        EmbeddedPostgresOptions options = options("port-race").build();
+        EmbeddedPostgres.start(options).close();
+        ServerAccount account = ServerAccount.forThisProcess(options.serverAccount());
+        PostgresBinaries binaries = PostgresBinaries.install(options.binariesDir(), account);
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            new DataDirectory(options, binaries, account).writeServerConfig(taken.getLocalPort());
+            // EmbeddedPostgres.start retries on this exception when it picked the port itself.
+            assertThatThrownBy(() -> PostgresServer.start(options.dataDir(), taken.getLocalPort(), options.logFile(),
+                    options.startupTimeout(), binaries, account))
+                    .isInstanceOf(PostgresServer.PortTakenException.class)
+                    .hasMessageContaining("port " + taken.getLocalPort());
+        }
+        assertThat(TestDirectories.processesIn(options.dataDir())).isEmpty();
+    }
+
+    @Test
     void explainsADirectoryTheServerAccountCannotEnter() throws Exception {
         Assumptions.assumeTrue(TestDirectories.runningAsRoot(), "only root switches to another account");
         Path locked = TestDirectories.fresh("locked");
