@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sparkd.simulator.config.ServiceKind;
 import dev.sparkd.simulator.config.SimConfig;
-import dev.sparkd.simulator.config.Sizes;
 import dev.sparkd.simulator.config.SparkConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -49,9 +48,19 @@ class SimConfigTest {
     }
 
     @Test
-    void sizes() {
-        assertThat(Sizes.parse("5GB")).isEqualTo(5_000_000_000L);
-        assertThat(Sizes.parse("2GiB")).isEqualTo(2L << 30);
-        assertThat(Sizes.parse("512")).isEqualTo(512);
+    void sizesReadAsInSparkdToml() {
+        SparkConfig spark = SimConfig.parse("""
+                [sparks.a]
+                gpu = "gb10"
+                disk_total = "2GiB"
+                disk_used = "5MB"
+                """).sparks().get(0);
+        assertThat(spark.diskTotal()).isEqualTo(2L << 30);
+        assertThat(spark.diskUsed()).isEqualTo(5_000_000L);
+        assertThatThrownBy(() -> SimConfig.parse("""
+                [sparks.a]
+                gpu = "gb10"
+                disk_total = "lots"
+                """)).hasMessageContaining("sparks.a.disk_total: not a size: 'lots'");
     }
 }

@@ -1,13 +1,17 @@
 package dev.sparkd.services.config;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses durations as users write them: {@code "250ms"}, {@code "30s"}, {@code "5m"}, {@code "1h30m"}, {@code "7d"}. */
+/**
+ * Parses durations as users write them: {@code "250ms"}, {@code "30s"}, {@code "5m"}, {@code "1h30m"}, {@code "1.5h"},
+ * {@code "7d"}. A bare number is refused: its unit would be a guess.
+ */
 public final class Durations {
-    private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
 
     private Durations() {
     }
@@ -23,14 +27,14 @@ public final class Durations {
             if (m.start() != end) {
                 return Optional.empty();
             }
-            long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
+            long unitNanos = switch (m.group(2)) {
+                case "ms" -> 1_000_000L;
+                case "s" -> 1_000_000_000L;
+                case "m" -> 60_000_000_000L;
+                case "h" -> 3_600_000_000_000L;
+                default -> 86_400_000_000_000L;
+            };
+            total = total.plusNanos(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitNanos)).longValue());
             end = m.end();
         }
         return end == text.trim().length() && end > 0 ? Optional.of(total) : Optional.empty();

@@ -15,6 +15,9 @@ class ValuesTest {
         assertThat(Durations.parse("1h30m")).contains(Duration.ofMinutes(90));
         assertThat(Durations.parse("250ms")).contains(Duration.ofMillis(250));
         assertThat(Durations.parse("7d")).contains(Duration.ofDays(7));
+        assertThat(Durations.parse("1.5h")).contains(Duration.ofMinutes(90));
+        assertThat(Durations.parse("0.25s")).contains(Duration.ofMillis(250));
+        assertThat(Durations.parse("1.")).isEmpty();
         assertThat(Durations.parse("30")).isEmpty();
         assertThat(Durations.parse("5 m")).isEmpty();
         assertThat(Durations.parse("m5")).isEmpty();
@@ -27,6 +30,7 @@ class ValuesTest {
         assertThat(ByteSizes.parse("500MB")).contains(500_000_000L);
         assertThat(ByteSizes.parse("1.5TiB")).contains(3L << 39);
         assertThat(ByteSizes.parse("1024")).contains(1024L);
+        assertThat(ByteSizes.parse("3.7TB")).contains(3_700_000_000_000L);
         assertThat(ByteSizes.parse("50 gib")).contains(50L << 30);
         assertThat(ByteSizes.parse("lots")).isEmpty();
         assertThat(ByteSizes.format(50L << 30)).isEqualTo("50.0 GiB");

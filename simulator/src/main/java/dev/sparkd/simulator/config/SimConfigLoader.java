@@ -1,5 +1,7 @@
 package dev.sparkd.simulator.config;
 
+import dev.sparkd.services.config.ByteSizes;
+import dev.sparkd.services.config.Durations;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.generation.Pace;
 import java.nio.file.Path;
@@ -128,8 +130,8 @@ public final class SimConfigLoader {
         if (!GPU_KINDS.contains(gpu)) {
             problems.add(path + ".gpu: unknown GPU '" + gpu + "' (one of " + String.join(", ", GPU_KINDS) + ")");
         }
-        long diskTotal = size(t, "disk_total", path, Sizes.parse("3.7TB"));
-        long diskUsed = size(t, "disk_used", path, Sizes.parse("60GB"));
+        long diskTotal = size(t, "disk_total", path, 3_700_000_000_000L);
+        long diskUsed = size(t, "disk_used", path, 60_000_000_000L);
         String modelsPath = string(t, "models_path", path, "/usr/share/ollama/.ollama/models");
         SshConfig ssh = null;
         if (t.isTable("ssh")) {
@@ -190,7 +192,7 @@ public final class SimConfigLoader {
                     }
                 }
                 OllamaSettings s = new OllamaSettings(models.stream().map(SimConfigLoader::normalise).toList(),
-                        size(t, "pull_speed", path, Sizes.parse("200MB")), duration(t, "keep_alive", path, Duration.ofMinutes(5)));
+                        size(t, "pull_speed", path, 200_000_000L), duration(t, "keep_alive", path, Duration.ofMinutes(5)));
                 return new ServiceConfig(name, kind, port, string(t, "version", path, "0.12.6"), faults, s, null, null);
             }
             case VLLM -> {
@@ -338,7 +340,8 @@ public final class SimConfigLoader {
                 return l;
             }
             if (v instanceof String s) {
-                return Sizes.parse(s);
+                return ByteSizes.parse(s).orElseThrow(() -> new IllegalArgumentException(
+                        "not a size: '" + s + "' (expected e.g. 5GB, 2GiB, 512MiB or a number of bytes)"));
             }
         } catch (IllegalArgumentException e) {
             problems.add(path + "." + key + ": " + e.getMessage());
@@ -355,7 +358,8 @@ public final class SimConfigLoader {
         Object v = t.get(List.of(key));
         try {
             if (v instanceof String s) {
-                return Durations.parse(s);
+                return Durations.parse(s).orElseThrow(() -> new IllegalArgumentException(
+                        "not a duration: '" + s + "' (expected e.g. 50ms, 5s, 2m, 1h30m)"));
             }
             if (v instanceof Long l) {
                 return Duration.ofSeconds(l);

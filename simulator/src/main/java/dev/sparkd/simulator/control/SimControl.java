@@ -2,6 +2,7 @@ package dev.sparkd.simulator.control;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sparkd.services.config.ByteSizes;
 import dev.sparkd.simulator.SimulatedCloud;
 import dev.sparkd.simulator.SimulatedSpark;
 import dev.sparkd.simulator.Simulator;
@@ -10,7 +11,6 @@ import dev.sparkd.simulator.cloud.CloudProvider;
 import dev.sparkd.simulator.cloud.CloudRequest;
 import dev.sparkd.simulator.config.OllamaModelSpec;
 import dev.sparkd.simulator.config.SimConfigLoader;
-import dev.sparkd.simulator.config.Sizes;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
 import dev.sparkd.simulator.http.Json;
@@ -252,7 +252,8 @@ public final class SimControl {
         if (v instanceof Number n) {
             return n.longValue();
         }
-        return Sizes.parse(String.valueOf(v));
+        String text = String.valueOf(v);
+        return ByteSizes.parse(text).orElseThrow(() -> new IllegalArgumentException("not a size: '" + text + "'"));
     }
 
     private static String str(Map<String, ?> body, String key, String fallback) {

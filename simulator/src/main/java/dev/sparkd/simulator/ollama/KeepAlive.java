@@ -1,7 +1,7 @@
 package dev.sparkd.simulator.ollama;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sparkd.simulator.config.Durations;
+import dev.sparkd.services.config.Durations;
 import java.time.Duration;
 
 /**
@@ -27,10 +27,10 @@ final class KeepAlive {
         if (text.startsWith("-")) {
             return FOREVER;
         }
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("time: invalid duration \"" + text + "\"");
+        // Go's time.ParseDuration, as Ollama uses it: units required, except for a plain "0".
+        if (text.equals("0")) {
+            return Duration.ZERO;
         }
+        return Durations.parse(text).orElseThrow(() -> new IllegalArgumentException("time: invalid duration \"" + text + "\""));
     }
 }
