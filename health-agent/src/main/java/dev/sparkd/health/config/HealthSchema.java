@@ -28,10 +28,6 @@ public final class HealthSchema implements SectionSchema<HealthSettings> {
         return "health";
     }
 
-    @Override
-    public String daemon() {
-        return "health-agent";
-    }
 
     @Override
     public Class<HealthSettings> type() {

@@ -29,10 +29,6 @@ public final class McpSchema implements SectionSchema<McpSettings> {
         return "mcp";
     }
 
-    @Override
-    public String daemon() {
-        return "mcp-gateway";
-    }
 
     @Override
     public Class<McpSettings> type() {

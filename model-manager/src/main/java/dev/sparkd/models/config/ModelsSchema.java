@@ -39,10 +39,6 @@ public final class ModelsSchema implements SectionSchema<ModelsSettings> {
         return "models";
     }
 
-    @Override
-    public String daemon() {
-        return "model-manager";
-    }
 
     @Override
     public Class<ModelsSettings> type() {

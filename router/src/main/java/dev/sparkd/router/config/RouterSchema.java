@@ -37,10 +37,6 @@ public final class RouterSchema implements SectionSchema<RouterSettings> {
         return "router";
     }
 
-    @Override
-    public String daemon() {
-        return "router";
-    }
 
     @Override
     public Class<RouterSettings> type() {

@@ -11,9 +11,6 @@ public interface SectionSchema<T extends DaemonSettings> {
     /** The top-level key, e.g. {@code "health"}. */
     String section();
 
-    /** The daemon that owns it, e.g. {@code "health-agent"}. */
-    String daemon();
-
     /** The settings type, to look them up with {@link SuiteConfig#section(Class)}. */
     Class<T> type();
 

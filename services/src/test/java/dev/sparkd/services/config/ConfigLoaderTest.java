@@ -25,9 +25,6 @@ class ConfigLoaderTest {
             return "health";
         }
 
-        public String daemon() {
-            return "health-agent";
-        }
 
         public Class<ProbeSettings> type() {
             return ProbeSettings.class;

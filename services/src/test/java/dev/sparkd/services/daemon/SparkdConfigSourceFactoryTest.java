@@ -30,9 +30,6 @@ class SparkdConfigSourceFactoryTest {
             return "router";
         }
 
-        public String daemon() {
-            return "router";
-        }
 
         public Class<RouterLike> type() {
             return RouterLike.class;
