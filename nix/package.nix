@@ -34,7 +34,7 @@ maven.buildMavenPackage {
     mkdir -p "$out/share/sparkd/cli"
     cp -r cli/target/lib "$out/share/sparkd/cli/lib"
     makeWrapper ${jre_headless}/bin/java "$out/bin/sparkd-check" \
-      --add-flags "-cp '$out/share/sparkd/cli/lib/*' dev.sparkd.services.config.CheckCommand"
+      --add-flags "-cp '$out/share/sparkd/cli/lib/*' dev.sparkd.core.config.CheckCommand"
     install -Dm755 systemd/bin/sparkd-wait-ready "$out/bin/sparkd-wait-ready"
     install -Dm755 systemd/bin/sparkd-notify "$out/bin/sparkd-notify"
     patchShebangs "$out/bin"

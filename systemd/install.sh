@@ -66,7 +66,7 @@ install -m 0755 "$SRC/systemd/bin/sparkd-wait-ready" "$SRC/systemd/bin/sparkd-no
 cat > "$opt/bin/sparkd-check" <<'CHECK'
 #!/bin/sh
 # usage: sparkd-check FILE — validates a sparkd config; exit 0 valid, 2 invalid.
-exec java -cp "/opt/sparkd/cli/lib/*" dev.sparkd.services.config.CheckCommand "${1:-/etc/sparkd/sparkd.toml}"
+exec java -cp "/opt/sparkd/cli/lib/*" dev.sparkd.core.config.CheckCommand "${1:-/etc/sparkd/sparkd.toml}"
 CHECK
 chmod 0755 "$opt/bin/sparkd-check"
 for f in deploy-systemd.md configuration.md operations.md dashboards.md; do

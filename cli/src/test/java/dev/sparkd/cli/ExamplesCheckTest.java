@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.sparkd.services.config.ConfigException;
-import dev.sparkd.services.config.ConfigLoader;
-import dev.sparkd.services.config.Problem;
-import dev.sparkd.services.config.SuiteConfig;
+import dev.sparkd.core.config.ConfigException;
+import dev.sparkd.core.config.ConfigLoader;
+import dev.sparkd.core.config.Problem;
+import dev.sparkd.core.config.SuiteConfig;
 
 /**
  * The shipped examples against every daemon's schema, as {@code sparkd check} sees them: the good ones load, and each

@@ -8,7 +8,7 @@ import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.fleet.Fleet;
 import dev.sparkd.health.fleet.FleetListener;
 import dev.sparkd.health.telemetry.Telemetry;
-import dev.sparkd.services.config.SuiteConfig;
+import dev.sparkd.core.config.SuiteConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -39,7 +39,7 @@ public class HealthAgent {
         telemetry.start();
         List<String> names = fleet.statuses().stream().map(s -> s.name()).toList();
         LOG.infof("probing %d service(s) every %s: %s; telemetry on %d host(s)", names.size(),
-                dev.sparkd.services.config.Durations.format(settings.interval()), String.join(", ", names), telemetry.hosts().size());
+                dev.sparkd.core.config.Durations.format(settings.interval()), String.join(", ", names), telemetry.hosts().size());
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -1,7 +1,7 @@
 package dev.sparkd.health;
 
 import dev.sparkd.health.once.OnceCommand;
-import dev.sparkd.services.daemon.DaemonMain;
+import dev.sparkd.daemon.boot.DaemonMain;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.sparkd.health.testing.SimulatedLab;
-import dev.sparkd.services.testing.EmbeddedPostgresTestResource;
+import dev.sparkd.daemon.testing.EmbeddedPostgresTestResource;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
 import io.quarkus.test.common.QuarkusTestResource;

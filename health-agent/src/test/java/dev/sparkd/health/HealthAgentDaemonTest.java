@@ -1,8 +1,8 @@
 package dev.sparkd.health;
 
 import dev.sparkd.health.testing.SimulatedLab;
-import dev.sparkd.services.testing.DaemonContract;
-import dev.sparkd.services.testing.EmbeddedPostgresTestResource;
+import dev.sparkd.daemon.testing.DaemonContract;
+import dev.sparkd.daemon.testing.EmbeddedPostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 

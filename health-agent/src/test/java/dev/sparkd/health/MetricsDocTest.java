@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 import dev.sparkd.health.testing.SimulatedLab;
-import dev.sparkd.services.testing.EmbeddedPostgresTestResource;
+import dev.sparkd.daemon.testing.EmbeddedPostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 

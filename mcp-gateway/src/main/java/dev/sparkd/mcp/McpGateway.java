@@ -20,7 +20,7 @@ import dev.sparkd.mcp.config.McpSettings;
 import dev.sparkd.mcp.upstream.Upstream;
 import dev.sparkd.mcp.upstream.UpstreamState;
 import dev.sparkd.mcp.upstream.UpstreamSupervisor;
-import dev.sparkd.services.config.SuiteConfig;
+import dev.sparkd.core.config.SuiteConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.sparkd.mcp.call.FeatureCalls;
 import dev.sparkd.mcp.catalog.Features;

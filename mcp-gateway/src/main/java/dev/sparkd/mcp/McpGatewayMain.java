@@ -6,7 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
 import dev.sparkd.mcp.access.ApiKeys;
-import dev.sparkd.services.daemon.DaemonMain;
+import dev.sparkd.daemon.boot.DaemonMain;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**

@@ -1,7 +1,7 @@
 package dev.sparkd.mcp;
 
-import dev.sparkd.services.testing.DaemonContract;
-import dev.sparkd.services.testing.EmbeddedPostgresTestResource;
+import dev.sparkd.daemon.testing.DaemonContract;
+import dev.sparkd.daemon.testing.EmbeddedPostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 

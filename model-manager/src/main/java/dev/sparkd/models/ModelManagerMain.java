@@ -2,7 +2,7 @@ package dev.sparkd.models;
 
 import dev.sparkd.models.cli.Cli;
 import dev.sparkd.models.engine.Tuning;
-import dev.sparkd.services.daemon.DaemonMain;
+import dev.sparkd.daemon.boot.DaemonMain;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /** Entry point of the model-manager daemon: validates sparkd.toml, prepares state and the database, then boots. */

@@ -15,9 +15,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sparkd.models.engine.Backends;
 import dev.sparkd.models.engine.Tuning;
-import dev.sparkd.services.config.ConfigLoader;
-import dev.sparkd.services.config.SuiteConfig;
-import dev.sparkd.services.ssh.SshRunner;
+import dev.sparkd.core.config.ConfigLoader;
+import dev.sparkd.core.config.SuiteConfig;
+import dev.sparkd.core.ssh.SshRunner;
 import dev.sparkd.simulator.config.SimConfig;
 import dev.sparkd.simulator.Simulator;
 import dev.sparkd.simulator.config.OllamaModelSpec;

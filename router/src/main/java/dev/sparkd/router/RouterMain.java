@@ -1,7 +1,7 @@
 package dev.sparkd.router;
 
 import dev.sparkd.router.keys.KeysCli;
-import dev.sparkd.services.daemon.DaemonMain;
+import dev.sparkd.daemon.boot.DaemonMain;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**

@@ -45,7 +45,7 @@ import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 
 import dev.sparkd.router.ledger.Ledger;
-import dev.sparkd.services.testing.EmbeddedPostgresTestResource;
+import dev.sparkd.daemon.testing.EmbeddedPostgresTestResource;
 import dev.sparkd.simulator.cloud.CloudFault;
 import dev.sparkd.simulator.cloud.CloudRequest;
 import dev.sparkd.simulator.fault.Fault;

@@ -29,13 +29,13 @@ public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
 
                 [cloud.openai]
                 port = 38490
-                api_key_file = "services/src/test/resources/secrets/cloud-api-key"
+                api_key_file = "daemon-core/src/test/resources/secrets/cloud-api-key"
                 ttft = "5ms"
                 tokens_per_second = 0
 
                 [cloud.anthropic]
                 port = 38491
-                api_key_file = "services/src/test/resources/secrets/cloud-api-key"
+                api_key_file = "daemon-core/src/test/resources/secrets/cloud-api-key"
                 ttft = "5ms"
                 tokens_per_second = 0
 

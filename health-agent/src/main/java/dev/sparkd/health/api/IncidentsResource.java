@@ -7,8 +7,8 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import dev.sparkd.health.incident.IncidentService;
-import dev.sparkd.services.api.ApiError;
-import dev.sparkd.services.config.Durations;
+import dev.sparkd.daemon.api.ApiError;
+import dev.sparkd.core.config.Durations;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;

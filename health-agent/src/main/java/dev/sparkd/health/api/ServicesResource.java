@@ -7,7 +7,7 @@ import java.util.Map;
 import dev.sparkd.health.HealthAgent;
 import dev.sparkd.health.fleet.ServiceStatus;
 import dev.sparkd.health.incident.IncidentService;
-import dev.sparkd.services.api.ApiError;
+import dev.sparkd.daemon.api.ApiError;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -11,13 +11,13 @@ import java.util.OptionalDouble;
 
 import dev.sparkd.health.config.HealthSettings.Thresholds;
 import dev.sparkd.health.probe.ConditionSyntax;
-import dev.sparkd.services.config.ConfigTable;
-import dev.sparkd.services.config.Listen;
-import dev.sparkd.services.config.SectionSchema;
-import dev.sparkd.services.config.ServiceDef;
-import dev.sparkd.services.config.ServiceKind;
-import dev.sparkd.services.config.Suggestions;
-import dev.sparkd.services.config.SuiteConfig;
+import dev.sparkd.core.config.ConfigTable;
+import dev.sparkd.core.config.Listen;
+import dev.sparkd.core.config.SectionSchema;
+import dev.sparkd.core.config.ServiceDef;
+import dev.sparkd.core.config.ServiceKind;
+import dev.sparkd.core.config.Suggestions;
+import dev.sparkd.core.config.SuiteConfig;
 
 /** Reads {@code [health]}; registered for the shared loader in {@code META-INF/services}. */
 public final class HealthSchema implements SectionSchema<HealthSettings> {

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
-import dev.sparkd.services.config.DaemonSettings;
-import dev.sparkd.services.config.Listen;
-import dev.sparkd.services.config.SecretRef;
+import dev.sparkd.core.config.DaemonSettings;
+import dev.sparkd.core.config.Listen;
+import dev.sparkd.core.config.SecretRef;
 
 /**
  * {@code [health]}: how often and how strictly the health-agent probes.

@@ -23,8 +23,8 @@ import dev.sparkd.health.probe.Probe;
 import dev.sparkd.health.probe.ProbeHttp;
 import dev.sparkd.health.probe.TcpProbe;
 import dev.sparkd.health.probe.VllmProbe;
-import dev.sparkd.services.config.ServiceDef;
-import dev.sparkd.services.config.SuiteConfig;
+import dev.sparkd.core.config.ServiceDef;
+import dev.sparkd.core.config.SuiteConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -126,7 +126,7 @@ public final class Fleet implements AutoCloseable {
 
     Duration interval(ServiceDef def) {
         return settings.overrides(def.name()).flatMap(HealthSettings.ServiceOverrides::interval)
-                .orElse(def.kind() == dev.sparkd.services.config.ServiceKind.OPENAI && !"compatible".equals(def.provider().orElse(""))
+                .orElse(def.kind() == dev.sparkd.core.config.ServiceKind.OPENAI && !"compatible".equals(def.provider().orElse(""))
                         ? settings.cloudInterval() : settings.interval());
     }
 

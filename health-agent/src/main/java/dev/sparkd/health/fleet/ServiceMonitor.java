@@ -14,8 +14,8 @@ import dev.sparkd.health.probe.ProbeHttp;
 import dev.sparkd.health.probe.ProbeResult;
 import dev.sparkd.health.state.State;
 import dev.sparkd.health.state.StateMachine;
-import dev.sparkd.services.config.ServiceDef;
-import dev.sparkd.services.config.ServiceKind;
+import dev.sparkd.core.config.ServiceDef;
+import dev.sparkd.core.config.ServiceKind;
 import io.smallrye.mutiny.Uni;
 
 /**

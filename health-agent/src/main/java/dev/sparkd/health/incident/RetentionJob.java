@@ -28,7 +28,7 @@ public class RetentionJob {
                 .invoke(n -> {
                     if (n > 0) {
                         LOG.infof("retention: deleted %d row(s) older than %s", n,
-                                dev.sparkd.services.config.Durations.format(agent.settings().retention()));
+                                dev.sparkd.core.config.Durations.format(agent.settings().retention()));
                     }
                 })
                 .replaceWithVoid();

@@ -20,10 +20,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.fleet.Fleet;
 import dev.sparkd.health.fleet.ServiceStatus;
-import dev.sparkd.services.config.ConfigException;
-import dev.sparkd.services.config.ConfigLoader;
-import dev.sparkd.services.config.ConfigLocation;
-import dev.sparkd.services.config.SuiteConfig;
+import dev.sparkd.core.config.ConfigException;
+import dev.sparkd.core.config.ConfigLoader;
+import dev.sparkd.core.config.ConfigLocation;
+import dev.sparkd.core.config.SuiteConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.state.State;
-import dev.sparkd.services.config.ServiceDef;
+import dev.sparkd.core.config.ServiceDef;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 
 import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.state.State;
-import dev.sparkd.services.config.ServiceDef;
+import dev.sparkd.core.config.ServiceDef;
 import io.smallrye.mutiny.Uni;
 
 /** Any HTTP endpoint, judged by Gatus-style {@code conditions}; without conditions a 2xx answer is UP. */

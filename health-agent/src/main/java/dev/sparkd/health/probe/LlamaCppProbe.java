@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.state.State;
-import dev.sparkd.services.config.ServiceDef;
-import dev.sparkd.services.prometheus.LlamaCppMetrics;
-import dev.sparkd.services.prometheus.PrometheusText;
+import dev.sparkd.core.config.ServiceDef;
+import dev.sparkd.core.prometheus.LlamaCppMetrics;
+import dev.sparkd.core.prometheus.PrometheusText;
 import io.smallrye.mutiny.Uni;
 
 /**

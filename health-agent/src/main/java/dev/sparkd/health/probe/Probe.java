@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.state.State;
-import dev.sparkd.services.config.ServiceDef;
+import dev.sparkd.core.config.ServiceDef;
 import io.smallrye.mutiny.Uni;
 
 /** One service's probe: what "healthy" means for its kind. Runs on the event loop; never blocks. */

@@ -145,7 +145,7 @@ public final class ProbeHttp implements AutoCloseable {
             double s = d.toMillis() / 1000.0;
             return (s == Math.rint(s) ? Long.toString((long) s) : String.format(java.util.Locale.ROOT, "%.1f", s)) + "s";
         }
-        return dev.sparkd.services.config.Durations.format(Duration.ofSeconds(d.toSeconds()));
+        return dev.sparkd.core.config.Durations.format(Duration.ofSeconds(d.toSeconds()));
     }
 
     @Override

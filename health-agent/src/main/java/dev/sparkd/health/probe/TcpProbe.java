@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import dev.sparkd.health.config.HealthSettings;
 
-import dev.sparkd.services.config.ServiceDef;
+import dev.sparkd.core.config.ServiceDef;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;

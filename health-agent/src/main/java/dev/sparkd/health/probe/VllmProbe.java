@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.state.State;
-import dev.sparkd.services.config.ServiceDef;
-import dev.sparkd.services.prometheus.PrometheusText;
-import dev.sparkd.services.prometheus.VllmMetrics;
+import dev.sparkd.core.config.ServiceDef;
+import dev.sparkd.core.prometheus.PrometheusText;
+import dev.sparkd.core.prometheus.VllmMetrics;
 import io.smallrye.mutiny.Uni;
 
 /**

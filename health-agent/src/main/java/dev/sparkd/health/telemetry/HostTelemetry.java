@@ -10,16 +10,16 @@ import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
-import dev.sparkd.services.config.Host;
-import dev.sparkd.services.config.ServiceDef;
-import dev.sparkd.services.ssh.CommandResult;
-import dev.sparkd.services.ssh.HostKeyChangedException;
-import dev.sparkd.services.ssh.HostKeyVerificationException;
-import dev.sparkd.services.ssh.RemoteCommand;
-import dev.sparkd.services.ssh.SshAuthException;
-import dev.sparkd.services.ssh.SshException;
-import dev.sparkd.services.ssh.SshRunner;
-import dev.sparkd.services.ssh.SshTarget;
+import dev.sparkd.core.config.Host;
+import dev.sparkd.core.config.ServiceDef;
+import dev.sparkd.core.ssh.CommandResult;
+import dev.sparkd.core.ssh.HostKeyChangedException;
+import dev.sparkd.core.ssh.HostKeyVerificationException;
+import dev.sparkd.core.ssh.RemoteCommand;
+import dev.sparkd.core.ssh.SshAuthException;
+import dev.sparkd.core.ssh.SshException;
+import dev.sparkd.core.ssh.SshRunner;
+import dev.sparkd.core.ssh.SshTarget;
 
 /**
  * One telemetry round on one host over the shared SSH runner (one connection per host, reused): GPU figures from

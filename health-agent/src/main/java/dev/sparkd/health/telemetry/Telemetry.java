@@ -10,10 +10,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
-import dev.sparkd.services.config.Host;
-import dev.sparkd.services.config.SuiteConfig;
-import dev.sparkd.services.ssh.SshRunner;
-import dev.sparkd.services.ssh.SshRunnerOptions;
+import dev.sparkd.core.config.Host;
+import dev.sparkd.core.config.SuiteConfig;
+import dev.sparkd.core.ssh.SshRunner;
+import dev.sparkd.core.ssh.SshRunnerOptions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -39,7 +39,7 @@ public final class Telemetry implements AutoCloseable {
         this.workers = workers;
         this.intervalMs = interval.toMillis();
         this.ssh = new SshRunner(SshRunnerOptions.defaults().withConnectTimeout(java.time.Duration.ofSeconds(5)), workers);
-        List<dev.sparkd.services.config.ServiceDef> services = new ArrayList<>(config.services().values());
+        List<dev.sparkd.core.config.ServiceDef> services = new ArrayList<>(config.services().values());
         config.hosts().values().stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(h -> {
             if (h.ssh().isPresent()) {
                 hosts.put(h.name(), new HostTelemetry(h, services, ssh));

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.sparkd.health.testing.SimulatedLab;
-import dev.sparkd.services.config.Host;
-import dev.sparkd.services.ssh.SshRunner;
+import dev.sparkd.core.config.Host;
+import dev.sparkd.core.ssh.SshRunner;
 import dev.sparkd.simulator.Simulator;
 import dev.sparkd.simulator.config.SimConfig;
 import dev.sparkd.simulator.host.GpuProfile;

@@ -95,7 +95,7 @@ public class SimulatedLab implements QuarkusTestResourceLifecycleManager {
             sim = Simulator.start(SimConfig.parse(SIM));
             ssh = startSsh(sim, "spark-1", GpuProfile.GB10, 27422, SSH_DIR);
             Files.writeString(SSH_DIR.resolve("known_hosts"), ssh.knownHostsLine() + "\n");
-            String apiKey = Files.readString(Path.of("../services/src/test/resources/secrets/cloud-api-key")).strip();
+            String apiKey = Files.readString(Path.of("../daemon-core/src/test/resources/secrets/cloud-api-key")).strip();
             cloud = new OpenAiCloudServer(sim.vertx(), Set.of(apiKey), new Pace(Duration.ofMillis(10), 0));
             cloud.start(27490).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

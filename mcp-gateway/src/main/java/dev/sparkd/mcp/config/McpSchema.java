@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import dev.sparkd.services.config.ConfigTable;
-import dev.sparkd.services.config.Listen;
-import dev.sparkd.services.config.SectionSchema;
-import dev.sparkd.services.config.SuiteConfig;
+import dev.sparkd.core.config.ConfigTable;
+import dev.sparkd.core.config.Listen;
+import dev.sparkd.core.config.SectionSchema;
+import dev.sparkd.core.config.SuiteConfig;
 
 /** Reads {@code [mcp]}; registered for the shared loader in {@code META-INF/services}. */
 public final class McpSchema implements SectionSchema<McpSettings> {

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.sparkd.services.config.DaemonSettings;
-import dev.sparkd.services.config.Listen;
-import dev.sparkd.services.config.SecretRef;
+import dev.sparkd.core.config.DaemonSettings;
+import dev.sparkd.core.config.Listen;
+import dev.sparkd.core.config.SecretRef;
 
 /**
  * {@code [mcp]}: the gateway's endpoint, its API keys and its upstream MCP servers.

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.sparkd.mcp.McpGateway;
 import dev.sparkd.mcp.catalog.Catalog;
 import dev.sparkd.mcp.upstream.Upstream;
-import dev.sparkd.services.api.ApiError;
+import dev.sparkd.daemon.api.ApiError;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

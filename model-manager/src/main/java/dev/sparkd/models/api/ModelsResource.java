@@ -9,7 +9,7 @@ import dev.sparkd.models.engine.Plan;
 import dev.sparkd.models.engine.SwapService;
 import dev.sparkd.models.operation.Operation;
 import dev.sparkd.models.operation.OperationView;
-import dev.sparkd.services.api.ApiError;
+import dev.sparkd.daemon.api.ApiError;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.GET;

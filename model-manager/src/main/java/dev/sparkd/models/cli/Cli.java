@@ -14,11 +14,11 @@ import dev.sparkd.models.engine.Tuning;
 import dev.sparkd.models.engine.Verifier;
 import dev.sparkd.models.operation.Operation;
 import dev.sparkd.models.operation.Operations;
-import dev.sparkd.services.config.ConfigException;
-import dev.sparkd.services.config.ConfigLoader;
-import dev.sparkd.services.config.ConfigLocation;
-import dev.sparkd.services.config.SuiteConfig;
-import dev.sparkd.services.ssh.SshRunner;
+import dev.sparkd.core.config.ConfigException;
+import dev.sparkd.core.config.ConfigLoader;
+import dev.sparkd.core.config.ConfigLocation;
+import dev.sparkd.core.config.SuiteConfig;
+import dev.sparkd.core.ssh.SshRunner;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -63,7 +63,7 @@ public final class Cli {
             if (mode.equals("plan")) {
                 Plan plan = manager.plan(force);
                 if (json) {
-                    out.println(dev.sparkd.services.http.JsonCodec.mapper().valueToTree(plan).toPrettyString());
+                    out.println(dev.sparkd.core.http.JsonCodec.mapper().valueToTree(plan).toPrettyString());
                 } else {
                     out.print(plan.render());
                 }

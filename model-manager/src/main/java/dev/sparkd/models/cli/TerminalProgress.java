@@ -4,7 +4,7 @@ import java.io.PrintStream;
 
 import dev.sparkd.models.operation.Operation;
 import dev.sparkd.models.operation.OperationView;
-import dev.sparkd.services.config.ByteSizes;
+import dev.sparkd.core.config.ByteSizes;
 
 /**
  * Shows operations on the command line: a live progress bar redrawn in place when attached to a terminal, plain

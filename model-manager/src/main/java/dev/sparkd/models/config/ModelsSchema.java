@@ -10,13 +10,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import dev.sparkd.services.config.ConfigTable;
-import dev.sparkd.services.config.Listen;
-import dev.sparkd.services.config.SectionSchema;
-import dev.sparkd.services.config.ServiceDef;
-import dev.sparkd.services.config.ServiceKind;
-import dev.sparkd.services.config.Suggestions;
-import dev.sparkd.services.config.SuiteConfig;
+import dev.sparkd.core.config.ConfigTable;
+import dev.sparkd.core.config.Listen;
+import dev.sparkd.core.config.SectionSchema;
+import dev.sparkd.core.config.ServiceDef;
+import dev.sparkd.core.config.ServiceKind;
+import dev.sparkd.core.config.Suggestions;
+import dev.sparkd.core.config.SuiteConfig;
 
 /**
  * Reads {@code [models]}. Catalog values end up in remote {@code docker run} commands, so each is held to a strict

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.sparkd.services.config.DaemonSettings;
-import dev.sparkd.services.config.Listen;
+import dev.sparkd.core.config.DaemonSettings;
+import dev.sparkd.core.config.Listen;
 
 /**
  * {@code [models]}: the desired models per service. Scalar keys configure the daemon; each sub-table

@@ -7,17 +7,17 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.sparkd.models.config.ModelsSettings;
-import dev.sparkd.services.config.Host;
-import dev.sparkd.services.config.ServiceDef;
-import dev.sparkd.services.config.SuiteConfig;
-import dev.sparkd.services.http.HttpTimeouts;
-import dev.sparkd.services.ollama.OllamaClient;
-import dev.sparkd.services.ollama.OllamaSettings;
-import dev.sparkd.services.openai.OpenAiClient;
-import dev.sparkd.services.ssh.CommandResult;
-import dev.sparkd.services.ssh.RemoteCommand;
-import dev.sparkd.services.ssh.SshRunner;
-import dev.sparkd.services.ssh.SshTarget;
+import dev.sparkd.core.config.Host;
+import dev.sparkd.core.config.ServiceDef;
+import dev.sparkd.core.config.SuiteConfig;
+import dev.sparkd.core.http.HttpTimeouts;
+import dev.sparkd.core.ollama.OllamaClient;
+import dev.sparkd.core.ollama.OllamaSettings;
+import dev.sparkd.core.openai.OpenAiClient;
+import dev.sparkd.core.ssh.CommandResult;
+import dev.sparkd.core.ssh.RemoteCommand;
+import dev.sparkd.core.ssh.SshRunner;
+import dev.sparkd.core.ssh.SshTarget;
 import io.vertx.mutiny.core.Vertx;
 
 /**

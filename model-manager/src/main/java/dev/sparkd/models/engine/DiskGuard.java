@@ -6,10 +6,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
-import dev.sparkd.services.config.ByteSizes;
-import dev.sparkd.services.config.Host;
-import dev.sparkd.services.ssh.CommandResult;
-import dev.sparkd.services.ssh.RemoteCommand;
+import dev.sparkd.core.config.ByteSizes;
+import dev.sparkd.core.config.Host;
+import dev.sparkd.core.ssh.CommandResult;
+import dev.sparkd.core.ssh.RemoteCommand;
 
 /**
  * Free space on the filesystem of a host's models directory, read with {@code df -B1 --output=avail,size DIR} over SSH

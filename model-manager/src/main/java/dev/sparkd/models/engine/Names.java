@@ -2,7 +2,7 @@ package dev.sparkd.models.engine;
 
 import java.util.Locale;
 
-import dev.sparkd.services.ollama.ModelName;
+import dev.sparkd.core.ollama.ModelName;
 
 /** Exact-name rules: compare normal forms ({@code llama3.2} = {@code llama3.2:latest}), never substrings. */
 public final class Names {

@@ -14,11 +14,11 @@ import java.util.stream.Collectors;
 import dev.sparkd.models.config.ModelsSettings;
 import dev.sparkd.models.operation.Operation;
 import dev.sparkd.models.operation.Operations;
-import dev.sparkd.services.config.Host;
-import dev.sparkd.services.http.UpstreamException;
-import dev.sparkd.services.ollama.LocalModel;
-import dev.sparkd.services.ollama.OllamaClient;
-import dev.sparkd.services.ollama.RunningModel;
+import dev.sparkd.core.config.Host;
+import dev.sparkd.core.http.UpstreamException;
+import dev.sparkd.core.ollama.LocalModel;
+import dev.sparkd.core.ollama.OllamaClient;
+import dev.sparkd.core.ollama.RunningModel;
 
 /**
  * Brings one Ollama service to its declared models: plans (pull / update / prune / keep), then applies the plan with
@@ -244,7 +244,7 @@ public final class OllamaReconciler {
                 op.finish(Operation.State.REFUSED, v.reason());
                 return false;
             }
-            v.usage().ifPresentOrElse(u -> op.event("disk: " + dev.sparkd.services.config.ByteSizes.format(u.available())
+            v.usage().ifPresentOrElse(u -> op.event("disk: " + dev.sparkd.core.config.ByteSizes.format(u.available())
                     + " available on " + u.host()), () -> op.event(v.reason()));
             return true;
         } catch (RuntimeException e) {

@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.sparkd.services.ollama.GenerateRequest;
-import dev.sparkd.services.ollama.GenerateResponse;
-import dev.sparkd.services.ollama.KeepAlive;
-import dev.sparkd.services.ollama.ModelInfo;
+import dev.sparkd.core.ollama.GenerateRequest;
+import dev.sparkd.core.ollama.GenerateResponse;
+import dev.sparkd.core.ollama.KeepAlive;
+import dev.sparkd.core.ollama.ModelInfo;
 
 /**
  * A short, deterministic generation ({@code num_predict 8}, temperature 0, unloaded right after). Embedding-only models

@@ -7,7 +7,7 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import dev.sparkd.services.config.ByteSizes;
+import dev.sparkd.core.config.ByteSizes;
 
 /** What a reconcile would change, per service — printed like a Terraform plan, answered by {@code GET /api/v1/plan}. */
 public record Plan(List<ServicePlan> services) {

@@ -9,11 +9,11 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.sparkd.services.http.BackendHttp;
-import dev.sparkd.services.http.BackendRequest;
-import dev.sparkd.services.http.BackendResponse;
-import dev.sparkd.services.http.JsonCodec;
-import dev.sparkd.services.ollama.ModelName;
+import dev.sparkd.core.http.BackendHttp;
+import dev.sparkd.core.http.BackendRequest;
+import dev.sparkd.core.http.BackendResponse;
+import dev.sparkd.core.http.JsonCodec;
+import dev.sparkd.core.ollama.ModelName;
 import io.vertx.mutiny.core.Vertx;
 
 /**

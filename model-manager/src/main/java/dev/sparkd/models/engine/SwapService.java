@@ -19,13 +19,13 @@ import dev.sparkd.models.config.ModelsSchema;
 import dev.sparkd.models.config.ModelsSettings;
 import dev.sparkd.models.operation.Operation;
 import dev.sparkd.models.operation.Operations;
-import dev.sparkd.services.config.Host;
-import dev.sparkd.services.http.BackendHttp;
-import dev.sparkd.services.http.BackendRequest;
-import dev.sparkd.services.http.JsonCodec;
-import dev.sparkd.services.openai.ModelCard;
-import dev.sparkd.services.ssh.CommandResult;
-import dev.sparkd.services.ssh.RemoteCommand;
+import dev.sparkd.core.config.Host;
+import dev.sparkd.core.http.BackendHttp;
+import dev.sparkd.core.http.BackendRequest;
+import dev.sparkd.core.http.JsonCodec;
+import dev.sparkd.core.openai.ModelCard;
+import dev.sparkd.core.ssh.CommandResult;
+import dev.sparkd.core.ssh.RemoteCommand;
 
 /**
  * Swaps the model a vLLM service serves, over SSH: stop and remove the old container, {@code docker run} the catalog

@@ -100,7 +100,7 @@ class OllamaReconcilerTest {
                 """);
         assertThat(reconciler(seed, new Operations(), (s, m, p) -> Optional.empty()).reconcile("ollama-1", false).converged()).isTrue();
         // load qwen2.5-coder so it shows in /api/ps
-        seed.ollama("ollama-1").generate(dev.sparkd.services.ollama.GenerateRequest.of("qwen2.5-coder:7b", "hi")).await().indefinitely();
+        seed.ollama("ollama-1").generate(dev.sparkd.core.ollama.GenerateRequest.of("qwen2.5-coder:7b", "hi")).await().indefinitely();
 
         Backends b = fx.backends("""
                 [models.ollama-1]

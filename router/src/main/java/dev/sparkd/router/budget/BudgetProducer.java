@@ -8,7 +8,7 @@ import java.util.Map;
 
 import dev.sparkd.router.config.RouterSettings;
 import dev.sparkd.router.ledger.LedgerRepository;
-import dev.sparkd.services.config.SuiteConfig;
+import dev.sparkd.core.config.SuiteConfig;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;

@@ -6,12 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.sparkd.services.config.ConfigTable;
-import dev.sparkd.services.config.Listen;
-import dev.sparkd.services.config.SectionSchema;
-import dev.sparkd.services.config.ServiceKind;
-import dev.sparkd.services.config.Suggestions;
-import dev.sparkd.services.config.SuiteConfig;
+import dev.sparkd.core.config.ConfigTable;
+import dev.sparkd.core.config.Listen;
+import dev.sparkd.core.config.SectionSchema;
+import dev.sparkd.core.config.ServiceKind;
+import dev.sparkd.core.config.Suggestions;
+import dev.sparkd.core.config.SuiteConfig;
 
 /** Reads {@code [router]}; registered for the shared loader in {@code META-INF/services}. */
 public final class RouterSchema implements SectionSchema<RouterSettings> {

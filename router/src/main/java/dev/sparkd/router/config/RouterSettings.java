@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.sparkd.services.config.DaemonSettings;
-import dev.sparkd.services.config.Listen;
+import dev.sparkd.core.config.DaemonSettings;
+import dev.sparkd.core.config.Listen;
 
 /**
  * {@code [router]}: the OpenAI-compatible endpoint, its routes, and the policy around them.

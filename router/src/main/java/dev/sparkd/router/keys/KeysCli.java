@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.sparkd.router.config.RouterSettings;
-import dev.sparkd.services.config.ConfigLoader;
-import dev.sparkd.services.config.ConfigLocation;
-import dev.sparkd.services.config.SuiteConfig;
+import dev.sparkd.core.config.ConfigLoader;
+import dev.sparkd.core.config.ConfigLocation;
+import dev.sparkd.core.config.SuiteConfig;
 
 /**
  * {@code router keys create NAME [--routes a,b] [--rpm N] [--daily USD] [--monthly USD] [--local-only]},

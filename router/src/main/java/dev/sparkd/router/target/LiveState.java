@@ -6,8 +6,8 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.sparkd.services.prometheus.PrometheusText;
-import dev.sparkd.services.prometheus.VllmMetrics;
+import dev.sparkd.core.prometheus.PrometheusText;
+import dev.sparkd.core.prometheus.VllmMetrics;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

@@ -4,7 +4,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.sparkd.router.config.RouterSettings;
-import dev.sparkd.services.config.ServiceDef;
+import dev.sparkd.core.config.ServiceDef;
 
 /**
  * One routable target ({@code service} or {@code service:model}) and what the router knows about it right now:

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.sparkd.router.config.RouterSettings;
-import dev.sparkd.services.config.ServiceDef;
-import dev.sparkd.services.config.SuiteConfig;
+import dev.sparkd.core.config.ServiceDef;
+import dev.sparkd.core.config.SuiteConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.event.Observes;

@@ -4,8 +4,8 @@ import java.net.URI;
 import java.util.Set;
 
 import dev.sparkd.router.config.RouterSettings;
-import dev.sparkd.services.config.ServiceDef;
-import dev.sparkd.services.config.ServiceKind;
+import dev.sparkd.core.config.ServiceDef;
+import dev.sparkd.core.config.ServiceKind;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import dev.sparkd.router.config.RouterSettings;
-import dev.sparkd.services.config.ServiceDef;
-import dev.sparkd.services.config.ServiceKind;
+import dev.sparkd.core.config.ServiceDef;
+import dev.sparkd.core.config.ServiceKind;
 import io.vertx.core.Vertx;
 
 /** The strategies' ordering, over the same state the background refresher and the proxy fill in. */

@@ -1,7 +1,7 @@
 package dev.sparkd.simulator.config;
 
-import dev.sparkd.services.config.ByteSizes;
-import dev.sparkd.services.config.Durations;
+import dev.sparkd.core.config.ByteSizes;
+import dev.sparkd.core.config.Durations;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.generation.Pace;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.sparkd.simulator.control;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sparkd.services.config.ByteSizes;
+import dev.sparkd.core.config.ByteSizes;
 import dev.sparkd.simulator.SimulatedCloud;
 import dev.sparkd.simulator.SimulatedSpark;
 import dev.sparkd.simulator.Simulator;

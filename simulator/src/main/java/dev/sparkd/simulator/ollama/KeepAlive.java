@@ -1,7 +1,7 @@
 package dev.sparkd.simulator.ollama;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sparkd.services.config.Durations;
+import dev.sparkd.core.config.Durations;
 import java.time.Duration;
 
 /**

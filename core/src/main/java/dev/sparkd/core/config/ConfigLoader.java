@@ -1,0 +1,302 @@
+package dev.sparkd.core.config;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.regex.Pattern;
+
+import org.tomlj.Toml;
+import org.tomlj.TomlParseError;
+import org.tomlj.TomlParseResult;
+import org.tomlj.TomlPosition;
+
+/**
+ * Turns the one TOML file into a validated {@link SuiteConfig}, reporting every problem at once. Shared sections are
+ * read here; daemon sections by the {@link SectionSchema}s found with {@link ServiceLoader} (or given).
+ */
+public final class ConfigLoader {
+    /** Daemon sections and the daemon that owns each; a section whose schema is not loaded is left to its daemon. */
+    public static final Map<String, String> DAEMON_SECTIONS = Map.of(
+            "health", "health-agent", "models", "model-manager", "router", "router", "mcp", "mcp-gateway");
+
+    static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    private static final String NAME_RULE = "a name of lower-case letters, digits, '-' and '_' (at most 63), e.g. \"spark-1\"";
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
+    private static final Pattern SSH_USER = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
+    private static final Map<String, String> PROVIDER_URLS = Map.of(
+            "openai", "https://api.openai.com",
+            "openrouter", "https://openrouter.ai/api",
+            "anthropic", "https://api.anthropic.com");
+
+    static {
+        loadTomlParserQuietly();
+    }
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * tomlj is compiled against ANTLR 4.11 while the Quarkus platform ships the 4.13 runtime, which reads it fine but
+     * prints a version-mismatch warning on stderr when the parser class loads — noise in every daemon's start and in
+     * {@code sparkd check}. Load the parser once with stderr held back; only that warning is dropped.
+     */
+    private static synchronized void loadTomlParserQuietly() {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(held, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            Toml.parse("a = 1");
+        } finally {
+            System.setErr(err);
+        }
+        held.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(line -> !line.startsWith("ANTLR Tool version") && !line.startsWith("ANTLR Runtime version"))
+                .forEach(err::println);
+    }
+
+    /** Loads with every schema on the class path. */
+    public static SuiteConfig load(Path file) {
+        return load(file, installedSchemas());
+    }
+
+    public static List<SectionSchema<?>> installedSchemas() {
+        List<SectionSchema<?>> schemas = new ArrayList<>();
+        ServiceLoader.load(SectionSchema.class, ConfigLoader.class.getClassLoader()).forEach(schemas::add);
+        if (Thread.currentThread().getContextClassLoader() != null) {
+            ServiceLoader.load(SectionSchema.class).forEach(s -> {
+                if (schemas.stream().noneMatch(known -> known.getClass().equals(s.getClass()))) {
+                    schemas.add(s);
+                }
+            });
+        }
+        return schemas;
+    }
+
+    /** Loads and validates; throws {@link ConfigException} listing every problem. */
+    public static SuiteConfig load(Path file, List<SectionSchema<?>> schemas) {
+        Problems problems = new Problems(file);
+        TomlParseResult toml = parse(file, problems);
+        problems.throwIfAny();
+
+        ConfigTable root = new ConfigTable(toml, "", TomlPosition.positionAt(1, 1), problems);
+        Suite suite = readSuite(root);
+        DatabaseSettings database = readDatabase(root);
+        Map<String, Host> hosts = readHosts(root);
+        Map<String, ServiceDef> services = readServices(root, hosts);
+        SuiteConfig core = new SuiteConfig(file, suite, database, hosts, services, Map.of());
+
+        Map<String, DaemonSettings> sections = new LinkedHashMap<>();
+        for (SectionSchema<?> schema : schemas) {
+            root.accept(schema.section());
+            ConfigTable table = root.has(schema.section()) ? root.table(schema.section()).orElse(null)
+                    : new ConfigTable(Toml.parse(""), schema.section(), root.position(), problems);
+            if (table != null) {
+                sections.put(schema.section(), schema.read(table, core));
+            }
+        }
+        DAEMON_SECTIONS.keySet().forEach(root::accept);
+        root.finish();
+        problems.throwIfAny();
+        return new SuiteConfig(file, suite, database, hosts, services, sections);
+    }
+
+    private static TomlParseResult parse(Path file, Problems problems) {
+        if (!Files.isRegularFile(file)) {
+            problems.add(null, "", "config file not found", "pass --config FILE, set SPARKD_CONFIG, or create "
+                    + ConfigLocation.DEFAULT + " (see examples/demo.toml)");
+            return Toml.parse("");
+        }
+        try {
+            TomlParseResult result = Toml.parse(file);
+            for (TomlParseError error : result.errors()) {
+                problems.add(error.position(), "", "TOML syntax: " + error.getMessage(), "");
+            }
+            return result;
+        } catch (IOException e) {
+            problems.add(null, "", "cannot read the config file: " + e.getMessage(), "check that this user may read it");
+            return Toml.parse("");
+        }
+    }
+
+    private static Suite readSuite(ConfigTable root) {
+        ConfigTable t = root.table("suite").orElse(null);
+        if (t == null) {
+            return new Suite("sparkd", Suite.DEFAULT_STATE_DIR, Suite.LogFormat.TEXT);
+        }
+        String name = t.matching("name", NAME, NAME_RULE).orElse("sparkd");
+        Path stateDir = t.path("state_dir").orElse(Suite.DEFAULT_STATE_DIR);
+        t.string("state_dir")
+                .flatMap(dir -> java.util.stream.Stream.of("/tmp", "/dev/shm").filter(v -> dir.equals(v) || dir.startsWith(v + "/")).findFirst())
+                .ifPresent(volatileDir -> t.error("state_dir", "state under " + volatileDir + " is lost on reboot"
+                        + (volatileDir.equals("/tmp") ? " (and hidden by PrivateTmp=)" : ""), "use a durable directory such as /var/lib/sparkd"));
+        Suite.LogFormat format = Suite.LogFormat.valueOf(t.choice("log_format", List.of("text", "json")).orElse("text").toUpperCase());
+        t.finish();
+        return new Suite(name, stateDir, format);
+    }
+
+    private static DatabaseSettings readDatabase(ConfigTable root) {
+        ConfigTable t = root.table("database").orElse(null);
+        if (t == null) {
+            return DatabaseSettings.EMBEDDED;
+        }
+        Optional<URI> url = t.string("url").flatMap(text -> {
+            try {
+                URI u = new URI(text);
+                if (!"postgresql".equals(u.getScheme()) && !"postgres".equals(u.getScheme())) {
+                    t.error("url", "expected a postgresql:// URL, found scheme \"" + u.getScheme() + "\"", "e.g. postgresql://sparkd@127.0.0.1:5432/sparkd");
+                    return Optional.empty();
+                }
+                if (u.getUserInfo() != null && u.getUserInfo().contains(":")) {
+                    t.error("url", "the URL contains a password", "remove it from the URL and set password_file (or password_env)");
+                    return Optional.empty();
+                }
+                if (u.getHost() == null || u.getRawPath() == null || u.getRawPath().length() < 2) {
+                    t.error("url", "expected postgresql://[user@]host[:port]/database", "name the host and the database");
+                    return Optional.empty();
+                }
+                return Optional.of(u);
+            } catch (URISyntaxException e) {
+                t.error("url", "not a valid URL: " + e.getReason(), "e.g. postgresql://sparkd@127.0.0.1:5432/sparkd");
+                return Optional.empty();
+            }
+        });
+        Optional<String> user = t.matching("user", SSH_USER, "a PostgreSQL role name");
+        Optional<SecretRef> password = t.secret("password", false);
+        if (url.isEmpty() && (user.isPresent() || password.isPresent()) && !t.has("url")) {
+            t.error(null, "user/password are set but url is missing", "set url to use an external PostgreSQL, or remove [database] to use the embedded one");
+        }
+        t.finish();
+        return new DatabaseSettings(url, user, password);
+    }
+
+    private static Map<String, Host> readHosts(ConfigTable root) {
+        Map<String, Host> hosts = new LinkedHashMap<>();
+        root.namedTables("hosts").forEach((name, t) -> {
+            checkName(t, name);
+            String address = t.requiredString("address", "the host's IP address, e.g. \"192.168.1.50\"").orElse("");
+            if (!address.isEmpty() && !HOSTNAME.matcher(address).matches() && !(address.contains(":") && IPV6.matcher(address).matches())) {
+                t.error("address", "not an IP address or host name: \"" + address + "\"", "");
+            }
+            if (address.endsWith(".local")) {
+                t.error("address", "mDNS names (.local) can resolve IPv6-first and hang connections", "use the host's IP address instead");
+            }
+            Optional<Host.SshSettings> ssh = t.table("ssh").map(s -> {
+                String user = s.matching("user", SSH_USER, "a Unix user name").orElse("root");
+                if (!s.has("user")) {
+                    s.error(null, "missing `user` in the ssh settings", "e.g. ssh = { user = \"spark\", key_file = \"…\", known_hosts = \"…\" }");
+                }
+                int port = s.port("port").orElse(22);
+                Path key = s.path("key_file").orElse(null);
+                Path knownHosts = s.path("known_hosts").orElse(null);
+                if (key == null && !s.has("key_file")) {
+                    s.error(null, "missing `key_file`", "the private key sparkd logs in with, e.g. /etc/sparkd/ssh/id_ed25519 (or a systemd credential path)");
+                }
+                if (knownHosts == null && !s.has("known_hosts")) {
+                    s.error(null, "missing `known_hosts`", "host keys are always verified: create it with `ssh-keyscan HOST >> known_hosts` after checking the fingerprint");
+                }
+                s.finish();
+                return new Host.SshSettings(user, port, key, knownHosts);
+            });
+            Host.GpuKind gpu = Host.GpuKind.valueOf(t.choice("gpu", List.of("gb10", "discrete", "none")).orElse("none").toUpperCase());
+            List<Path> dirs = new ArrayList<>();
+            for (String dir : t.strings("models_dirs")) {
+                if (!dir.startsWith("/")) {
+                    t.error("models_dirs", "expected absolute paths, found \"" + dir + "\"", "");
+                } else {
+                    dirs.add(Path.of(dir));
+                }
+            }
+            t.finish();
+            hosts.put(name, new Host(name, address, ssh, gpu, List.copyOf(dirs)));
+        });
+        return hosts;
+    }
+
+    private static Map<String, ServiceDef> readServices(ConfigTable root, Map<String, Host> hosts) {
+        Map<String, ServiceDef> services = new LinkedHashMap<>();
+        root.namedTables("services").forEach((name, t) -> {
+            checkName(t, name);
+            Optional<String> kindKey = t.requiredString("kind", "one of " + String.join(" | ", ServiceKind.keys()));
+            if (kindKey.isPresent() && !ServiceKind.keys().contains(kindKey.get())) {
+                t.error("kind", "unknown kind \"" + kindKey.get() + "\"", Suggestions.hint(kindKey.get(), ServiceKind.keys()));
+            }
+            ServiceKind kind = kindKey.filter(ServiceKind.keys()::contains).map(ServiceKind::of).orElse(ServiceKind.HTTP);
+            Optional<String> provider = kind == ServiceKind.OPENAI
+                    ? Optional.of(t.choice("provider", List.of("openai", "openrouter", "anthropic", "compatible")).orElse("openai"))
+                    : Optional.empty();
+            Optional<String> host = t.string("host");
+            host.filter(h -> !hosts.containsKey(h)).ifPresent(h -> t.error("host", "no host named \"" + h + "\"",
+                    hosts.isEmpty() ? "declare it as [hosts." + h + "]" : Suggestions.hint(h, hosts.keySet())));
+            Optional<Integer> port = t.port("port");
+            Optional<String> url = t.string("url");
+            URI base = baseUri(t, kind, provider, host.map(hosts::get), port, url);
+            Optional<String> model = kind == ServiceKind.VLLM || kind == ServiceKind.LLAMACPP ? t.string("model") : Optional.empty();
+            Duration grace = kind == ServiceKind.VLLM || kind == ServiceKind.LLAMACPP
+                    ? t.duration("start_grace", Duration.ZERO, Duration.ofHours(2)).orElse(Duration.ofMinutes(15)) : Duration.ZERO;
+            Optional<String> container = kind == ServiceKind.VLLM
+                    ? t.matching("container", Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}"), "a Docker container name") : Optional.empty();
+            Optional<SecretRef> apiKey = kind == ServiceKind.OPENAI
+                    ? t.secret("api_key", !"compatible".equals(provider.orElse(""))) : Optional.empty();
+            List<String> conditions = kind == ServiceKind.HTTP ? t.strings("conditions") : List.of();
+            Duration timeout = t.duration("timeout", Duration.ofMillis(100), Duration.ofMinutes(5)).orElse(Duration.ofSeconds(5));
+            t.finish();
+            services.put(name, new ServiceDef(name, kind, host, base, model, grace, container, provider, apiKey, conditions, timeout));
+        });
+        return services;
+    }
+
+    /** The service's base URI: {@code url}, or {@code http://<host address>:<port>}, or the provider's public URL. */
+    private static URI baseUri(ConfigTable t, ServiceKind kind, Optional<String> provider, Optional<Host> host,
+            Optional<Integer> port, Optional<String> url) {
+        if (url.isPresent()) {
+            if (t.has("host") || t.has("port")) {
+                t.error("url", "both `url` and `host`/`port` are set", "keep `url`, or `host` and `port`");
+            }
+            try {
+                URI u = new URI(url.get());
+                String scheme = kind == ServiceKind.TCP ? "tcp" : "http";
+                if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https") || u.getScheme().equals(scheme)) || u.getHost() == null) {
+                    t.error("url", "expected an http:// or https:// URL, found \"" + url.get() + "\"", "");
+                }
+                return u;
+            } catch (URISyntaxException e) {
+                t.error("url", "not a valid URL: " + e.getReason(), "");
+                return URI.create("http://invalid");
+            }
+        }
+        if (kind == ServiceKind.OPENAI && host.isEmpty() && !t.has("host")) {
+            String publicUrl = PROVIDER_URLS.get(provider.orElse("openai"));
+            if (publicUrl == null) {
+                t.error(null, "a `compatible` provider needs `url` (or `host` and `port`)", "e.g. url = \"http://10.0.0.5:4000\"");
+                return URI.create("http://invalid");
+            }
+            return URI.create(publicUrl);
+        }
+        if (!t.has("host")) {
+            t.error(null, "missing `host` (or `url`)", "name a [hosts.*] entry with `host`, or give a full `url`");
+        }
+        int p = port.orElse(kind.defaultPort());
+        if (kind == ServiceKind.TCP && port.isEmpty() && !t.has("port")) {
+            t.error(null, "a tcp service needs `port`", "");
+        }
+        String address = host.map(Host::address).orElse("invalid");
+        String hostPart = address.contains(":") ? "[" + address + "]" : address;
+        return URI.create((kind == ServiceKind.TCP ? "tcp" : "http") + "://" + hostPart + ":" + p);
+    }
+
+    private static void checkName(ConfigTable t, String name) {
+        if (!NAME.matcher(name).matches()) {
+            t.problems().add(t.position(), t.path(), "\"" + name + "\" is not a valid name", "use " + NAME_RULE);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.sparkd.core.config;
+
+/**
+ * A daemon's own section of the file ({@code [health]}, {@code [models]}, {@code [router]}, {@code [mcp]}). Each daemon
+ * registers its schema in {@code META-INF/services/dev.sparkd.core.config.SectionSchema}, so the shared loader
+ * validates it without knowing its keys, and no daemon's schema touches another's.
+ *
+ * @param <T> the immutable settings the section reads into
+ */
+public interface SectionSchema<T extends DaemonSettings> {
+    /** The top-level key, e.g. {@code "health"}. */
+    String section();
+
+    /** The settings type, to look them up with {@link SuiteConfig#section(Class)}. */
+    Class<T> type();
+
+    /**
+     * Reads the section; called with an empty table when the section is absent, so defaults apply. Report problems
+     * through {@code table}; call {@code finish()} on every table read.
+     */
+    T read(ConfigTable table, SuiteConfig core);
+}

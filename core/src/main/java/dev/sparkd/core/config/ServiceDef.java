@@ -1,0 +1,29 @@
+package dev.sparkd.core.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code [services.<name>]}: one model server or endpoint.
+ *
+ * @param host        the {@code [hosts.*]} entry it runs on; absent for cloud providers and bare URLs
+ * @param baseUri     where to reach it, e.g. {@code http://192.168.1.50:11434}
+ * @param model       the model a vLLM/llama.cpp server is expected to serve
+ * @param startGrace  how long a closed port counts as "loading" after start rather than "down"
+ * @param container   the Docker container that runs it (vLLM), if any
+ * @param provider    for {@code openai} kind: openai | openrouter | anthropic | compatible
+ * @param apiKey      for cloud providers, by reference
+ * @param conditions  for {@code http} kind: Gatus-style conditions such as {@code [STATUS] == 200}
+ * @param timeout     per-request timeout for probes
+ */
+public record ServiceDef(String name, ServiceKind kind, Optional<String> host, URI baseUri, Optional<String> model,
+        Duration startGrace, Optional<String> container, Optional<String> provider, Optional<SecretRef> apiKey,
+        List<String> conditions, Duration timeout) {
+
+    /** True for services that cost money per token and may receive prompts only under policy. */
+    public boolean isCloud() {
+        return kind == ServiceKind.OPENAI && !provider.orElse("openai").equals("compatible");
+    }
+}

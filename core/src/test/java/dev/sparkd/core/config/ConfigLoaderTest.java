@@ -1,0 +1,205 @@
+package dev.sparkd.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    /** A daemon section as a daemon would declare it, to prove the loader validates schemas it does not know. */
+    record ProbeSettings(Listen listen, Duration interval) implements DaemonSettings {
+    }
+
+    static final class ProbeSchema implements SectionSchema<ProbeSettings> {
+        public String section() {
+            return "health";
+        }
+
+
+        public Class<ProbeSettings> type() {
+            return ProbeSettings.class;
+        }
+
+        public ProbeSettings read(ConfigTable t, SuiteConfig core) {
+            Listen listen = Listen.read(t, "listen", 8471);
+            Duration interval = t.duration("interval", Duration.ofSeconds(1), Duration.ofHours(1)).orElse(Duration.ofSeconds(30));
+            t.finish();
+            return new ProbeSettings(listen, interval);
+        }
+    }
+
+    private Path write(String toml) throws IOException {
+        Path file = dir.resolve("sparkd.toml");
+        Files.writeString(file, toml);
+        return file;
+    }
+
+    private SuiteConfig load(String toml) throws IOException {
+        return ConfigLoader.load(write(toml), List.of(new ProbeSchema()));
+    }
+
+    private List<String> problems(String toml) throws IOException {
+        try {
+            load(toml);
+        } catch (ConfigException e) {
+            return e.problems().stream().map(Problem::format).toList();
+        }
+        throw new AssertionError("expected the config to be rejected");
+    }
+
+    @Test
+    void readsSharedSectionsAndDaemonSectionWithDefaults() throws IOException {
+        SuiteConfig config = load("""
+                [suite]
+                name = "lab"
+                state_dir = "state"
+
+                [hosts.spark-1]
+                address = "192.168.1.50"
+                gpu = "gb10"
+                ssh = { user = "spark", key_file = "keys/id_ed25519", known_hosts = "/etc/sparkd/ssh/known_hosts" }
+
+                [services.ollama-1]
+                kind = "ollama"
+                host = "spark-1"
+
+                [services.vllm-1]
+                kind = "vllm"
+                host = "spark-1"
+                port = 8888
+
+                [health]
+                interval = "10s"
+                """);
+        assertThat(config.suite().stateDir()).isEqualTo(dir.resolve("state"));
+        assertThat(config.database().embedded()).isTrue();
+        Host spark = config.hosts().get("spark-1");
+        assertThat(spark.gpu()).isEqualTo(Host.GpuKind.GB10);
+        assertThat(spark.ssh().orElseThrow().port()).isEqualTo(22);
+        assertThat(spark.ssh().orElseThrow().keyFile()).isEqualTo(dir.resolve("keys/id_ed25519"));
+        assertThat(config.services().get("ollama-1").baseUri()).hasToString("http://192.168.1.50:11434");
+        assertThat(config.services().get("vllm-1").baseUri()).hasToString("http://192.168.1.50:8888");
+        assertThat(config.services().get("vllm-1").startGrace()).isEqualTo(Duration.ofMinutes(15));
+        ProbeSettings health = config.section(ProbeSettings.class);
+        assertThat(health.interval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(health.listen()).isEqualTo(Listen.loopback(8471));
+    }
+
+    @Test
+    void reportsEveryProblemAtOnceWithPositionsAndHints() throws IOException {
+        List<String> problems = problems("""
+                [suite]
+                state_dri = "/var/lib/sparkd"
+
+                [services.ollama-1]
+                kind = "olama"
+                host = "spark-9"
+
+                [health]
+                intervall = "30s"
+                """);
+        String file = dir.resolve("sparkd.toml").toString();
+        assertThat(problems).containsExactly(
+                file + ":2:1: suite.state_dri: unknown key `state_dri` — did you mean `state_dir`?",
+                file + ":5:1: services.ollama-1.kind: unknown kind \"olama\" — did you mean `ollama`?",
+                file + ":6:1: services.ollama-1.host: no host named \"spark-9\" — declare it as [hosts.spark-9]",
+                file + ":9:1: health.intervall: unknown key `intervall` — did you mean `interval`?");
+    }
+
+    @Test
+    void refusesInlineSecretsWithoutEchoingThem() throws IOException {
+        List<String> problems = problems("""
+                [services.openai]
+                kind = "openai"
+                api_key = "sk-secret-value-123"
+
+                [database]
+                url = "postgresql://sparkd:hunter2@db:5432/sparkd"
+                """);
+        assertThat(problems).hasSize(2);
+        assertThat(problems.get(0)).contains("3:1: services.openai.api_key: secrets are not written inline", "api_key_file", "api_key_env");
+        assertThat(problems.get(1)).contains("6:1: database.url: the URL contains a password", "password_file");
+        assertThat(String.join("\n", problems)).doesNotContain("sk-secret-value-123").doesNotContain("hunter2");
+    }
+
+    @Test
+    void secretsAreReadByReferenceAndNeverPrinted() throws IOException {
+        Path key = dir.resolve("openai-key");
+        Files.writeString(key, "sk-abc\n");
+        SuiteConfig config = load("""
+                [services.openai]
+                kind = "openai"
+                api_key_file = "%s"
+                """.formatted(key));
+        SecretRef ref = config.services().get("openai").apiKey().orElseThrow();
+        assertThat(ref.resolve()).isEqualTo("sk-abc");
+        assertThat(ref.toString()).isEqualTo("file:" + key).doesNotContain("sk-abc");
+        assertThat(config.toString()).doesNotContain("sk-abc");
+        assertThat(config.services().get("openai").baseUri()).hasToString("https://api.openai.com");
+    }
+
+    @Test
+    void externalDatabaseGivesReactiveAndJdbcUrlsWithoutPassword() throws IOException {
+        SuiteConfig config = load("""
+                [database]
+                url = "postgresql://sparkd@10.0.0.5:5433/sparkd?sslmode=require"
+                password_env = "SPARKD_DB_PASSWORD"
+                """);
+        assertThat(config.database().reactiveUrl()).contains("postgresql://10.0.0.5:5433/sparkd?sslmode=require");
+        assertThat(config.database().jdbcUrl()).contains("jdbc:postgresql://10.0.0.5:5433/sparkd?sslmode=require");
+        assertThat(config.database().effectiveUser()).isEqualTo("sparkd");
+        assertThat(config.database().password().orElseThrow()).hasToString("env:SPARKD_DB_PASSWORD");
+    }
+
+    @Test
+    void typeAndRangeErrorsSayWhatWasExpected() throws IOException {
+        List<String> problems = problems("""
+                [hosts.a]
+                address = "10.0.0.1"
+                ssh = { user = "spark", port = 70000, key_file = "/k", known_hosts = "/kh" }
+
+                [services.s]
+                kind = "tcp"
+                host = "a"
+                port = "6333"
+                timeout = "fast"
+                """);
+        assertThat(problems).hasSize(3);
+        assertThat(problems.get(0)).contains(":3:25: hosts.a.ssh.port: expected an integer from 1 to 65535, found 70000");
+        assertThat(problems.get(1)).contains(":8:1: services.s.port: expected an integer, found a string (\"6333\")");
+        assertThat(problems.get(2)).contains(":9:1: services.s.timeout: expected a duration like \"30s\"");
+    }
+
+    @Test
+    void syntaxErrorsAreLocated() throws IOException {
+        List<String> problems = problems("[suite]\nname = \"x\n");
+        assertThat(problems).singleElement().asString().contains(":2:").contains("TOML syntax");
+    }
+
+    @Test
+    void missingFileSaysWhereToPutIt() {
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.toml"), List.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("config file not found")
+                .hasMessageContaining("--config");
+    }
+
+    @Test
+    void sectionOfAnotherDaemonIsLeftToItsSchema() throws IOException {
+        SuiteConfig config = load("""
+                [router]
+                anything = "is validated by the router's own schema"
+                """);
+        assertThat(config.section("router")).isEmpty();
+    }
+}

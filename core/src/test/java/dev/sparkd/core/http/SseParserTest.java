@@ -1,0 +1,106 @@
+package dev.sparkd.core.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SseParserTest {
+
+    private static List<SseEvent> parse(String text) {
+        return new SseParser().feed(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void openAiChunksUsageAndDone() {
+        // Wire shape of an OpenAI chat completions stream with stream_options.include_usage
+        // (openai/openai-node src/resources/chat/completions/completions.ts, ChatCompletionStreamOptions).
+        List<SseEvent> events = parse("""
+                data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":""}}],"usage":null}
+
+                data: {"id":"c1","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11}}
+
+                data: [DONE]
+
+                """);
+
+        assertThat(events).hasSize(3);
+        assertThat(events.get(0).event()).isEqualTo("message");
+        assertThat(events.get(1).data()).contains("\"total_tokens\":11");
+        assertThat(events.get(2).isDone()).isTrue();
+        assertThat(events.get(0).isDone()).isFalse();
+    }
+
+    @Test
+    void multiLineDataCommentsEventNamesIdsAndRetry() {
+        List<SseEvent> events = parse("""
+                : keep-alive comment
+                event: message_start
+                id: 7
+                retry: 1500
+                data: first line
+                data:second line
+                data:  two leading spaces, one kept
+
+                data
+                
+                event: ping
+                
+                """);
+
+        assertThat(events).hasSize(2);
+        SseEvent start = events.get(0);
+        assertThat(start.event()).isEqualTo("message_start");
+        assertThat(start.id()).isEqualTo("7");
+        assertThat(start.retryMillis()).isEqualTo(1500L);
+        assertThat(start.data()).isEqualTo("first line\nsecond line\n two leading spaces, one kept");
+        // "data" without a colon is a data field with an empty value; the id sticks to later events.
+        assertThat(events.get(1).data()).isEmpty();
+        assertThat(events.get(1).id()).isEqualTo("7");
+        assertThat(events.get(1).retryMillis()).isNull();
+    }
+
+    @Test
+    void crLfAndLoneCrEndLines() {
+        assertThat(parse("data: a\r\n\r\ndata: b\r\rdata: c\n\n")).extracting(SseEvent::data).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void byteOrderMarkAndUnterminatedEventAreHandledLikeTheSpec() {
+        SseParser parser = new SseParser();
+
+        List<SseEvent> events = parser.feed("\uFEFFdata: x\n\ndata: never finished\n".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(events).extracting(SseEvent::data).containsExactly("x");
+        assertThat(parser.hasPartialEvent()).isTrue();
+    }
+
+    @Test
+    void everySplitPointGivesTheSameEvents() {
+        String text = "event: delta\r\ndata: {\"text\":\"héllo 🦙\"}\r\n\r\n: c\r\ndata: line1\rdata: line2\r\r\ndata: [DONE]\n\n";
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        List<SseEvent> expected = parse(text);
+        assertThat(expected).extracting(SseEvent::data)
+                .containsExactly("{\"text\":\"héllo 🦙\"}", "line1\nline2", "[DONE]");
+        for (int a = 0; a <= bytes.length; a++) {
+            for (int b = a; b <= bytes.length; b++) {
+                SseParser parser = new SseParser();
+                List<SseEvent> events = new ArrayList<>();
+                events.addAll(parser.feed(Arrays.copyOfRange(bytes, 0, a)));
+                events.addAll(parser.feed(Arrays.copyOfRange(bytes, a, b)));
+                events.addAll(parser.feed(Arrays.copyOfRange(bytes, b, bytes.length)));
+                assertThat(events).as("split at %d/%d", a, b).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void wireFormRoundTrips() {
+        SseEvent event = new SseEvent("content_block_delta", "{\"a\":1}\n{\"b\":2}", "9", null);
+
+        assertThat(parse(event.toWire())).containsExactly(event);
+    }
+}
