@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import org.jboss.logging.Logger;
 
@@ -20,12 +20,8 @@ import org.jboss.logging.Logger;
  * from an event loop. {@link #close()} stops the server; a JVM shutdown hook does the same on Ctrl-C
  * or SIGTERM, so no postgres is left behind.
  *
- * <pre>{@code
- * // In the daemon's @QuarkusMain, before Quarkus starts, when [database] url is not set:
- * EmbeddedPostgres pg = EmbeddedPostgres.start(EmbeddedPostgresOptions.forDaemon(stateDir, "router").build());
- * pg.datasourceProperties().forEach(System::setProperty);
- * Quarkus.run(args); // ends with System.exit; the shutdown hook then stops the server
- * }</pre>
+ * <p>One runs per host, supervised by {@link SupervisedPostgres} ({@code sparkd db}); the daemons connect to it
+ * through the facts in {@link HostDatabase}. Tests start one directly.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
@@ -41,7 +37,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final int port;
     private final String password;
     private final Thread shutdownHook;
-    private boolean closed;
+    private volatile boolean closed;
 
     private EmbeddedPostgres(EmbeddedPostgresOptions options, PostgresServer server, LockFile lock, int port, String password) {
         this.options = options;
@@ -121,7 +117,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return password;
     }
 
-    /** {@code jdbc:postgresql://127.0.0.1:PORT/DB}, e.g. for Flyway. */
+    /** {@code jdbc:postgresql://127.0.0.1:PORT/DB}, for {@code sparkd migrate} (Flyway). */
     public String jdbcUrl() {
         return "jdbc:postgresql://" + LoopbackPorts.HOST + ":" + port + "/" + options.database();
     }
@@ -131,18 +127,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return "postgresql://" + LoopbackPorts.HOST + ":" + port + "/" + options.database();
     }
 
-    /**
-     * The Quarkus settings that point the default datasource at this server:
-     * {@code quarkus.datasource.reactive.url}, {@code .jdbc.url}, {@code .username}, {@code .password}.
-     */
-    public Map<String, String> datasourceProperties() {
-        return Map.of(
-                "quarkus.datasource.reactive.url", reactiveUrl(),
-                "quarkus.datasource.jdbc.url", jdbcUrl(),
-                "quarkus.datasource.username", username(),
-                "quarkus.datasource.password", password);
-    }
-
     public EmbeddedPostgresOptions options() {
         return options;
     }
@@ -150,6 +134,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
     /** False once closed, or when the server died (which is logged as an error). */
     public boolean isRunning() {
         return server.isRunning();
+    }
+
+    /** True once {@link #close()} (or the JVM's shutdown) began stopping the server: its exit is no crash. */
+    public boolean stopRequested() {
+        return closed;
+    }
+
+    /** Completes when the server has exited: stopped by {@link #close()}, or died (then {@link #isRunning()} was false first). */
+    public CompletableFuture<Void> exited() {
+        return server.exited();
     }
 
     /** Stops the server (fast shutdown) and releases the data directory. Blocking; idempotent. */

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 /**
  * How to run an {@link EmbeddedPostgres}.
  *
- * <p>Next to {@code dataDir} (say {@code <state_dir>/router/postgres}) live the files that belong to it:
+ * <p>Next to {@code dataDir} (say {@code <state_dir>/postgres}) live the files that belong to it:
  * {@code postgres.password} (0600), {@code postgres.lock} and {@code log/postgresql.log}.
  *
  * @param dataDir        the PostgreSQL data directory; durable, so never under {@code /tmp}
@@ -54,12 +54,11 @@ public record EmbeddedPostgresOptions(Path dataDir, Path binariesDir, int port, 
     }
 
     /**
-     * The layout a daemon uses: data in {@code <stateDir>/<daemon>/postgres}, binaries shared by all
-     * daemons in {@code <stateDir>/postgres-binaries}.
+     * The layout of a host's one server: data in {@code <stateDir>/postgres}, binaries in
+     * {@code <stateDir>/postgres-binaries} (see {@link HostDatabase}).
      */
-    public static Builder forDaemon(Path stateDir, String daemon) {
-        requireName("daemon", daemon);
-        return new Builder(stateDir.resolve(daemon).resolve("postgres")).binariesDir(stateDir.resolve("postgres-binaries"));
+    public static Builder forHost(Path stateDir) {
+        return new Builder(stateDir.resolve("postgres")).binariesDir(stateDir.resolve("postgres-binaries"));
     }
 
     /** The generated password, readable by this process's user only. */
@@ -72,7 +71,7 @@ public record EmbeddedPostgresOptions(Path dataDir, Path binariesDir, int port, 
         return dataDir.resolveSibling("log").resolve("postgresql.log");
     }
 
-    /** Held while a process runs the server on this data directory, so two daemons cannot share it. */
+    /** Held while a process runs the server on this data directory, so two servers cannot share it. */
     Path lockFile() {
         return dataDir.resolveSibling(dataDir.getFileName() + ".lock");
     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
@@ -105,6 +106,11 @@ final class PostgresServer {
 
     boolean isRunning() {
         return process.isAlive();
+    }
+
+    /** Completes when the postmaster has exited, for whatever reason. */
+    CompletableFuture<Void> exited() {
+        return process.onExit().thenApply(p -> null);
     }
 
     /** Fast shutdown: open transactions roll back, committed ones are on disk. Blocking. */

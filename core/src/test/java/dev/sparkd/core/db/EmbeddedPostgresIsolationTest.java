@@ -20,24 +20,25 @@ import org.junit.jupiter.api.Test;
 class EmbeddedPostgresIsolationTest {
 
     @Test
-    void twoDaemonsStartAtOnceSharingFreshBinaries() throws Exception {
-        Path stateDir = TestDirectories.fresh("two-daemons");
+    void twoServersStartAtOnceSharingFreshBinaries() throws Exception {
+        Path root = TestDirectories.fresh("two-servers");
+        Path binaries = root.resolve("postgres-binaries");
         // Both unpack into the same, still empty, binaries directory at the same moment.
-        CompletableFuture<EmbeddedPostgres> router = CompletableFuture.supplyAsync(
-                () -> EmbeddedPostgres.start(EmbeddedPostgresOptions.forDaemon(stateDir, "router").build()));
-        CompletableFuture<EmbeddedPostgres> gateway = CompletableFuture.supplyAsync(
-                () -> EmbeddedPostgres.start(EmbeddedPostgresOptions.forDaemon(stateDir, "mcp-gateway").build()));
-        try (EmbeddedPostgres a = router.join(); EmbeddedPostgres b = gateway.join();
+        CompletableFuture<EmbeddedPostgres> first = CompletableFuture.supplyAsync(() -> EmbeddedPostgres.start(
+                EmbeddedPostgresOptions.forHost(root.resolve("one")).binariesDir(binaries).build()));
+        CompletableFuture<EmbeddedPostgres> second = CompletableFuture.supplyAsync(() -> EmbeddedPostgres.start(
+                EmbeddedPostgresOptions.forHost(root.resolve("two")).binariesDir(binaries).build()));
+        try (EmbeddedPostgres a = first.join(); EmbeddedPostgres b = second.join();
                 Connection ca = connect(a); Connection cb = connect(b)) {
             assertThat(a.port()).isNotEqualTo(b.port());
-            assertThat(a.options().dataDir()).isEqualTo(stateDir.resolve("router/postgres"));
-            assertThat(b.options().dataDir()).isEqualTo(stateDir.resolve("mcp-gateway/postgres"));
+            assertThat(a.options().dataDir()).isEqualTo(root.resolve("one/postgres"));
+            assertThat(b.options().dataDir()).isEqualTo(root.resolve("two/postgres"));
             assertThat(ca.isValid(5) && cb.isValid(5)).isTrue();
         } finally {
-            router.thenAccept(EmbeddedPostgres::close);
-            gateway.thenAccept(EmbeddedPostgres::close);
+            first.thenAccept(EmbeddedPostgres::close);
+            second.thenAccept(EmbeddedPostgres::close);
         }
-        try (var entries = Files.list(stateDir.resolve("postgres-binaries"))) {
+        try (var entries = Files.list(binaries)) {
             assertThat(entries.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".lock")))
                     .as("one complete unpack, no leftovers").containsExactly("18.6.0-" + archDir());
         }

@@ -3,23 +3,30 @@ package dev.sparkd.daemon.boot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
 import dev.sparkd.core.config.ConfigException;
 import dev.sparkd.core.config.ConfigLoader;
 import dev.sparkd.core.config.ConfigLocation;
+import dev.sparkd.core.config.DatabaseSettings;
+import dev.sparkd.core.config.SecretRef;
 import dev.sparkd.core.config.SuiteConfig;
-import dev.sparkd.core.db.EmbeddedPostgres;
-import dev.sparkd.core.db.EmbeddedPostgresOptions;
+import dev.sparkd.core.db.HostDatabase;
 import io.quarkus.runtime.Quarkus;
 
 /**
  * What every daemon does before Quarkus boots: find and validate the config (exit 2 with the full report when it is
- * wrong, before anything starts), create the state directory, and start the embedded PostgreSQL unless
- * {@code [database] url} names one. Runs on the main thread, where blocking is fine.
+ * wrong, before anything starts), create the state directory, find the database — the host's embedded server run by
+ * {@code sparkd db}, unless {@code [database] url} names one — waiting for it with a deadline, and make sure
+ * {@code sparkd migrate} has prepared this daemon's schema (exit 1 with the reason and the fix otherwise). Runs on the
+ * main thread, where blocking is fine.
  */
 public final class DaemonMain {
     /** Exit code for a configuration error, shared by every daemon and {@code sparkd check}. */
     public static final int EXIT_CONFIG = 2;
+    /** How long a daemon waits for the host's PostgreSQL, e.g. while {@code sparkd db} starts next to it. */
+    private static final Duration DATABASE_TIMEOUT = Duration.ofSeconds(60);
 
     private DaemonMain() {
     }
@@ -45,27 +52,31 @@ public final class DaemonMain {
             return;
         }
         System.setProperty("sparkd.config", file.toString());
-        EmbeddedPostgres database = null;
-        if (config.database().embedded()) {
-            try {
-                database = EmbeddedPostgres.start(EmbeddedPostgresOptions.forDaemon(config.suite().stateDir(), daemon).build());
-            } catch (RuntimeException e) {
-                System.err.println(daemon + ": cannot start the embedded PostgreSQL: " + e.getMessage());
-                System.exit(1);
-                return;
-            }
-        }
-        if (database != null) {
-            System.setProperty(SparkdConfigSourceFactory.EMBEDDED_DB_URL, database.reactiveUrl());
-            System.setProperty(SparkdConfigSourceFactory.EMBEDDED_DB_USER, database.username());
-            System.setProperty(SparkdConfigSourceFactory.EMBEDDED_DB_PASSWORD_FILE, database.options().passwordFile().toString());
-        }
+        String fix = "run `sparkd migrate --config " + file + " " + daemon + "` first";
         try {
-            Quarkus.run(args);
-        } finally {
-            if (database != null) {
-                database.close();
+            DatabaseSettings db = config.database();
+            String schema = HostDatabase.schema(daemon);
+            if (db.embedded()) {
+                HostDatabase host = new HostDatabase(config.suite().stateDir());
+                int port = host.awaitServer(DATABASE_TIMEOUT);
+                Path passwordFile = host.passwordFile(daemon);
+                Optional<String> password = HostDatabase.readPassword(passwordFile);
+                if (password.isEmpty()) {
+                    throw new MigratedSchema.NotReady("no database role for " + daemon + " yet (" + passwordFile + " is missing) — " + fix);
+                }
+                MigratedSchema.require(HostDatabase.reactiveUrl(port), schema, password.get(), schema, fix, DATABASE_TIMEOUT);
+                System.setProperty(SparkdConfigSourceFactory.EMBEDDED_DB_URL, HostDatabase.reactiveUrl(port));
+                System.setProperty(SparkdConfigSourceFactory.EMBEDDED_DB_USER, schema);
+                System.setProperty(SparkdConfigSourceFactory.EMBEDDED_DB_PASSWORD_FILE, passwordFile.toString());
+            } else {
+                MigratedSchema.require(db.reactiveUrl().orElseThrow(), db.effectiveUser(),
+                        db.password().map(SecretRef::resolve).orElse(null), schema, fix, DATABASE_TIMEOUT);
             }
+        } catch (RuntimeException e) { // MigratedSchema.NotReady, EmbeddedPostgresException (no server), unreadable secret
+            System.err.println(daemon + ": not started — " + e.getMessage());
+            System.exit(1);
+            return;
         }
+        Quarkus.run(args);
     }
 }

@@ -25,7 +25,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  */
 public final class SparkdConfigSourceFactory implements ConfigSourceFactory {
     public static final int ORDINAL = 275;
-    /** Set by {@link DaemonMain} when it started an embedded PostgreSQL for this daemon. */
+    /** Set by {@link DaemonMain} when it found the host's embedded PostgreSQL: URL, the daemon's role, its password file. */
     public static final String EMBEDDED_DB_URL = "sparkd.embedded-db.url";
     public static final String EMBEDDED_DB_USER = "sparkd.embedded-db.user";
     public static final String EMBEDDED_DB_PASSWORD_FILE = "sparkd.embedded-db.password-file";
@@ -42,7 +42,7 @@ public final class SparkdConfigSourceFactory implements ConfigSourceFactory {
                 "sparkd.toml (" + file + ")", ORDINAL));
     }
 
-    /** The Quarkus settings for {@code daemon}; {@code lookup} reads what {@link DaemonMain} set (embedded database). */
+    /** The Quarkus settings for {@code daemon}; {@code lookup} reads what {@link DaemonMain} set (embedded database). Only the reactive datasource: migrations run apart ({@code sparkd migrate}). */
     static Map<String, String> properties(SuiteConfig config, String daemon, Function<String, String> lookup) {
         Map<String, String> p = new HashMap<>();
         String section = ConfigLoader.DAEMON_SECTIONS.entrySet().stream().filter(e -> e.getValue().equals(daemon))
@@ -58,13 +58,11 @@ public final class SparkdConfigSourceFactory implements ConfigSourceFactory {
         DatabaseSettings db = config.database();
         if (!db.embedded()) {
             p.put("quarkus.datasource.reactive.url", db.reactiveUrl().orElseThrow());
-            p.put("quarkus.datasource.jdbc.url", db.jdbcUrl().orElseThrow());
             p.put("quarkus.datasource.username", db.effectiveUser());
             db.password().ifPresent(secret -> p.put("quarkus.datasource.password", secret.resolve()));
         } else if (lookup.apply(EMBEDDED_DB_URL) != null) {
             String url = lookup.apply(EMBEDDED_DB_URL);
             p.put("quarkus.datasource.reactive.url", url);
-            p.put("quarkus.datasource.jdbc.url", "jdbc:" + url);
             p.put("quarkus.datasource.username", lookup.apply(EMBEDDED_DB_USER));
             String passwordFile = lookup.apply(EMBEDDED_DB_PASSWORD_FILE);
             if (passwordFile != null) {

@@ -68,11 +68,11 @@ class SparkdConfigSourceFactoryTest {
         assertThat(p).containsEntry("quarkus.http.host", "0.0.0.0")
                 .containsEntry("quarkus.http.port", "9470")
                 .containsEntry("quarkus.datasource.reactive.url", "postgresql://10.0.0.5:5433/sparkd")
-                .containsEntry("quarkus.datasource.jdbc.url", "jdbc:postgresql://10.0.0.5:5433/sparkd")
                 .containsEntry("quarkus.datasource.username", "lab")
                 .containsEntry("quarkus.datasource.password", "s3cret")
                 .containsEntry(JsonLogFormat.PROPERTY, "true")
                 .containsEntry("sparkd.state-dir", "/var/lib/lab/router");
+        assertThat(p.keySet()).as("one database stack: no JDBC datasource in a daemon").noneMatch(k -> k.contains("jdbc"));
     }
 
     @Test
@@ -82,14 +82,15 @@ class SparkdConfigSourceFactoryTest {
         SuiteConfig config = load("[suite]\nname = \"lab\"\n");
         Map<String, String> embedded = Map.of(
                 SparkdConfigSourceFactory.EMBEDDED_DB_URL, "postgresql://127.0.0.1:54321/sparkd",
-                SparkdConfigSourceFactory.EMBEDDED_DB_USER, "sparkd",
+                SparkdConfigSourceFactory.EMBEDDED_DB_USER, "router",
                 SparkdConfigSourceFactory.EMBEDDED_DB_PASSWORD_FILE, password.toString());
         Map<String, String> p = SparkdConfigSourceFactory.properties(config, "router", embedded::get);
         assertThat(p).containsEntry("quarkus.http.host", "127.0.0.1")
                 .containsEntry("quarkus.http.port", "8470")
                 .containsEntry("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:54321/sparkd")
-                .containsEntry("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:54321/sparkd")
+                .containsEntry("quarkus.datasource.username", "router")
                 .containsEntry("quarkus.datasource.password", "generated")
                 .doesNotContainKey(JsonLogFormat.PROPERTY);
+        assertThat(p.keySet()).noneMatch(k -> k.contains("jdbc"));
     }
 }

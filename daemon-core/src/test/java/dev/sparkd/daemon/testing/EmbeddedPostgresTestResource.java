@@ -1,19 +1,29 @@
 package dev.sparkd.daemon.testing;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import dev.sparkd.core.db.EmbeddedPostgres;
 import dev.sparkd.core.db.EmbeddedPostgresOptions;
+import dev.sparkd.core.db.HostDatabase;
+import dev.sparkd.migrate.Login;
+import dev.sparkd.migrate.SchemaMigrator;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * Gives a {@code @QuarkusTest} a real PostgreSQL with nothing installed but a JDK: the embedded server
- * of {@link EmbeddedPostgres}, in a fresh data directory under the module's {@code target/}.
+ * Gives a {@code @QuarkusTest} a real, migrated PostgreSQL with nothing installed but a JDK: the embedded server
+ * of {@link EmbeddedPostgres} in a fresh data directory under the module's {@code target/}, prepared the way
+ * {@code sparkd migrate} prepares the host's server before a daemon starts — the daemon's role and schema, then its
+ * versioned migrations, with the same code ({@link SchemaMigrator}).
  *
  * <pre>{@code
  * @QuarkusTest
@@ -21,32 +31,26 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * class RouteRepositoryTest { ... }
  * }</pre>
  *
- * <p>The module's test configuration must also say {@code quarkus.datasource.devservices.enabled=false}:
- * Quarkus decides about Dev Services while building the test application, before any test resource
- * starts, and without that setting it fails with "Please configure the datasource URL for default
- * datasource or ensure the Docker daemon is up and running".
- *
- * <p>Sets {@code quarkus.datasource.reactive.url}, {@code quarkus.datasource.jdbc.url},
- * {@code quarkus.datasource.username} and {@code quarkus.datasource.password}. A test field of type
- * {@link EmbeddedPostgres} is injected. Init arg {@value #DATABASE} names the database (default
- * {@code sparkd}). The system property {@value #ROOT_PROPERTY} moves the directory away from
- * {@code target/sparkd-test-postgres}.
+ * <p>The daemon is the {@code sparkd.daemon} of the module's {@code application.properties} (init arg
+ * {@value #DAEMON} overrides it). Sets {@code quarkus.datasource.reactive.url}, {@code .username} (the daemon's
+ * role) and {@code .password}. A test field of type {@link EmbeddedPostgres} is injected. The system property
+ * {@value #ROOT_PROPERTY} moves the directory away from {@code target/sparkd-test-postgres}.
  */
 public class EmbeddedPostgresTestResource implements QuarkusTestResourceLifecycleManager {
 
-    public static final String DATABASE = "database";
+    public static final String DAEMON = "daemon";
     public static final String ROOT_PROPERTY = "sparkd.test.postgres.dir";
 
     /** Several resources may run in one JVM (one per test profile); each gets its own data directory. */
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    private String database = "sparkd";
+    private String daemon;
     private EmbeddedPostgres postgres;
     private Path stateDir;
 
     @Override
     public void init(Map<String, String> initArgs) {
-        database = initArgs.getOrDefault(DATABASE, database);
+        daemon = initArgs.containsKey(DAEMON) ? initArgs.get(DAEMON) : daemonOfThisModule();
     }
 
     @Override
@@ -58,9 +62,22 @@ public class EmbeddedPostgresTestResource implements QuarkusTestResourceLifecycl
         postgres = EmbeddedPostgres.start(EmbeddedPostgresOptions.builder(stateDir.resolve("postgres"))
                 // Kept across runs, so the binaries are unpacked once per clean build.
                 .binariesDir(root.resolve("binaries"))
-                .database(database)
+                .database(HostDatabase.DATABASE)
+                .user(HostDatabase.SUPERUSER)
                 .build());
-        return postgres.datasourceProperties();
+        String password = HostDatabase.newPassword();
+        Login role = new Login(postgres.jdbcUrl(), HostDatabase.schema(daemon), password);
+        try {
+            SchemaMigrator.ensureRoleAndSchema(new Login(postgres.jdbcUrl(), postgres.username(), postgres.password()), daemon, password);
+            SchemaMigrator.migrate(role, daemon);
+        } catch (SQLException e) {
+            postgres.close();
+            throw new IllegalStateException("could not migrate " + daemon + "'s schema: " + e.getMessage(), e);
+        }
+        return Map.of(
+                "quarkus.datasource.reactive.url", postgres.reactiveUrl(),
+                "quarkus.datasource.username", role.user(),
+                "quarkus.datasource.password", password);
     }
 
     @Override
@@ -77,6 +94,23 @@ public class EmbeddedPostgresTestResource implements QuarkusTestResourceLifecycl
         }
     }
 
+    /** {@code sparkd.daemon} from the test class path's {@code application.properties}. */
+    private static String daemonOfThisModule() {
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream("application.properties")) {
+            Properties properties = new Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            String daemon = properties.getProperty("sparkd.daemon");
+            if (daemon == null) {
+                throw new IllegalStateException("no sparkd.daemon in application.properties: pass the init arg " + DAEMON);
+            }
+            return daemon;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
@@ -85,8 +119,8 @@ public class EmbeddedPostgresTestResource implements QuarkusTestResourceLifecycl
             for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("could not delete " + dir, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete " + dir, e);
         }
     }
 }

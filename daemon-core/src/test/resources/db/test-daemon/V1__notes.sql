@@ -1,0 +1,2 @@
+-- A daemon's own migration, for EmbeddedPostgresTestResourceTest.
+CREATE TABLE note (id BIGSERIAL PRIMARY KEY, text TEXT NOT NULL);
