@@ -13,7 +13,7 @@ import dev.sparkd.mcp.access.Policy;
 import dev.sparkd.mcp.access.RateLimiter;
 import dev.sparkd.mcp.access.Sessions;
 import dev.sparkd.mcp.audit.AuditEntry;
-import dev.sparkd.mcp.audit.AuditRepository;
+import dev.sparkd.mcp.audit.AuditLog;
 import dev.sparkd.mcp.call.ToolCalls;
 import dev.sparkd.mcp.catalog.Catalog;
 import dev.sparkd.mcp.config.McpSettings;
@@ -68,7 +68,7 @@ public class McpGateway {
     private final RateLimiter limiter = new RateLimiter();
     private final ToolManager toolManager;
     private final ConnectionManager connections;
-    private final AuditRepository audit;
+    private final AuditLog audit;
     private final GatewayMetrics metrics;
     private final Catalog catalog;
     private final UpstreamSupervisor supervisor;
@@ -80,7 +80,7 @@ public class McpGateway {
     private final FeatureCalls featureCalls;
 
     public McpGateway(SuiteConfig config, ToolManager toolManager, PromptManager promptManager, ResourceManager resourceManager,
-            ResourceTemplateManager templateManager, ConnectionManager connections, AuditRepository audit,
+            ResourceTemplateManager templateManager, ConnectionManager connections, AuditLog audit,
             MeterRegistry registry, @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         this.settings = config.section(McpSettings.class);
         this.keys = new ApiKeys(settings.keys().values());
@@ -286,8 +286,7 @@ public class McpGateway {
 
     private void recorded(AuditEntry e) {
         metrics.call(e);
-        audit.insert(e).subscribe().with(ok -> {
-        }, failure -> LOG.warnf("could not write the audit row for a call of %s: %s", e.exposedName(), failure.getMessage()));
+        audit.record(e);
     }
 
     Optional<McpSettings.ApiKey> key(McpConnection connection) {

@@ -8,7 +8,7 @@ import dev.sparkd.models.engine.Backends;
 import dev.sparkd.models.engine.ModelManager;
 import dev.sparkd.models.engine.Tuning;
 import dev.sparkd.models.operation.Operations;
-import dev.sparkd.models.persistence.OperationRepository;
+import dev.sparkd.models.persistence.OperationRecorder;
 import dev.sparkd.models.persistence.PgActiveStore;
 import dev.sparkd.models.persistence.PgSwapLock;
 import dev.sparkd.core.config.SuiteConfig;
@@ -18,7 +18,6 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -41,12 +40,13 @@ public class ModelManagerBeans {
     private final Vertx vertx;
     private final Backends backends;
 
-    public ModelManagerBeans(SuiteConfig config, Vertx vertx, Pool pool, OperationRepository repository, MeterRegistry registry) {
+    public ModelManagerBeans(SuiteConfig config, Vertx vertx, OperationRecorder recorder, PgSwapLock swapLock, PgActiveStore activeStore,
+            MeterRegistry registry) {
         this.vertx = vertx;
         this.backends = new Backends(config, vertx, ssh, Tuning.production());
         Operations operations = new Operations();
-        operations.addListener(repository);
-        this.manager = new ModelManager(backends, operations, null, new PgSwapLock(pool), new PgActiveStore(pool));
+        operations.addListener(recorder);
+        this.manager = new ModelManager(backends, operations, null, swapLock, activeStore);
         this.metrics = new ModelsMetrics(registry, manager);
         operations.addListener(metrics);
     }

@@ -3,8 +3,8 @@ package dev.sparkd.daemon.boot;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.sparkd.daemon.persistence.UnitOfWork;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.vertx.VertxContextSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -19,8 +19,8 @@ public class StartRecorder {
     void onStart(@Observes StartupEvent event, DaemonStartService starts, DaemonConfig daemon,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         try {
-            VertxContextSupport.subscribeAndAwait(() -> starts.record(daemon.daemon(), version));
-        } catch (Throwable e) {
+            UnitOfWork.await(() -> starts.record(daemon.daemon(), version));
+        } catch (RuntimeException e) {
             LOG.warnf("could not record this start in the database: %s", e.getMessage());
         }
     }

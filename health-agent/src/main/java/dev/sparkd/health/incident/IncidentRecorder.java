@@ -1,38 +1,39 @@
 package dev.sparkd.health.incident;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.time.Duration;
 
 import org.jboss.logging.Logger;
 
+import dev.sparkd.core.queue.WriteBehindQueue;
+import dev.sparkd.daemon.persistence.UnitOfWork;
 import dev.sparkd.health.fleet.FleetListener;
 import dev.sparkd.health.fleet.ServiceStatus;
 import dev.sparkd.health.state.StateMachine;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 /**
- * Writes each state change to the database in the order it happened (one write at a time, on a safe Vert.x context),
- * so an incident is always opened before it is closed. A failed write is logged; probing goes on.
+ * Writes each state change to the database in the order it happened, so an incident is always opened before it is
+ * closed: changes are queued (probing never waits for the database) and written at once, one transaction per batch,
+ * one batch at a time. A failed write keeps its changes for the next try (every few seconds); probing goes on.
  */
 @ApplicationScoped
 public class IncidentRecorder implements FleetListener {
     private static final Logger LOG = Logger.getLogger(IncidentRecorder.class);
+    static final int BATCH = 100;
+    static final int MAX_QUEUED = 10_000;
 
-    private record Pending(String service, String kind, StateMachine.Change change) {
+    /** One change of one service, as the fleet reported it. */
+    record Observed(String service, String kind, StateMachine.Change change) {
     }
 
-    private final IncidentService incidents;
-    private final Vertx vertx;
-    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean draining = new AtomicBoolean();
+    private final WriteBehindQueue<Observed> queue;
 
-    public IncidentRecorder(IncidentService incidents, Vertx vertx) {
-        this.incidents = incidents;
-        this.vertx = vertx;
+    public IncidentRecorder(IncidentService incidents) {
+        this.queue = new WriteBehindQueue<>("incidents", MAX_QUEUED, BATCH, 1, batch -> UnitOfWork.start(() -> incidents.recordAll(batch)));
     }
 
     @Override
@@ -40,38 +41,22 @@ public class IncidentRecorder implements FleetListener {
         if (change.stateChanged()) {
             LOG.infof("%s is %s%s", status.name(), change.to(), change.reason() == null ? "" : ": " + change.reason());
         }
-        queue.add(new Pending(status.name(), status.kind(), change));
-        drain();
+        queue.offer(new Observed(status.name(), status.kind(), change));
     }
 
-    private void drain() {
-        if (!draining.compareAndSet(false, true)) {
-            return;
-        }
-        Pending next = queue.poll();
-        if (next == null) {
-            draining.set(false);
-            if (!queue.isEmpty()) {
-                drain();
-            }
-            return;
-        }
-        // Hibernate Reactive wants a duplicated context marked safe, which a probe's callback is not.
-        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-        VertxContextSafetyToggle.setContextSafe(context, true);
-        context.runOnContext(v -> incidents.record(next.service(), next.kind(), next.change()).subscribe().with(ok -> done(), e -> {
-            LOG.warnf("could not record the change of %s to %s: %s", next.service(), next.change().to(), e.toString());
-            done();
-        }));
+    @Scheduled(every = "5s", delayed = "5s")
+    void retry() {
+        queue.flush();
     }
 
-    private void done() {
-        draining.set(false);
-        drain();
+    void stop(@Observes @Priority(1) ShutdownEvent event) {
+        if (!queue.drain(Duration.ofSeconds(5))) {
+            LOG.errorf("incidents: %d state changes could not be written before shutdown", queue.pending());
+        }
     }
 
     /** True when every change seen so far is written (for tests and shutdown). */
     public boolean idle() {
-        return queue.isEmpty() && !draining.get();
+        return queue.idle();
     }
 }

@@ -28,12 +28,21 @@ public class IncidentService {
     }
 
     /**
-     * Records one change: a state-history row when the state changed; a new incident when a service leaves UP (or is
-     * first seen not UP); the worst state and new reasons while it stays out; the end when it is UP again. An incident
-     * left open by a previous run continues, or closes at the first UP.
+     * Records changes in the order given, in one transaction: a state-history row when the state changed; a new
+     * incident when a service leaves UP (or is first seen not UP); the worst state and new reasons while it stays out;
+     * the end when it is UP again. An incident left open by a previous run continues, or closes at the first UP.
      */
     @WithTransaction
-    public Uni<Incident> record(String service, String kind, StateMachine.Change change) {
+    Uni<Void> recordAll(List<IncidentRecorder.Observed> batch) {
+        Uni<Void> done = Uni.createFrom().voidItem();
+        for (IncidentRecorder.Observed o : batch) {
+            // flushed one by one, so the next change of the same service finds the incident this one opened
+            done = done.chain(() -> apply(o.service(), o.kind(), o.change())).chain(incidents::flush);
+        }
+        return done;
+    }
+
+    private Uni<Incident> apply(String service, String kind, StateMachine.Change change) {
         OffsetDateTime at = change.at().atOffset(ZoneOffset.UTC);
         Uni<Void> history = change.stateChanged()
                 ? changes.persist(new StateChange(service, change.to().name(), change.reason(), at)).replaceWithVoid()

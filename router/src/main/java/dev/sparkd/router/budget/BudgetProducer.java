@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.sparkd.router.config.RouterSettings;
 import dev.sparkd.router.ledger.LedgerRepository;
 import dev.sparkd.core.config.SuiteConfig;
+import dev.sparkd.daemon.persistence.UnitOfWork;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -23,9 +24,10 @@ public class BudgetProducer {
         Budgets budgets = new Budgets(s.budgets(), s.prices(), Clock.systemUTC());
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         try {
-            Map<String, Double> month = ledger.spendSince(today.withDayOfMonth(1).atStartOfDay().toInstant(ZoneOffset.UTC))
-                    .await().atMost(Duration.ofSeconds(30));
-            Map<String, Double> day = ledger.spendSince(today.atStartOfDay().toInstant(ZoneOffset.UTC)).await().atMost(Duration.ofSeconds(30));
+            Map<String, Double> month = UnitOfWork.await(() -> ledger.spendSince(today.withDayOfMonth(1).atStartOfDay().toInstant(ZoneOffset.UTC))
+                    .ifNoItem().after(Duration.ofSeconds(30)).fail());
+            Map<String, Double> day = UnitOfWork.await(() -> ledger.spendSince(today.atStartOfDay().toInstant(ZoneOffset.UTC))
+                    .ifNoItem().after(Duration.ofSeconds(30)).fail());
             month.forEach((scope, m) -> budgets.preload(scope, day.getOrDefault(scope, 0.0), m));
         } catch (RuntimeException e) {
             Log.errorf("budgets: cannot read this month's spend from the ledger (%s); counting from zero", e.getMessage());

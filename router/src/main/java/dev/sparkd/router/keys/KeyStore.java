@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.sparkd.daemon.persistence.UnitOfWork;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -41,7 +43,7 @@ public class KeyStore {
     }
 
     void start(@Observes StartupEvent event) {
-        reload().await().atMost(Duration.ofSeconds(30));
+        UnitOfWork.await(() -> reload().ifNoItem().after(Duration.ofSeconds(30)).fail());
     }
 
     public Uni<Void> reload() {
@@ -92,6 +94,7 @@ public class KeyStore {
     }
 
     /** Creates a key; the returned pair holds the only copy of the secret. */
+    @WithTransaction
     public Uni<Created> create(String name, Set<String> routes, int rpm, double dailyUsd, double monthlyUsd, boolean localOnly) {
         byte[] idBytes = new byte[4];
         RANDOM.nextBytes(idBytes);
@@ -105,6 +108,7 @@ public class KeyStore {
                 .map(v -> new Created(record, key));
     }
 
+    @WithTransaction
     public Uni<Boolean> revoke(String id) {
         return repository.revoke(id).call(this::reload).invoke(ok -> {
             if (ok) {

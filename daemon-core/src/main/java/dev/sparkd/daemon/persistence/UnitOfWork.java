@@ -1,0 +1,37 @@
+package dev.sparkd.daemon.persistence;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Runs a Hibernate Reactive unit of work (a {@code @WithTransaction} service call) for a caller that has no Vert.x
+ * context Hibernate accepts: a timer, a probe callback, a write-behind queue, a worker thread. Both ways go through
+ * Quarkus' supported {@link VertxContextSupport}, which subscribes on a duplicated context marked safe.
+ */
+public final class UnitOfWork {
+    private UnitOfWork() {
+    }
+
+    /** Starts {@code work} without waiting; the stage completes with its item (null when it has none). */
+    public static <T> CompletionStage<T> start(Supplier<Uni<T>> work) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        VertxContextSupport.subscribe(() -> work.get().toMulti(),
+                s -> s.with(done::complete, done::completeExceptionally, () -> done.complete(null)));
+        return done;
+    }
+
+    /** Runs {@code work} and waits for its item. Blocking: worker threads only (it refuses an event-loop thread). */
+    public static <T> T await(Supplier<Uni<T>> work) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(work);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+}
