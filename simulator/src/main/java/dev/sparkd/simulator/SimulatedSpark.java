@@ -45,6 +45,9 @@ public final class SimulatedSpark {
         String uuid = "GPU-" + UUID.nameUUIDFromBytes(config.name().getBytes(StandardCharsets.UTF_8));
         this.gpuDevice = new Gpu(profile, containers, Clock.systemUTC(), uuid);
         this.memInfo = new MemInfo(profile, gpuDevice);
+        if (config.images() != null) {
+            containers.images().configure(config.images(), config.imageSize(), config.imagePullSpeed());
+        }
         hostFaults.onChange(this::hostFaultChanged);
     }
 

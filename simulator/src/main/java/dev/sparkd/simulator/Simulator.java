@@ -61,13 +61,16 @@ public final class Simulator implements AutoCloseable {
             Map<String, VllmModelSpec> hostModels = new LinkedHashMap<>();
             sc.vllmModels().forEach(id -> hostModels.put(id, config.vllmModels().get(id)));
             VllmContainerBackend backend = new VllmContainerBackend(vertx, sc.name(), config.bind(), hostModels,
-                    s -> register(spark, s), s -> unregister(spark, s));
+                    s -> register(spark, s), s -> unregister(spark, s), spark.memInfo(), spark.gpuDevice(), sc.cudaReserved());
             spark.containerBackend(backend);
             for (ServiceConfig svc : sc.services()) {
                 SimulatedService service = create(spark, svc);
                 register(spark, service);
                 if (service instanceof VllmServer vllm) {
                     spark.containers().add(ServiceContainer.of(svc, vllm, () -> unregister(spark, vllm)));
+                }
+                if (service instanceof OllamaServer ollama) {
+                    spark.memInfo().addResident(() -> ollama.loaded().residentBytes()); // runners hold host memory
                 }
             }
             if (sc.ssh() != null) {
@@ -144,7 +147,7 @@ public final class Simulator implements AutoCloseable {
             }
             case VLLM -> new VllmServer(vertx, svc.name(), spark.name(), bind, svc.port(),
                     config.vllmModels().get(svc.vllm().model()), svc.vllm().servedModelName(), svc.vllm().maxNumSeqs(),
-                    svc.vllm().maxModelLen(), svc.vllm().kvCacheTokens(), svc.version());
+                    svc.vllm().maxModelLen(), svc.vllm().kvCacheTokens(), svc.version()).reasoningParser(svc.vllm().reasoningParser());
             case LLAMACPP -> new LlamaCppServer(vertx, svc.name(), spark.name(), bind, svc.port(), svc.llamacpp());
         };
     }

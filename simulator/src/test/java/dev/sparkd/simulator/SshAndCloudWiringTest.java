@@ -59,6 +59,7 @@ class SshAndCloudWiringTest {
                 kind = "vllm"
                 port = 0
                 model = "test/tiny-chat"
+                gpu_memory_utilization = 0.4   # leaves room for a second engine on this GB10
 
                 [sparks.gb.services.ollama-a]
                 kind = "ollama"
@@ -165,7 +166,7 @@ class SshAndCloudWiringTest {
             port = s.getLocalPort();
         }
         sim.spark("gb").ssh().commandLog().clear();
-        ExecResult run = ssh("gb", "docker run -d --name v2 --gpus all -p " + port + ":8000 vllm/vllm-openai:v0.11.0 --model test/tiny-chat");
+        ExecResult run = ssh("gb", "docker run -d --name v2 --gpus all -p " + port + ":8000 vllm/vllm-openai:v0.11.0 --model test/tiny-chat --gpu-memory-utilization 0.3");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdout()).matches("[0-9a-f]{64}\n");
         await(() -> status(port) == 200);
@@ -180,7 +181,7 @@ class SshAndCloudWiringTest {
 
         JsonNode commands = Http.JSON.readTree(Http.get(sim.controlPort(), "/_sim/hosts/gb/commands").body()).get("commands");
         assertThat(commands.findValuesAsText("command")).startsWith(
-                "docker run -d --name v2 --gpus all -p " + port + ":8000 vllm/vllm-openai:v0.11.0 --model test/tiny-chat");
+                "docker run -d --name v2 --gpus all -p " + port + ":8000 vllm/vllm-openai:v0.11.0 --model test/tiny-chat --gpu-memory-utilization 0.3");
         assertThat(commands.findValuesAsText("command")).contains("docker stop v2");
         assertThat(commands.get(0).get("exit_code").asInt()).isZero();
         assertThat(commands.get(0).get("user").asText()).isEqualTo("spark");

@@ -53,6 +53,8 @@ public final class AnthropicCloudServer extends CloudServer {
     @Override
     protected void routes(Router router) {
         router.post("/v1/messages").handler(this::messages);
+        router.get("/v1/models").handler(ctx -> models(ctx, null));
+        router.get("/v1/models/:id").handler(ctx -> models(ctx, ctx.pathParam("id")));
         router.route().handler(ctx -> error(ctx.response(), 404, "not_found_error", "Not found"));
     }
 
@@ -60,6 +62,63 @@ public final class AnthropicCloudServer extends CloudServer {
     @Override
     public String baseUrl() {
         return "http://127.0.0.1:" + port();
+    }
+
+    /**
+     * List Models ({@code GET /v1/models}) and Get a Model: same key and version checks as messages;
+     * {@code {data:[{type:"model", id, display_name, created_at}], has_more, first_id, last_id}}, newest first.
+     */
+    private void models(RoutingContext ctx, String id) {
+        String key = ctx.request().getHeader("x-api-key");
+        if (key == null || key.isEmpty()) {
+            reject(ctx, null, false, 401, "authentication_error", "x-api-key header is required");
+            return;
+        }
+        if (!known(key)) {
+            reject(ctx, null, false, 401, "authentication_error", "invalid x-api-key");
+            return;
+        }
+        if (ctx.request().getHeader("anthropic-version") == null) {
+            reject(ctx, null, false, 400, "invalid_request_error", "anthropic-version: header is required");
+            return;
+        }
+        if (id != null && !models.contains(id)) {
+            reject(ctx, id, false, 404, "not_found_error", "model: " + id);
+            return;
+        }
+        record(ctx, id, 200, false, 0, 0);
+        ObjectNode out = JSON.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode data = out.putArray("data");
+        Instant created = Instant.parse("2025-09-29T00:00:00Z");
+        for (String m : models) {
+            if (id == null || id.equals(m)) {
+                data.addObject().put("type", "model").put("id", m).put("display_name", displayName(m))
+                        .put("created_at", DateTimeFormatter.ISO_INSTANT.format(created));
+            }
+        }
+        if (id != null) {
+            ctx.response().putHeader("content-type", "application/json").end(json((ObjectNode) data.get(0)));
+            return;
+        }
+        out.put("has_more", false);
+        out.put("first_id", models.isEmpty() ? null : models.get(0));
+        out.put("last_id", models.isEmpty() ? null : models.get(models.size() - 1));
+        ctx.response().putHeader("content-type", "application/json").end(json(out));
+    }
+
+    /** {@code claude-sonnet-4-5} → {@code Claude Sonnet 4.5}. */
+    private static String displayName(String id) {
+        String[] parts = id.split("-");
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i];
+            boolean number = p.chars().allMatch(Character::isDigit);
+            if (i > 0) {
+                b.append(number && i > 0 && parts[i - 1].chars().allMatch(Character::isDigit) ? "." : " ");
+            }
+            b.append(number ? p : Character.toUpperCase(p.charAt(0)) + p.substring(1));
+        }
+        return b.toString();
     }
 
     private void messages(RoutingContext ctx) {
@@ -258,7 +317,11 @@ public final class AnthropicCloudServer extends CloudServer {
             r.write(event("content_block_stop", JSON.createObjectNode().put("type", "content_block_stop").put("index", 0)));
             ObjectNode md = JSON.createObjectNode().put("type", "message_delta");
             md.putObject("delta").put("stop_reason", answer.stopReason()).putNull("stop_sequence");
-            md.putObject("usage").put("output_tokens", answer.outputTokens());
+            // MessageDeltaUsage: cumulative counts, input and cache fields included
+            ObjectNode usage = md.putObject("usage");
+            usage.put("input_tokens", inputTokens).put("cache_creation_input_tokens", 0).put("cache_read_input_tokens", 0)
+                    .put("output_tokens", answer.outputTokens());
+            usage.putNull("server_tool_use");
             r.write(event("message_delta", md));
             r.end(event("message_stop", JSON.createObjectNode().put("type", "message_stop")));
         });

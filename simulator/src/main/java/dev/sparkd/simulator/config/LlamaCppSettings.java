@@ -14,9 +14,17 @@ import java.time.Duration;
  * @param loadDelay time spent "Loading model" (503 on /health) after start
  * @param pace      generation speed
  * @param buildInfo {@code build_info} / {@code system_fingerprint}, e.g. {@code b6100-abcdef12}
+ * @param embeddings {@code --embeddings}: without it {@code /v1/embeddings} answers 501
  */
 public record LlamaCppSettings(String modelPath, String alias, int parallel, int ctxSize, boolean metrics,
-                               Duration loadDelay, Pace pace, String buildInfo) {
+                               Duration loadDelay, Pace pace, String buildInfo, boolean embeddings) {
+
+    /** A server started without {@code --embeddings}. */
+    public LlamaCppSettings(String modelPath, String alias, int parallel, int ctxSize, boolean metrics,
+                            Duration loadDelay, Pace pace, String buildInfo) {
+        this(modelPath, alias, parallel, ctxSize, metrics, loadDelay, pace, buildInfo, false);
+    }
+
     public String modelId() {
         return alias != null ? alias : modelPath;
     }

@@ -17,13 +17,27 @@ import java.time.Duration;
  * @param pace            generation speed once loaded
  * @param loadDelay       time to load into memory on first use ({@code load_duration})
  * @param revision        bump it to publish "a newer version of the tag": changes the weights' digest and the manifest digest
+ * @param thinking        the {@code thinking} capability (qwen3, gpt-oss): thinks by default, thinking counts against num_predict
  */
 public record OllamaModelSpec(String name, long size, String family, String parameterSize, String quantization,
                               int contextLength, int embeddingLength, boolean embeddingOnly, Pace pace,
-                              Duration loadDelay, int revision) {
+                              Duration loadDelay, int revision, boolean thinking) {
+
+    /** A model without the thinking capability. */
+    public OllamaModelSpec(String name, long size, String family, String parameterSize, String quantization,
+                           int contextLength, int embeddingLength, boolean embeddingOnly, Pace pace,
+                           Duration loadDelay, int revision) {
+        this(name, size, family, parameterSize, quantization, contextLength, embeddingLength, embeddingOnly, pace,
+                loadDelay, revision, false);
+    }
 
     public OllamaModelSpec withRevision(int newRevision, long newSize) {
         return new OllamaModelSpec(name, newSize, family, parameterSize, quantization, contextLength, embeddingLength,
-                embeddingOnly, pace, loadDelay, newRevision);
+                embeddingOnly, pace, loadDelay, newRevision, thinking);
+    }
+
+    /** gpt-oss ignores {@code think:false}: only the effort ("low", "medium", "high") can change (routes.go). */
+    public boolean thinkingAlwaysOn() {
+        return thinking && family.equals("gptoss");
     }
 }

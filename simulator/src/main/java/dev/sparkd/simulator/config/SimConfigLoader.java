@@ -39,6 +39,9 @@ public final class SimConfigLoader {
         return new SimConfigLoader(source, baseDir).read(toml);
     }
 
+    /** The Ollama version the simulator follows (ollama/ollama fb30760 is tagged v0.33.0-rc2). */
+    public static final String OLLAMA_VERSION = "0.33.0";
+
     private SimConfig read(String toml) {
         TomlParseResult doc = Toml.parse(toml);
         doc.errors().forEach(e -> problems.add(e.toString()));
@@ -70,7 +73,9 @@ public final class SimConfigLoader {
             vllmModels.put(id, new VllmModelSpec(id,
                     duration(t, "load_delay", path, base == null ? Duration.ofSeconds(5) : base.loadDelay()),
                     (int) number(t, "max_model_len", path, base == null ? 32768 : base.maxModelLen()),
-                    pace(t, path, base == null ? defaultPace : base.pace())));
+                    pace(t, path, base == null ? defaultPace : base.pace()),
+                    bool(t, "reasoning", path, base != null && base.reasoning()),
+                    bool(t, "embedding", path, base != null && base.embedding())));
         }
 
         List<SparkConfig> sparks = new ArrayList<>();
@@ -164,7 +169,11 @@ public final class SimConfigLoader {
                 services.add(svc);
             }
         }
-        return new SparkConfig(name, gpu, diskTotal, diskUsed, modelsPath, ssh, List.copyOf(hostModels), List.copyOf(services));
+        long cudaReserved = size(t, "cuda_reserved", path, gpu.equals("gb10") ? 13L * 1024 * 1024 * 1024 : 0);
+        List<String> images = t.contains("images") ? List.copyOf(strings(t, "images", path, List.of())) : null;
+        return new SparkConfig(name, gpu, diskTotal, diskUsed, modelsPath, ssh, List.copyOf(hostModels), List.copyOf(services),
+                cudaReserved, images, size(t, "image_size", path, 12_000_000_000L),
+                size(t, "image_pull_speed", path, 1_000_000_000L));
     }
 
     private ServiceConfig service(String name, TomlTable t, String path, Map<String, VllmModelSpec> vllmModels,
@@ -193,7 +202,7 @@ public final class SimConfigLoader {
                 }
                 OllamaSettings s = new OllamaSettings(models.stream().map(SimConfigLoader::normalise).toList(),
                         size(t, "pull_speed", path, 200_000_000L), duration(t, "keep_alive", path, Duration.ofMinutes(5)));
-                return new ServiceConfig(name, kind, port, string(t, "version", path, "0.12.6"), faults, s, null, null);
+                return new ServiceConfig(name, kind, port, string(t, "version", path, OLLAMA_VERSION), faults, s, null, null);
             }
             case VLLM -> {
                 String model = string(t, "model", path, null);
@@ -204,7 +213,8 @@ public final class SimConfigLoader {
                 }
                 VllmSettings s = new VllmSettings(model, string(t, "served_model_name", path, null),
                         (int) number(t, "max_num_seqs", path, 256), (int) number(t, "max_model_len", path, 0),
-                        number(t, "kv_cache_tokens", path, 262_144));
+                        number(t, "kv_cache_tokens", path, 262_144), string(t, "reasoning_parser", path, null),
+                        decimal(t, "gpu_memory_utilization", path, 0.9));
                 return new ServiceConfig(name, kind, port, string(t, "version", path, "0.11.0"), faults, null, s, null);
             }
             default -> {
@@ -212,7 +222,8 @@ public final class SimConfigLoader {
                         string(t, "alias", path, null), (int) number(t, "parallel", path, 4),
                         (int) number(t, "ctx_size", path, 8192), bool(t, "metrics", path, true),
                         duration(t, "load_delay", path, Duration.ofSeconds(2)),
-                        pace(t, path, new Pace(Duration.ofMillis(60), 40)), string(t, "build_info", path, "b6100-9f1e4d2c"));
+                        pace(t, path, new Pace(Duration.ofMillis(60), 40)), string(t, "build_info", path, "b6100-9f1e4d2c"),
+                        bool(t, "embeddings", path, false));
                 return new ServiceConfig(name, kind, port, string(t, "version", path, "b6100"), faults, null, null, s);
             }
         }
@@ -234,7 +245,8 @@ public final class SimConfigLoader {
                 bool(t, "embedding_only", path, base != null && base.embeddingOnly()),
                 pace(t, path, base == null ? defaultPace : base.pace()),
                 duration(t, "load_delay", path, base == null ? Duration.ofMillis(300) : base.loadDelay()),
-                (int) number(t, "revision", path, base == null ? 1 : base.revision()));
+                (int) number(t, "revision", path, base == null ? 1 : base.revision()),
+                bool(t, "thinking", path, base != null && base.thinking()));
     }
 
     /** Ollama's short names: a missing tag means {@code :latest}. */
@@ -304,6 +316,18 @@ public final class SimConfigLoader {
         }
         if (v instanceof Double d) {
             return Math.round(d);
+        }
+        problems.add(path + "." + key + ": expected a number");
+        return fallback;
+    }
+
+    private double decimal(TomlTable t, String key, String path, double fallback) {
+        if (!t.contains(List.of(key))) {
+            return fallback;
+        }
+        Object v = t.get(List.of(key));
+        if (v instanceof Number n) {
+            return n.doubleValue();
         }
         problems.add(path + "." + key + ": expected a number");
         return fallback;

@@ -11,7 +11,13 @@ import java.util.List;
  * @param modelsPath where models live ({@code df} reports this mount)
  * @param ssh        SSH endpoint, or null when the spark has none
  * @param vllmModels ids from {@code [vllm.models]} this host has in its Hugging Face cache
+ * @param cudaReserved memory CUDA does not report free on this host although /proc/meminfo shows it available
+ *                     (GB10: an idle box shows about 102 GiB CUDA-free of 119.7 GiB); vLLM's start-up check sees the rest
+ * @param images       docker images present at start; null = every image counts as present
+ * @param imageSize    bytes of one image pull (vLLM images are 10–20 GB)
+ * @param imagePullSpeed bytes per second of an image pull
  */
 public record SparkConfig(String name, String gpu, long diskTotal, long diskUsed, String modelsPath, SshConfig ssh,
-                          List<String> vllmModels, List<ServiceConfig> services) {
+                          List<String> vllmModels, List<ServiceConfig> services, long cudaReserved, List<String> images,
+                          long imageSize, long imagePullSpeed) {
 }

@@ -10,6 +10,18 @@ import java.time.Duration;
  * @param loadDelay   weights + profiling + CUDA graphs: the port stays closed this long after start
  * @param maxModelLen default {@code --max-model-len}
  * @param pace        generation speed
+ * @param reasoning   a reasoning model (Qwen3, gpt-oss): thinks before answering, out of the same {@code max_tokens}
+ * @param embedding   a pooling model: {@code /v1/embeddings} works; on a generative model it answers 400
  */
-public record VllmModelSpec(String id, Duration loadDelay, int maxModelLen, Pace pace) {
+public record VllmModelSpec(String id, Duration loadDelay, int maxModelLen, Pace pace, boolean reasoning, boolean embedding) {
+
+    /** A generative model without reasoning. */
+    public VllmModelSpec(String id, Duration loadDelay, int maxModelLen, Pace pace) {
+        this(id, loadDelay, maxModelLen, pace, false, false);
+    }
+
+    /** gpt-oss cannot turn reasoning off; {@code reasoning_effort} only shortens it. Qwen3 takes {@code enable_thinking}. */
+    public boolean reasoningAlwaysOn() {
+        return reasoning && id.contains("gpt-oss");
+    }
 }

@@ -8,6 +8,9 @@ package dev.sparkd.simulator.config;
  * @param maxNumSeqs       {@code --max-num-seqs}: requests running at once; more wait (num_requests_waiting)
  * @param maxModelLen      {@code --max-model-len}; 0 = the model's default
  * @param kvCacheTokens    KV-cache capacity in tokens, the denominator of kv_cache_usage_perc
+ * @param reasoningParser  {@code --reasoning-parser} (e.g. {@code qwen3}); null = reasoning stays in the content
+ * @param gpuMemoryUtilization {@code --gpu-memory-utilization}: the share of the pool its container holds (vLLM's 0.9)
  */
-public record VllmSettings(String model, String servedModelName, int maxNumSeqs, int maxModelLen, long kvCacheTokens) {
+public record VllmSettings(String model, String servedModelName, int maxNumSeqs, int maxModelLen, long kvCacheTokens,
+                           String reasoningParser, double gpuMemoryUtilization) {
 }

@@ -21,9 +21,18 @@ public enum FaultType {
     GARBAGE(Scope.SERVICE),
     /** Streaming responses lose their connection after {@code after_chunks} chunks. */
     DROP_MID_STREAM(Scope.SERVICE),
+    /**
+     * A stream fails after {@code after_chunks} chunks with {@code message}, in the server's own shape: vLLM
+     * {@code data: {"error":…}} then {@code [DONE]} (flat {@code {"object":"error"}} before 0.10.1), llama.cpp the
+     * same without {@code [DONE]}, Ollama an {@code {"error":…}} line.
+     */
+    STREAM_ERROR(Scope.SERVICE),
     /** The server is loading for {@code seconds}: vLLM and Ollama keep the port closed, llama.cpp answers 503. */
     LOADING(Scope.SERVICE),
-    /** vLLM's engine died: /health answers 503 and inference fails with 500. */
+    /**
+     * vLLM's engine died: /health answers 503 and inference fails with 500; within {@code exit_after_s} (5, the
+     * launcher's watchdog) the server exits, unless {@code keep_alive_on_engine_death} is true.
+     */
     ENGINE_DEAD(Scope.SERVICE),
     /** Ollama pulls fail once {@code percent} of the bytes are downloaded. */
     PULL_FAIL_AT(Scope.SERVICE),

@@ -12,6 +12,13 @@ import java.util.Map;
  * @param model     the model the container serves ({@code --model X} or the first positional argument after the image, as {@code vllm serve X})
  * @param args      every argument after the image, verbatim
  * @param env       {@code -e K=V} pairs
+ * @param viaProxy  the port is published with {@code -p} (docker-proxy in the path), not {@code --network host}
  */
-public record ContainerSpec(String name, String image, int hostPort, String model, List<String> args, Map<String, String> env) {
+public record ContainerSpec(String name, String image, int hostPort, String model, List<String> args, Map<String, String> env,
+                            boolean viaProxy) {
+
+    /** A container reached directly (no docker-proxy). */
+    public ContainerSpec(String name, String image, int hostPort, String model, List<String> args, Map<String, String> env) {
+        this(name, image, hostPort, model, args, env, false);
+    }
 }

@@ -12,6 +12,13 @@ import java.util.Optional;
  * by any unique id prefix (docker accepts both). Thread-safe: the SSH side adds and removes, backends update state.
  */
 public final class Containers {
+    private final Images images = new Images();
+
+    /** The daemon's local images ({@code docker run} pulls a missing one first). */
+    public Images images() {
+        return images;
+    }
+
     private final Map<String, Container> byId = new LinkedHashMap<>();
 
     /** Registers {@code container}; false (nothing changed) if its name is already taken. */

@@ -1,8 +1,11 @@
 package dev.sparkd.simulator.host;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 
 /**
  * {@code /proc/meminfo} of a simulated host. On GB10 this is the only place GPU memory use shows up (nvidia-smi prints
@@ -23,6 +26,7 @@ public final class MemInfo {
     private final GpuProfile profile;
     private final Gpu gpu;
     private long extraUsedKiB;
+    private final List<LongSupplier> resident = new CopyOnWriteArrayList<>();
 
     public MemInfo(GpuProfile profile, Gpu gpu) {
         this.profile = Objects.requireNonNull(profile, "profile");
@@ -34,6 +38,11 @@ public final class MemInfo {
         this.extraUsedKiB = bytes / 1024;
     }
 
+    /** Memory something else holds while it runs (an Ollama runner's model); counted on unified memory only. */
+    public void addResident(LongSupplier bytes) {
+        resident.add(bytes);
+    }
+
     public long totalKiB() {
         return profile.hostMemoryKiB();
     }
@@ -42,6 +51,7 @@ public final class MemInfo {
         long used = BASELINE_USED_KIB + extraUsedKiB;
         if (profile.unifiedMemory()) {
             used += gpu.usedBytes() / 1024;
+            used += resident.stream().mapToLong(LongSupplier::getAsLong).sum() / 1024;
         } else {
             used += gpu.processes().size() * DISCRETE_ENGINE_HOST_KIB;
         }

@@ -1,11 +1,14 @@
 package dev.sparkd.simulator.http;
 
+import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultSet;
 import dev.sparkd.simulator.fault.FaultType;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Writes a streamed response frame by frame on Vert.x timers, never blocking the event loop: each frame waits its
@@ -29,6 +32,7 @@ public final class PacedStream {
     private int next;
     private long timer = -1;
     private boolean finished;
+    private Function<String, List<String>> streamErrorTail;
 
     /**
      * @param onComplete runs once after the last frame was written and the response ended
@@ -41,6 +45,15 @@ public final class PacedStream {
         this.frames = frames;
         this.onComplete = onComplete;
         this.onAbort = onAbort;
+    }
+
+    /**
+     * How this server ends a stream that fails after it started ({@code stream_error} fault): the frames it writes for
+     * an error message, e.g. vLLM's {@code data: {"error":…}} and {@code data: [DONE]}. Without it the fault is ignored.
+     */
+    public PacedStream onStreamError(Function<String, List<String>> tail) {
+        this.streamErrorTail = tail;
+        return this;
     }
 
     public void start() {
@@ -89,6 +102,16 @@ public final class PacedStream {
         ctx.response().write(f.text());
         if (f.onWritten() != null) {
             f.onWritten().run();
+        }
+        Optional<Fault> streamError = faults.get(FaultType.STREAM_ERROR);
+        if (streamErrorTail != null && streamError.isPresent() && next >= streamError.get().intParam("after_chunks", 3)
+                && next < frames.size()) {
+            finished = true;
+            streamErrorTail.apply(streamError.get().stringParam("message", "simulated fault: error inside the stream"))
+                    .forEach(ctx.response()::write);
+            ctx.response().end();
+            onAbort.run();
+            return false;
         }
         int dropAfter = faults.get(FaultType.DROP_MID_STREAM).map(x -> x.intParam("after_chunks", 3)).orElse(-1);
         if (dropAfter >= 0 && next >= dropAfter && next < frames.size()) {

@@ -42,6 +42,7 @@ public abstract class SimulatedService {
     private Future<Void> transitions = Future.succeededFuture();
     private boolean stopped;
     private long loadingTimer = -1;
+    private volatile boolean resetWhileLoading;
 
     protected SimulatedService(Vertx vertx, String name, ServiceKind kind, String host, String bind, int port) {
         this.vertx = vertx;
@@ -113,6 +114,9 @@ public abstract class SimulatedService {
         if (faults.has(FaultType.DOWN)) {
             return "down";
         }
+        if (exited()) {
+            return "exited";
+        }
         if (loading()) {
             return "loading";
         }
@@ -134,6 +138,26 @@ public abstract class SimulatedService {
     /** vLLM and Ollama do not listen until loaded (connection refused); llama.cpp listens and answers 503. */
     protected boolean closesPortWhileLoading() {
         return true;
+    }
+
+    /**
+     * Published through docker's userland proxy ({@code -p HOST:CONTAINER}): while the server inside has no listener,
+     * docker-proxy still accepts on the host port and then closes the connection (moby/moby#16976), so clients see
+     * a reset or an empty reply instead of "connection refused".
+     */
+    public void resetWhileLoading(boolean reset) {
+        this.resetWhileLoading = reset; // read at the next port change (start sets the loading state)
+    }
+
+    /** Reached through docker-proxy: set for the container, or by the {@code loading} fault's {@code via_proxy}. */
+    private boolean viaProxy() {
+        return resetWhileLoading || faults.get(FaultType.LOADING)
+                .map(f -> Boolean.parseBoolean(f.stringParam("via_proxy", "false"))).orElse(false);
+    }
+
+    /** Whether the process is gone although no fault says "down" (vLLM after its engine died). */
+    protected boolean exited() {
+        return false;
     }
 
     /** The answer to any request while loading with the port open (llama.cpp overrides it). */
@@ -174,7 +198,8 @@ public abstract class SimulatedService {
 
     /** Brings the port in line with the current state; the returned future completes when it is. */
     public synchronized Future<Void> reconcile() {
-        boolean open = !stopped && !faults.has(FaultType.DOWN) && !(loading() && closesPortWhileLoading());
+        boolean open = !stopped && !faults.has(FaultType.DOWN) && !exited()
+                && !(loading() && closesPortWhileLoading() && !viaProxy());
         if (stopped && loadingTimer >= 0) {
             vertx.cancelTimer(loadingTimer);
             loadingTimer = -1;
@@ -193,6 +218,11 @@ public abstract class SimulatedService {
             }
         }
         HttpServer s = vertx.createHttpServer(new HttpServerOptions().setReuseAddress(true));
+        s.connectionHandler(conn -> {
+            if (loading() && closesPortWhileLoading() && viaProxy()) {
+                conn.close(); // docker-proxy: accepted on the host port, nothing behind it
+            }
+        });
         return s.requestHandler(router).listen(port, bind)
                 .onSuccess(srv -> {
                     synchronized (this) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkd.simulator.config.LlamaCppSettings;
 import dev.sparkd.simulator.config.ServiceKind;
+import dev.sparkd.simulator.generation.TextGenerator;
 import dev.sparkd.simulator.http.ChatRequest;
 import dev.sparkd.simulator.http.Json;
 import dev.sparkd.simulator.http.PacedStream;
@@ -29,6 +30,7 @@ public final class LlamaCppServer extends SimulatedService {
     private final LlamaCppMetrics metrics = new LlamaCppMetrics();
     private final int[] slotTask;
     private final int[] slotDecoded;
+    private final int[] slotLastTask;
     private final long startedAt = System.currentTimeMillis() / 1000;
     private int nextTask;
 
@@ -38,7 +40,9 @@ public final class LlamaCppServer extends SimulatedService {
         this.queue = new RequestSlots(vertx, settings.parallel());
         this.slotTask = new int[Math.max(1, settings.parallel())];
         this.slotDecoded = new int[slotTask.length];
+        this.slotLastTask = new int[slotTask.length];
         java.util.Arrays.fill(slotTask, -1);
+        java.util.Arrays.fill(slotLastTask, -1);
     }
 
     public LlamaCppSettings settings() {
@@ -61,6 +65,12 @@ public final class LlamaCppServer extends SimulatedService {
         r.get("/v1/models").handler(this::models);
         r.post("/v1/chat/completions").handler(this::chat);
         r.post("/chat/completions").handler(this::chat);
+        // server.cpp: /completion and /completions are the native endpoint, /v1/completions the OpenAI-compatible one
+        r.post("/v1/completions").handler(ctx -> completion(ctx, Flavour.OAI_COMPLETION));
+        r.post("/completions").handler(ctx -> completion(ctx, Flavour.NATIVE));
+        r.post("/completion").handler(ctx -> completion(ctx, Flavour.NATIVE));
+        r.post("/v1/embeddings").handler(this::embeddings);
+        r.post("/embeddings").handler(this::embeddings);
         r.route().last().handler(ctx -> sendError(ctx, 404, "File Not Found"));
     }
 
@@ -110,10 +120,13 @@ public final class LlamaCppServer extends SimulatedService {
             boolean busy = slotTask[i] >= 0;
             ObjectNode s = out.addObject();
             s.put("id", i);
-            s.put("id_task", slotTask[i]);
             s.put("n_ctx", settings.ctxSize());
             s.put("speculative", false);
             s.put("is_processing", busy);
+            if (slotLastTask[i] < 0) {
+                continue; // server_slot::to_json: task fields only once the slot has served a task
+            }
+            s.put("id_task", busy ? slotTask[i] : slotLastTask[i]);
             ObjectNode p = s.putObject("params");
             p.put("n_predict", -1);
             p.put("temperature", 0.8);
@@ -121,12 +134,11 @@ public final class LlamaCppServer extends SimulatedService {
             p.put("top_p", 0.95);
             p.put("min_p", 0.05);
             p.put("stream", true);
-            ObjectNode next = s.putObject("next_token");
+            ObjectNode next = s.putArray("next_token").addObject();
             next.put("has_next_token", busy);
             next.put("has_new_line", false);
             next.put("n_remain", -1);
             next.put("n_decoded", slotDecoded[i]);
-            next.put("stopping_word", "");
         }
         json(ctx, 200, out);
     }
@@ -174,6 +186,9 @@ public final class LlamaCppServer extends SimulatedService {
         json(ctx, 200, out);
     }
 
+    /** Which response shape a generation takes. */
+    private enum Flavour { CHAT, OAI_COMPLETION, NATIVE }
+
     private void chat(RoutingContext ctx) {
         ObjectNode body = Json.parseObject(ctx.body().asString());
         if (body == null) {
@@ -187,7 +202,71 @@ public final class LlamaCppServer extends SimulatedService {
             sendError(ctx, 400, "'messages' is required");
             return;
         }
-        RequestSlots.Ticket ticket = queue.acquire(t -> serve(ctx, req, t));
+        admit(ctx, req, Flavour.CHAT);
+    }
+
+    private void completion(RoutingContext ctx, Flavour flavour) {
+        ObjectNode body = Json.parseObject(ctx.body().asString());
+        if (body == null) {
+            sendError(ctx, 400, "Failed to parse JSON body");
+            return;
+        }
+        if (flavour == Flavour.NATIVE && !body.has("n_predict") && body.has("max_tokens")) {
+            body.set("n_predict", body.get("max_tokens"));
+        }
+        if (flavour == Flavour.NATIVE && body.has("n_predict")) {
+            body.set("max_tokens", body.get("n_predict"));
+        }
+        ChatRequest req;
+        try {
+            req = ChatRequest.completion(body);
+        } catch (IllegalArgumentException e) {
+            sendError(ctx, 400, "\"prompt\" must be provided");
+            return;
+        }
+        admit(ctx, req, flavour);
+    }
+
+    /** {@code /v1/embeddings}: 501 unless started with {@code --embeddings} (server.cpp handle_embeddings_impl). */
+    private void embeddings(RoutingContext ctx) {
+        if (!settings.embeddings()) {
+            sendError(ctx, 501, "This server does not support embeddings. Start it with `--embeddings`");
+            return;
+        }
+        ObjectNode body = Json.parseObject(ctx.body().asString());
+        if (body == null || !body.has("input")) {
+            sendError(ctx, 400, "\"input\" must be provided");
+            return;
+        }
+        List<String> texts = new ArrayList<>();
+        if (body.get("input").isArray()) {
+            body.get("input").forEach(n -> texts.add(n.asText()));
+        } else {
+            texts.add(body.get("input").asText());
+        }
+        ObjectNode out = Json.object();
+        out.put("model", settings.modelId());
+        out.put("object", "list");
+        ArrayNode data = out.putArray("data");
+        int tokens = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            ObjectNode d = data.addObject();
+            ArrayNode v = d.putArray("embedding");
+            for (float f : TextGenerator.embedding(texts.get(i), 4096)) {
+                v.add(f);
+            }
+            d.put("index", i);
+            d.put("object", "embedding");
+            tokens += TextGenerator.countTokens(texts.get(i));
+        }
+        ObjectNode u = out.putObject("usage");
+        u.put("prompt_tokens", tokens);
+        u.put("total_tokens", tokens);
+        json(ctx, 200, out);
+    }
+
+    private void admit(RoutingContext ctx, ChatRequest req, Flavour flavour) {
+        RequestSlots.Ticket ticket = queue.acquire(t -> serve(ctx, req, t, flavour));
         if (!ticket.started()) {
             ctx.response().closeHandler(v -> {
                 if (!ticket.started()) {
@@ -197,7 +276,7 @@ public final class LlamaCppServer extends SimulatedService {
         }
     }
 
-    private void serve(RoutingContext ctx, ChatRequest req, RequestSlots.Ticket ticket) {
+    private void serve(RoutingContext ctx, ChatRequest req, RequestSlots.Ticket ticket, Flavour flavour) {
         int slot = takeSlot();
         java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
         Runnable done = () -> {
@@ -210,7 +289,7 @@ public final class LlamaCppServer extends SimulatedService {
             done.run();
             return;
         }
-        String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+        String id = (flavour == Flavour.CHAT ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         String model = req.model() != null ? req.model() : settings.modelId();
         List<String> tokens = req.tokens();
@@ -230,6 +309,11 @@ public final class LlamaCppServer extends SimulatedService {
             long timer = vertx.setTimer(Math.max(1, ms), t -> {
                 prefill.run();
                 tokens.forEach(x -> decoded.run());
+                if (flavour != Flavour.CHAT) {
+                    done.run();
+                    json(ctx, 200, completionBody(flavour, id, created, model, String.join("", tokens), reason, req, timings, slot, true));
+                    return;
+                }
                 ObjectNode out = Json.object();
                 ObjectNode choice = out.putArray("choices").addObject();
                 choice.put("finish_reason", reason);
@@ -251,6 +335,10 @@ public final class LlamaCppServer extends SimulatedService {
                 vertx.cancelTimer(timer);
                 done.run();
             });
+            return;
+        }
+        if (flavour != Flavour.CHAT) {
+            streamCompletion(ctx, flavour, id, created, model, tokens, reason, req, timings, slot, prefill, decoded, done);
             return;
         }
         List<PacedStream.Frame> frames = new ArrayList<>();
@@ -282,7 +370,80 @@ public final class LlamaCppServer extends SimulatedService {
         }
         frames.add(PacedStream.Frame.now("data: [DONE]\n\n"));
         ctx.response().setStatusCode(200).setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream");
-        new PacedStream(vertx, ctx, faults, frames, done, done).start();
+        new PacedStream(vertx, ctx, faults, frames, done, done).onStreamError(LlamaCppServer::streamErrorTail).start();
+    }
+
+    /**
+     * server-http.cpp / server.cpp: an error after the stream started is sent as {@code data: {"error":…}} and the
+     * stream ends there, without {@code data: [DONE]}.
+     */
+    private static List<String> streamErrorTail(String message) {
+        ObjectNode info = Json.object();
+        info.put("code", 500);
+        info.put("message", message);
+        info.put("type", "server_error");
+        ObjectNode e = Json.object();
+        e.set("error", info);
+        return List.of(sse(e));
+    }
+
+    /** {@code /v1/completions} ({@code text_completion}) or the native {@code /completion} body. */
+    private ObjectNode completionBody(Flavour flavour, String id, long created, String model, String text, String reason,
+                                      ChatRequest req, ObjectNode timings, int slot, boolean last) {
+        ObjectNode out = Json.object();
+        if (flavour == Flavour.NATIVE) {
+            out.put("index", 0);
+            out.put("content", text);
+            out.putArray("tokens");
+            out.put("id_slot", slot);
+            out.put("stop", last);
+            out.put("model", model);
+            if (last) {
+                out.put("tokens_predicted", TextGenerator.tokens(req.prompt(), req.maxTokens()).size());
+                out.put("tokens_evaluated", req.promptTokens());
+                out.put("stop_type", "length".equals(reason) ? "limit" : "eos");
+                out.put("stopping_word", "");
+                out.put("tokens_cached", 0);
+                out.set("timings", timings);
+            }
+            return out;
+        }
+        ObjectNode choice = out.putArray("choices").addObject();
+        choice.put("text", text);
+        choice.put("index", 0);
+        choice.putNull("logprobs");
+        choice.put("finish_reason", last ? reason : null);
+        out.put("created", created);
+        out.put("model", model);
+        out.put("system_fingerprint", settings.buildInfo());
+        out.put("object", "text_completion");
+        out.put("id", id);
+        if (last) {
+            out.set("usage", usage(req.promptTokens(), TextGenerator.tokens(req.prompt(), req.maxTokens()).size()));
+            out.set("timings", timings);
+        }
+        return out;
+    }
+
+    private void streamCompletion(RoutingContext ctx, Flavour flavour, String id, long created, String model, List<String> tokens,
+                                  String reason, ChatRequest req, ObjectNode timings, int slot, Runnable prefill,
+                                  Runnable decoded, Runnable done) {
+        List<PacedStream.Frame> frames = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            Duration delay = i == 0 ? settings.pace().timeToFirstToken() : settings.pace().interTokenDelay();
+            Runnable after = i == 0 ? () -> {
+                prefill.run();
+                decoded.run();
+            } : decoded;
+            frames.add(new PacedStream.Frame(sse(completionBody(flavour, id, created, model, tokens.get(i), reason, req, timings, slot, false)),
+                    delay, after));
+        }
+        frames.add(PacedStream.Frame.now(sse(completionBody(flavour, id, created, model, "", reason, req, timings, slot, true))));
+        if (flavour == Flavour.OAI_COMPLETION) {
+            frames.add(PacedStream.Frame.now("data: [DONE]\n\n")); // the native endpoint ends without it
+        }
+        ctx.response().setStatusCode(200).setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream");
+        new PacedStream(vertx, ctx, faults, frames, done, done).onStreamError(LlamaCppServer::streamErrorTail).start();
     }
 
     private ObjectNode chunk(String id, long created, String model, String finishReason) {
@@ -323,6 +484,7 @@ public final class LlamaCppServer extends SimulatedService {
         for (int i = 0; i < slotTask.length; i++) {
             if (slotTask[i] < 0) {
                 slotTask[i] = nextTask++;
+                slotLastTask[i] = slotTask[i];
                 slotDecoded[i] = 0;
                 return i;
             }

@@ -25,6 +25,7 @@ public final class LoadedModels {
     private final Map<String, Loaded> loaded = new HashMap<>();
     private final Map<String, Long> expiryTimers = new HashMap<>();
     private final Map<String, Future<Void>> loading = new HashMap<>();
+    private final Map<String, Loaded> loadingNow = new HashMap<>();
 
     public LoadedModels(Vertx vertx) {
         this.vertx = vertx;
@@ -44,15 +45,17 @@ public final class LoadedModels {
             }
         }
         Promise<Void> done = Promise.promise();
+        // on unified memory (GB10) everything counts as VRAM; the KV cache adds to the file size
+        long size = model.manifest().size() + (long) contextLength * 128 * 1024 / 8;
         synchronized (this) {
             loading.put(name, done.future());
+            loadingNow.put(name, new Loaded(model, Instant.now().plus(Duration.ofMinutes(5)), contextLength, size));
         }
         Duration delay = model.spec().loadDelay();
         Runnable finish = () -> {
             synchronized (this) {
                 loading.remove(name);
-                // on unified memory (GB10) everything counts as VRAM; the KV cache adds to the file size
-                long size = model.manifest().size() + (long) contextLength * 128 * 1024 / 8;
+                loadingNow.remove(name);
                 loaded.put(name, new Loaded(model, Instant.now().plus(Duration.ofMinutes(5)), contextLength, size));
             }
             done.complete();
@@ -93,6 +96,11 @@ public final class LoadedModels {
         loaded.remove(name);
     }
 
+    /** Whether {@code name} is being loaded right now. */
+    public synchronized boolean isLoading(String name) {
+        return loading.containsKey(name);
+    }
+
     public synchronized boolean isLoaded(String name) {
         return loaded.containsKey(name);
     }
@@ -102,6 +110,32 @@ public final class LoadedModels {
         List<Loaded> out = new ArrayList<>(loaded.values());
         out.sort(Comparator.comparing(Loaded::expiresAt).reversed());
         return out;
+    }
+
+    /** Loaded models and those still loading (listed at once with an estimated expiry, as Ollama before 0.32.10 did). */
+    public synchronized List<Loaded> allWithLoading() {
+        List<Loaded> out = new ArrayList<>(loaded.values());
+        loadingNow.forEach((name, l) -> {
+            if (!loaded.containsKey(name)) {
+                out.add(l);
+            }
+        });
+        out.sort(Comparator.comparing(Loaded::expiresAt).reversed());
+        return out;
+    }
+
+    /** Completes when every load in progress now has finished (at once when none is). */
+    public Future<Void> loadsInProgress() {
+        List<Future<Void>> now;
+        synchronized (this) {
+            now = List.copyOf(loading.values());
+        }
+        return now.isEmpty() ? Future.succeededFuture() : Future.join(now).mapEmpty();
+    }
+
+    /** Bytes the loaded (and loading) models hold. */
+    public synchronized long residentBytes() {
+        return loaded.values().stream().mapToLong(Loaded::size).sum() + loadingNow.values().stream().mapToLong(Loaded::size).sum();
     }
 
     public synchronized void clear() {

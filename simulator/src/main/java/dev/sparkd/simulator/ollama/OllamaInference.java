@@ -3,7 +3,10 @@ package dev.sparkd.simulator.ollama;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import dev.sparkd.simulator.config.OllamaModelSpec;
 import dev.sparkd.simulator.fault.FaultSet;
+import dev.sparkd.simulator.generation.Thinking;
 import dev.sparkd.simulator.generation.Pace;
 import dev.sparkd.simulator.generation.TextGenerator;
 import dev.sparkd.simulator.http.ChatRequest;
@@ -26,7 +29,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * ({@code application/x-ndjson}) on the native API and SSE on /v1; each use loads the model and sets its keep-alive.
  */
 final class OllamaInference {
-    private enum Style { GENERATE, CHAT, OPENAI }
+    private enum Style {
+        GENERATE, CHAT, OPENAI, COMPLETION;
+
+        boolean openAi() {
+            return this == OPENAI || this == COMPLETION;
+        }
+    }
 
     private final Vertx vertx;
     private final FaultSet faults;
@@ -81,6 +90,23 @@ final class OllamaInference {
         run(ctx, body, Style.OPENAI, req.prompt(), req.promptTokens());
     }
 
+    /** {@code /v1/completions} (openai/openai.go CompletionRequest, middleware/openai.go CompletionsMiddleware). */
+    void openAiCompletion(RoutingContext ctx) {
+        ObjectNode body = Json.parseObject(ctx.body().asString());
+        if (body == null) {
+            OllamaServer.gin(ctx, 400, OllamaJson.openAiError(400, "invalid request body"));
+            return;
+        }
+        ChatRequest req;
+        try {
+            req = ChatRequest.completion(body);
+        } catch (IllegalArgumentException e) {
+            OllamaServer.gin(ctx, 400, OllamaJson.openAiError(400, "prompt is required"));
+            return;
+        }
+        run(ctx, body, Style.COMPLETION, req.prompt(), req.promptTokens());
+    }
+
     private void run(RoutingContext ctx, ObjectNode body, Style style, String prompt, int promptTokens) {
         String name = body.path("model").asText("");
         Optional<LocalModel> model = name.isBlank() ? Optional.empty() : store.find(name);
@@ -92,6 +118,13 @@ final class OllamaInference {
             fail(ctx, style, 400, "\"" + name + "\" does not support " + (style == Style.GENERATE ? "generate" : "chat"));
             return;
         }
+        JsonNode think = style.openAi() ? openAiThink(body) : body.get("think");
+        if (asksToThink(think) && !model.get().spec().thinking()) {
+            // routes.go: think on a model without the thinking capability
+            fail(ctx, style, 400, "\"" + name + "\" does not support thinking");
+            return;
+        }
+        Thinking.Effort effort = effort(model.get().spec(), think);
         Duration keepAlive;
         try {
             keepAlive = KeepAlive.parse(body.get("keep_alive"), defaultKeepAlive);
@@ -99,7 +132,7 @@ final class OllamaInference {
             fail(ctx, style, 400, e.getMessage());
             return;
         }
-        boolean unloadRequest = prompt.isEmpty() && keepAlive.isZero() && style != Style.OPENAI;
+        boolean unloadRequest = prompt.isEmpty() && keepAlive.isZero() && !style.openAi();
         if (unloadRequest) {
             loaded.unload(model.get().name());
             OllamaServer.gin(ctx, 200, doneOnly(style, name, "unload"));
@@ -112,19 +145,19 @@ final class OllamaInference {
                 return;
             }
             Duration loadDuration = ar.succeeded() ? ar.result() : Duration.ZERO;
-            if (prompt.isEmpty() && style != Style.OPENAI) {
+            if (prompt.isEmpty() && !style.openAi()) {
                 loaded.touch(model.get().name(), keepAlive);
                 OllamaServer.gin(ctx, 200, doneOnly(style, name, "load"));
                 return;
             }
-            int maxTokens = style == Style.OPENAI
-                    ? ChatRequest.chat(body).maxTokens()
+            int maxTokens = style.openAi()
+                    ? (style == Style.COMPLETION ? ChatRequest.completion(body) : ChatRequest.chat(body)).maxTokens()
                     : body.path("options").path("num_predict").asInt(0);
-            List<String> tokens = TextGenerator.tokens(prompt, maxTokens);
-            String reason = TextGenerator.finishReason(prompt, maxTokens);
-            Answer answer = new Answer(name, model.get().spec().pace(), tokens, reason, promptTokens, loadDuration, started);
+            Thinking generated = Thinking.of(prompt, effort, maxTokens);
+            Answer answer = new Answer(name, model.get().spec().pace(), generated.thinking(), generated.answer(),
+                    generated.reason(), promptTokens, loadDuration, started);
             Runnable release = () -> loaded.touch(model.get().name(), keepAlive);
-            boolean stream = style == Style.OPENAI ? body.path("stream").asBoolean(false) : body.path("stream").asBoolean(true);
+            boolean stream = style.openAi() ? body.path("stream").asBoolean(false) : body.path("stream").asBoolean(true);
             if (stream) {
                 stream(ctx, style, answer, body.path("stream_options").path("include_usage").asBoolean(false), release);
             } else {
@@ -134,31 +167,86 @@ final class OllamaInference {
     }
 
     /** What one request generates and how long each part takes. */
-    private record Answer(String model, Pace pace, List<String> tokens, String reason, int promptTokens, Duration load, long startedNanos) {
+    private record Answer(String model, Pace pace, List<String> thinking, List<String> tokens, String reason, int promptTokens,
+                          Duration load, long startedNanos) {
         long evalNanos() {
-            return pace.interTokenDelay().multipliedBy(Math.max(1, tokens.size())).toNanos();
+            return pace.interTokenDelay().multipliedBy(Math.max(1, evalCount())).toNanos();
         }
+
+        /** Thinking tokens count as generated tokens (eval_count, completion_tokens) and against num_predict. */
+        int evalCount() {
+            return thinking.size() + tokens.size();
+        }
+    }
+
+    /**
+     * The effort a request gets (routes.go GenerateHandler/ChatHandler): a model with the thinking capability thinks
+     * when {@code think} is absent; {@code false} turns it off except on gpt-oss, which only takes an effort.
+     */
+    private static Thinking.Effort effort(OllamaModelSpec spec, JsonNode think) {
+        if (!spec.thinking()) {
+            return Thinking.Effort.OFF;
+        }
+        if (think == null || think.isNull() || (think.isBoolean() && think.asBoolean())) {
+            return Thinking.Effort.DEFAULT;
+        }
+        if (think.isBoolean()) {
+            return spec.thinkingAlwaysOn() ? Thinking.Effort.DEFAULT : Thinking.Effort.OFF;
+        }
+        return "low".equals(think.asText()) ? Thinking.Effort.LOW : Thinking.Effort.DEFAULT;
+    }
+
+    private static boolean asksToThink(JsonNode think) {
+        return think != null && ((think.isBoolean() && think.asBoolean()) || (think.isTextual() && !think.asText().isEmpty()));
+    }
+
+    /** middleware/openai.go: {@code reasoning_effort} (or {@code reasoning.effort}) becomes {@code think}; "none" is off. */
+    private static JsonNode openAiThink(ObjectNode body) {
+        JsonNode effort = body.has("reasoning_effort") ? body.get("reasoning_effort") : body.path("reasoning").get("effort");
+        if (effort == null || effort.isNull()) {
+            return null;
+        }
+        return "none".equals(effort.asText()) ? BooleanNode.FALSE : effort;
     }
 
     private void stream(RoutingContext ctx, Style style, Answer a, boolean includeUsage, Runnable release) {
         List<PacedStream.Frame> frames = new ArrayList<>();
         String id = "chatcmpl-" + ThreadLocalRandom.current().nextInt(999);
         long created = Instant.now().getEpochSecond();
-        for (int i = 0; i < a.tokens().size(); i++) {
+        for (int i = 0; i < a.thinking().size(); i++) {
             Duration delay = i == 0 ? a.pace().timeToFirstToken() : a.pace().interTokenDelay();
+            String token = a.thinking().get(i);
+            String text = switch (style) {
+                case GENERATE -> Json.write(generateLine(a.model(), "", false).put("thinking", token)) + "\n";
+                case CHAT -> {
+                    ObjectNode line = chatLine(a.model(), "", false);
+                    ((ObjectNode) line.get("message")).put("thinking", token);
+                    yield Json.write(line) + "\n";
+                }
+                case OPENAI, COMPLETION -> {
+                    ObjectNode chunk = openAiChunk(id, created, a.model(), i == 0, null, null);
+                    ((ObjectNode) chunk.path("choices").path(0).path("delta")).put("reasoning", token);
+                    yield "data: " + Json.write(shape(style, chunk)) + "\n\n";
+                }
+            };
+            frames.add(new PacedStream.Frame(text, delay, null));
+        }
+        for (int i = 0; i < a.tokens().size(); i++) {
+            Duration delay = i == 0 && a.thinking().isEmpty() ? a.pace().timeToFirstToken() : a.pace().interTokenDelay();
             String token = a.tokens().get(i);
             String text = switch (style) {
                 case GENERATE -> Json.write(generateLine(a.model(), token, false)) + "\n";
                 case CHAT -> Json.write(chatLine(a.model(), token, false)) + "\n";
-                case OPENAI -> "data: " + Json.write(openAiChunk(id, created, a.model(), i == 0, token, null)) + "\n\n";
+                case OPENAI, COMPLETION -> "data: " + Json.write(shape(style, openAiChunk(id, created, a.model(),
+                        i == 0 && a.thinking().isEmpty(), token, null))) + "\n\n";
             };
             frames.add(new PacedStream.Frame(text, delay, null));
         }
         switch (style) {
             case GENERATE -> frames.add(PacedStream.Frame.now(Json.write(withMetrics(generateLine(a.model(), "", true), a)) + "\n"));
             case CHAT -> frames.add(PacedStream.Frame.now(Json.write(withMetrics(chatLine(a.model(), "", true), a)) + "\n"));
-            case OPENAI -> {
-                ObjectNode finish = openAiChunk(id, created, a.model(), false, null, a.reason());
+            case OPENAI, COMPLETION -> {
+                ObjectNode finish = shape(style, openAiChunk(id, created, a.model(), false, null, a.reason()));
                 frames.add(PacedStream.Frame.now("data: " + Json.write(finish) + "\n\n"));
                 if (includeUsage) {
                     finish.putArray("choices");
@@ -169,19 +257,38 @@ final class OllamaInference {
             }
         }
         ctx.response().setStatusCode(200).setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE,
-                style == Style.OPENAI ? "text/event-stream" : "application/x-ndjson");
-        new PacedStream(vertx, ctx, faults, frames, release, release).start();
+                style.openAi() ? "text/event-stream" : "application/x-ndjson");
+        new PacedStream(vertx, ctx, faults, frames, release, release).onStreamError(message -> streamErrorTail(style, message)).start();
     }
 
     private void whole(RoutingContext ctx, Style style, Answer a, Runnable release) {
-        long ms = a.pace().total(a.tokens().size()).toMillis();
+        long ms = a.pace().total(a.evalCount()).toMillis();
         long timer = vertx.setTimer(Math.max(1, ms), id -> {
             release.run();
             String text = String.join("", a.tokens());
+            String thinking = String.join("", a.thinking());
             ObjectNode out = switch (style) {
-                case GENERATE -> withMetrics(generateLine(a.model(), text, true), a);
-                case CHAT -> withMetrics(chatLine(a.model(), text, true), a);
-                case OPENAI -> openAiCompletion(a, text);
+                case GENERATE -> {
+                    ObjectNode o = generateLine(a.model(), text, true);
+                    if (!thinking.isEmpty()) {
+                        o.put("thinking", thinking);
+                    }
+                    yield withMetrics(o, a);
+                }
+                case CHAT -> {
+                    ObjectNode o = chatLine(a.model(), text, true);
+                    if (!thinking.isEmpty()) {
+                        ((ObjectNode) o.get("message")).put("thinking", thinking);
+                    }
+                    yield withMetrics(o, a);
+                }
+                case OPENAI, COMPLETION -> {
+                    ObjectNode o = openAiCompletion(a, text);
+                    if (!thinking.isEmpty()) {
+                        ((ObjectNode) o.path("choices").path(0).path("message")).put("reasoning", thinking);
+                    }
+                    yield shape(style, o);
+                }
             };
             OllamaServer.gin(ctx, 200, out);
         });
@@ -189,6 +296,37 @@ final class OllamaInference {
             vertx.cancelTimer(timer);
             release.run();
         });
+    }
+
+    /**
+     * {@code /v1/completions} answers in the {@code text_completion} shape (openai/openai.go ToCompletion,
+     * ToCompleteChunk): {@code choices[].text} instead of a message or delta; the reasoning is not part of it.
+     */
+    private static ObjectNode shape(Style style, ObjectNode chat) {
+        if (style != Style.COMPLETION) {
+            return chat;
+        }
+        chat.put("id", chat.path("id").asText().replace("chatcmpl-", "cmpl-"));
+        chat.put("object", "text_completion");
+        for (JsonNode c : chat.path("choices")) {
+            ObjectNode choice = (ObjectNode) c;
+            JsonNode part = choice.has("delta") ? choice.remove("delta") : choice.remove("message");
+            choice.put("text", part == null ? "" : part.path("content").asText(""));
+            choice.remove("finish_reason");
+            choice.set("finish_reason", c.get("finish_reason"));
+        }
+        return chat;
+    }
+
+    /**
+     * An error after the stream started: routes.go streamResponse writes an {@code {"error":…}} NDJSON line and ends;
+     * on /v1 the OpenAI middleware writes it as a {@code data:} event (no {@code [DONE]} follows).
+     */
+    private static List<String> streamErrorTail(Style style, String message) {
+        if (style.openAi()) {
+            return List.of("data: " + Json.write(OllamaJson.openAiError(500, message)) + "\n\n");
+        }
+        return List.of(Json.write(OllamaJson.error(message)) + "\n");
     }
 
     private ObjectNode generateLine(String model, String response, boolean done) {
@@ -232,7 +370,7 @@ final class OllamaInference {
         }
         o.put("prompt_eval_count", a.promptTokens());
         o.put("prompt_eval_duration", Math.max(1, a.pace().timeToFirstToken().toNanos()));
-        o.put("eval_count", a.tokens().size());
+        o.put("eval_count", a.evalCount());
         o.put("eval_duration", Math.max(1, a.evalNanos()));
         return o;
     }
@@ -277,13 +415,13 @@ final class OllamaInference {
     private static ObjectNode usage(Answer a) {
         ObjectNode u = Json.object();
         u.put("prompt_tokens", a.promptTokens());
-        u.put("completion_tokens", a.tokens().size());
-        u.put("total_tokens", a.promptTokens() + a.tokens().size());
+        u.put("completion_tokens", a.evalCount());
+        u.put("total_tokens", a.promptTokens() + a.evalCount());
         return u;
     }
 
     private static void fail(RoutingContext ctx, Style style, int status, String message) {
-        OllamaServer.gin(ctx, status, style == Style.OPENAI ? OllamaJson.openAiError(status, message) : OllamaJson.error(message));
+        OllamaServer.gin(ctx, status, style.openAi() ? OllamaJson.openAiError(status, message) : OllamaJson.error(message));
     }
 
     void embed(RoutingContext ctx) {

@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,6 +20,7 @@ import java.util.Optional;
  */
 public final class OllamaServer extends SimulatedService {
     private final String version;
+    private final boolean psBlocksDuringLoad;
     private final OllamaRegistry registry;
     private final ModelStore store;
     private final LoadedModels loaded;
@@ -30,6 +32,7 @@ public final class OllamaServer extends SimulatedService {
                         ModelStore store, long pullBytesPerSecond, Duration keepAlive, String modelsPath) {
         super(vertx, name, ServiceKind.OLLAMA, host, bind, port);
         this.version = version;
+        this.psBlocksDuringLoad = !olderThan(version, 0, 32, 10);
         this.registry = registry;
         this.store = store;
         this.loaded = new LoadedModels(vertx);
@@ -69,6 +72,7 @@ public final class OllamaServer extends SimulatedService {
         r.post("/api/embeddings").handler(inference::legacyEmbeddings);
         r.post("/v1/chat/completions").handler(inference::openAiChat);
         r.post("/v1/embeddings").handler(inference::openAiEmbeddings);
+        r.post("/v1/completions").handler(inference::openAiCompletion);
         r.get("/v1/models").handler(this::openAiModels);
         // gin's defaults (HandleMethodNotAllowed is on in routes.go)
         r.route().last().handler(ctx -> text(ctx, 404, "404 page not found"));
@@ -118,14 +122,32 @@ public final class OllamaServer extends SimulatedService {
             o.put("size", m.manifest().size());
             o.put("digest", m.manifest().digest());
             o.set("details", OllamaJson.details(m.spec()));
+            o.set("capabilities", capabilities(m.spec())); // types.go ListModelResponse, since v0.12.x
         }
         gin(ctx, 200, out);
     }
 
+    /**
+     * From v0.32.10 (commit 6cd40001a) a loading runner holds its {@code refMu} until it runs (sched.go), and
+     * {@code loadedModels()} takes that lock for every runner, so {@code GET /api/ps} waits for every load in progress.
+     * Older versions list the loading model at once.
+     */
     private void ps(RoutingContext ctx) {
+        if (psBlocksDuringLoad) {
+            loaded.loadsInProgress().onComplete(ar -> {
+                if (!ctx.response().closed()) {
+                    psNow(ctx, loaded.all());
+                }
+            });
+        } else {
+            psNow(ctx, loaded.allWithLoading());
+        }
+    }
+
+    private void psNow(RoutingContext ctx, List<LoadedModels.Loaded> all) {
         ObjectNode out = Json.object();
         ArrayNode models = out.putArray("models");
-        for (LoadedModels.Loaded l : loaded.all()) {
+        for (LoadedModels.Loaded l : all) {
             ObjectNode o = models.addObject();
             o.put("name", l.model().name());
             o.put("model", l.model().name());
@@ -164,7 +186,7 @@ public final class OllamaServer extends SimulatedService {
             gin(ctx, 404, OllamaJson.error("model '" + model + "' not found"));
             return;
         }
-        loaded.unload(m.get().name());
+        // routes.go DeleteHandler removes manifest and layers but leaves a loaded runner until its keep-alive ends
         ctx.response().setStatusCode(200).end();
     }
 
@@ -219,14 +241,24 @@ public final class OllamaServer extends SimulatedService {
         info.put("general.parameter_count", parameterCount(spec.parameterSize()));
         info.put(spec.family() + ".context_length", spec.contextLength());
         info.put(spec.family() + ".embedding_length", spec.embeddingLength());
-        ArrayNode caps = out.putArray("capabilities");
+        out.set("capabilities", capabilities(spec));
+        out.put("modified_at", Json.goTime(found.get().modifiedAt()));
+        gin(ctx, 200, out);
+    }
+
+    /** What the model can do (types.go Capability*): thinking models also take tools, as qwen3 and gpt-oss do. */
+    static ArrayNode capabilities(OllamaModelSpec spec) {
+        ArrayNode caps = Json.array();
         if (spec.embeddingOnly()) {
             caps.add("embedding");
         } else {
             caps.add("completion");
         }
-        out.put("modified_at", Json.goTime(found.get().modifiedAt()));
-        gin(ctx, 200, out);
+        if (spec.thinking()) {
+            caps.add("tools");
+            caps.add("thinking");
+        }
+        return caps;
     }
 
     private void openAiModels(RoutingContext ctx) {
@@ -245,6 +277,23 @@ public final class OllamaServer extends SimulatedService {
             out.putNull("data"); // Go marshals the nil slice of an empty list as null
         }
         gin(ctx, 200, out);
+    }
+
+    /** Whether {@code version} (e.g. {@code 0.12.6}, {@code v0.33.0-rc2}) is before major.minor.patch. */
+    static boolean olderThan(String version, int major, int minor, int patch) {
+        try {
+            String[] p = version.replaceFirst("^v", "").split("[.+-]");
+            int[] have = {Integer.parseInt(p[0]), p.length > 1 ? Integer.parseInt(p[1]) : 0, p.length > 2 ? Integer.parseInt(p[2]) : 0};
+            int[] want = {major, minor, patch};
+            for (int i = 0; i < 3; i++) {
+                if (have[i] != want[i]) {
+                    return have[i] < want[i];
+                }
+            }
+            return false;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static long parameterCount(String size) {

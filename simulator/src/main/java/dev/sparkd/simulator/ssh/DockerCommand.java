@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkd.simulator.host.Container;
 import dev.sparkd.simulator.host.ContainerBackend;
+import dev.sparkd.simulator.host.Images;
 import dev.sparkd.simulator.host.Containers;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -70,6 +71,10 @@ final class DockerCommand {
                 return inspect(rest, "container");
             }
         }
+        if (sub.equals("image") && !rest.isEmpty()) {
+            sub = "image " + rest.get(0);
+            rest = rest.subList(1, rest.size());
+        }
         return switch (sub) {
             case "run" -> runContainer(rest);
             case "ps" -> ps(rest);
@@ -77,6 +82,8 @@ final class DockerCommand {
             case "stop", "kill" -> stop(rest);
             case "rm" -> rm(rest);
             case "logs" -> logs(rest);
+            case "pull", "image pull" -> pullCommand(rest);
+            case "image inspect" -> imageInspect(rest);
             default -> ExecResult.error(1, "docker: unknown command: docker " + sub + "\n\nRun 'docker --help' for more information\n");
         };
     }
@@ -89,6 +96,11 @@ final class DockerCommand {
             run = DockerRun.parse(args);
         } catch (DockerRun.UsageError e) {
             return ExecResult.error(125, "docker: " + e.getMessage() + "\n\nRun 'docker run --help' for more information\n");
+        }
+        String pulled = "";
+        if (!containers.images().has(run.image())) {
+            // docker run pulls a missing image first, progress on stderr
+            pulled = "Unable to find image '" + run.image() + "' locally\n" + pull(run.image());
         }
         String name = run.name() != null ? run.name() : ADJECTIVES[random.nextInt(ADJECTIVES.length)] + "_"
                 + NAMES[random.nextInt(NAMES.length)];
@@ -118,13 +130,76 @@ final class DockerCommand {
         }
         backend.start(container);
         if (run.detach()) {
-            return ExecResult.ok(id + "\n");
+            return new ExecResult(0, id + "\n", pulled);
         }
         // Attached: docker streams the logs and returns the container's exit status when it ends.
         while (container.status() != Container.Status.EXITED) {
             Thread.sleep(20);
         }
         return new ExecResult(container.exitCode(), joinLines(container.logs()), "");
+    }
+
+    /** Pulls {@code image} (blocking for the configured time), returning docker's progress output. */
+    private String pull(String image) throws InterruptedException {
+        Images images = containers.images();
+        int colon = image.lastIndexOf(':');
+        String repo = colon > image.lastIndexOf('/') ? image.substring(0, colon) : image;
+        String tag = colon > image.lastIndexOf('/') ? image.substring(colon + 1) : "latest";
+        StringBuilder out = new StringBuilder(tag + ": Pulling from " + repo + "\n");
+        String[] layers = new String[4];
+        for (int i = 0; i < layers.length; i++) {
+            layers[i] = HexFormat.of().formatHex(bytes(6));
+            out.append(layers[i]).append(": Pulling fs layer\n");
+        }
+        long perLayer = images.pullMillis() / layers.length;
+        long layerBytes = images.imageSize() / layers.length;
+        for (String layer : layers) {
+            Thread.sleep(Math.max(1, perLayer));
+            out.append(layer).append(": Downloading  ").append(human(layerBytes)).append('/').append(human(layerBytes)).append('\n');
+            out.append(layer).append(": Pull complete\n");
+        }
+        images.add(image);
+        return out.append("Digest: sha256:").append(HexFormat.of().formatHex(bytes(32))).append('\n')
+                .append("Status: Downloaded newer image for ").append(image).append('\n').toString();
+    }
+
+    private static String human(long bytes) {
+        return bytes >= 1_000_000_000L ? String.format(java.util.Locale.ROOT, "%.2fGB", bytes / 1e9)
+                : String.format(java.util.Locale.ROOT, "%.1fMB", bytes / 1e6);
+    }
+
+    /** {@code docker pull IMAGE}: progress on stdout; an image already present says so. */
+    private ExecResult pullCommand(List<String> args) throws InterruptedException {
+        List<String> names = args.stream().filter(a -> !a.startsWith("-")).toList();
+        if (names.size() != 1) {
+            return ExecResult.error(1, "\"docker pull\" requires exactly 1 argument.\n");
+        }
+        String image = names.get(0);
+        if (containers.images().has(image)) {
+            int colon = image.lastIndexOf(':');
+            String tag = colon > image.lastIndexOf('/') ? image.substring(colon + 1) : "latest";
+            return ExecResult.ok(tag + ": Pulling from " + (colon > image.lastIndexOf('/') ? image.substring(0, colon) : image)
+                    + "\nDigest: sha256:" + HexFormat.of().formatHex(bytes(32)) + "\nStatus: Image is up to date for " + image + "\n");
+        }
+        return ExecResult.ok(pull(image));
+    }
+
+    /** {@code docker image inspect IMAGE}: exit 1 and {@code Error: No such image} when it is not present. */
+    private ExecResult imageInspect(List<String> args) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("-f") || args.get(i).equals("--format")) {
+                i++;
+            } else if (!args.get(i).startsWith("-")) {
+                names.add(args.get(i));
+            }
+        }
+        for (String n : names) {
+            if (!containers.images().has(n)) {
+                return new ExecResult(1, "[]\n", "Error response from daemon: No such image: " + n + "\n");
+            }
+        }
+        return ExecResult.ok("[\n    {\n        \"RepoTags\": [\n            \"" + String.join("\",\n            \"", names) + "\"\n        ]\n    }\n]\n");
     }
 
     private byte[] bytes(int n) {

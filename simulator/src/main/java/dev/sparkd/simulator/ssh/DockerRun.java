@@ -214,7 +214,8 @@ record DockerRun(String name, String image, boolean detach, boolean remove, bool
     }
 
     ContainerSpec spec(String containerName) {
-        return new ContainerSpec(containerName, image, hostPort(), model(), args, Map.copyOf(env));
+        return new ContainerSpec(containerName, image, hostPort(), model(), args, Map.copyOf(env),
+                !"host".equals(networkMode) && !publish.isEmpty());
     }
 
     private static String option(List<String> cmd, String flag) {

@@ -32,6 +32,7 @@ public final class ServiceContainer {
             args.addAll(List.of("--served-model-name", svc.vllm().servedModelName()));
         }
         args.addAll(List.of("--max-num-seqs", Integer.toString(svc.vllm().maxNumSeqs())));
+        args.addAll(List.of("--gpu-memory-utilization", Double.toString(svc.vllm().gpuMemoryUtilization())));
         if (svc.vllm().maxModelLen() > 0) {
             args.addAll(List.of("--max-model-len", Integer.toString(svc.vllm().maxModelLen())));
         }
@@ -46,6 +47,7 @@ public final class ServiceContainer {
             server.stop();
             onGone.run();
         });
+        VllmContainerBackend.wireEngineExit(server, container);
         return container;
     }
 }

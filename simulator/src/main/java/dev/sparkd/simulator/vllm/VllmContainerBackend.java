@@ -7,7 +7,10 @@ import dev.sparkd.simulator.host.ContainerSpec;
 import io.vertx.core.Vertx;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import dev.sparkd.simulator.host.Gpu;
+import dev.sparkd.simulator.host.MemInfo;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -26,6 +29,9 @@ public final class VllmContainerBackend implements ContainerBackend {
     private final Consumer<VllmServer> onServe;
     private final Consumer<VllmServer> onGone;
     private final String defaultVersion;
+    private final MemInfo memInfo;
+    private final Gpu gpu;
+    private final long cudaReserved;
 
     /**
      * @param hostModels models in this host's Hugging Face cache, by id
@@ -33,7 +39,11 @@ public final class VllmContainerBackend implements ContainerBackend {
      * @param onGone     hears each server whose container stopped
      */
     public VllmContainerBackend(Vertx vertx, String host, String bind, Map<String, VllmModelSpec> hostModels,
-                                Consumer<VllmServer> onServe, Consumer<VllmServer> onGone) {
+                                Consumer<VllmServer> onServe, Consumer<VllmServer> onGone, MemInfo memInfo, Gpu gpu,
+                                long cudaReserved) {
+        this.memInfo = memInfo;
+        this.gpu = gpu;
+        this.cudaReserved = cudaReserved;
         this.vertx = vertx;
         this.host = host;
         this.bind = bind;
@@ -56,15 +66,27 @@ public final class VllmContainerBackend implements ContainerBackend {
             vertx.setTimer(300, id -> crash(container, spec.model()));
             return;
         }
+        // gpu_worker.py init_device: the requested share of the device must be free at start-up
+        double utilisation = gpu.memoryOf(spec) / (double) gpu.profile().gpuPoolBytes();
+        long wanted = gpu.memoryOf(spec);
+        long free = freeBeforeStart(container);
+        if (wanted > free) {
+            container.log(info("gpu_worker.py:239", "Using max model len " + model.maxModelLen()));
+            vertx.setTimer(Math.max(1, startupCheckDelay.toMillis()), id -> memoryCheckFailed(container, free, utilisation, wanted));
+            return;
+        }
         String served = argAfter(spec.args(), "--served-model-name");
         int maxModelLen = parseInt(argAfter(spec.args(), "--max-model-len"), 0);
         int maxNumSeqs = parseInt(argAfter(spec.args(), "--max-num-seqs"), 256);
         VllmServer server = new VllmServer(vertx, spec.name(), host, bind, spec.hostPort(), model, served, maxNumSeqs,
-                maxModelLen, 262_144, version);
+                maxModelLen, 262_144, version).reasoningParser(argAfter(spec.args(), "--reasoning-parser"));
         container.onStop(() -> {
             server.stop();
             onGone.accept(server);
         });
+        wireEngineExit(server, container);
+        // published with -p: docker-proxy holds the host port while vLLM loads (accepts, then closes)
+        server.resetWhileLoading(spec.viaProxy());
         container.log(info("model.py:547", "Resolved architecture: " + model.id()));
         server.start(List.of(), model.loadDelay()).onComplete(ar -> {
             if (ar.failed()) {
@@ -80,6 +102,62 @@ public final class VllmContainerBackend implements ContainerBackend {
                 container.log("INFO:     Application startup complete.");
             }
         });
+    }
+
+    /** How long vLLM takes to reach the memory check (imports, config, engine process start). */
+    private java.time.Duration startupCheckDelay = java.time.Duration.ofSeconds(2);
+
+    /** For tests: how long a doomed start runs before the memory check fails it (real vLLM: about 20 s). */
+    public void startupCheckDelay(java.time.Duration delay) {
+        this.startupCheckDelay = delay;
+    }
+
+    /**
+     * What CUDA reports free before this container's engine allocates: MemAvailable minus what CUDA never reports
+     * on GB10, or the card's memory minus other engines on a discrete GPU.
+     */
+    private long freeBeforeStart(Container starting) {
+        long own = gpu.memoryOf(starting.spec());
+        if (gpu.profile().unifiedMemory()) {
+            long available = memInfo.availableKiB() * 1024 + own; // the starting container already counts as running
+            return Math.max(0, available - cudaReserved);
+        }
+        return Math.max(0, gpu.profile().gpuPoolBytes() - (gpu.usedBytes() - own) - cudaReserved);
+    }
+
+    private void memoryCheckFailed(Container container, long free, double utilisation, long wanted) {
+        if (container.status() != Container.Status.RUNNING) {
+            return;
+        }
+        double total = gpu.profile().gpuPoolBytes() / GIB;
+        String message = String.format(Locale.ROOT, "ValueError: Free memory on device (%.2f/%.2f GiB) on startup is less "
+                + "than desired GPU memory utilization (%s, %.2f GiB). Decrease GPU memory utilization or reduce GPU "
+                + "memory used by other processes.", free / GIB, total, trim(utilisation), wanted / GIB);
+        container.log("ERROR " + now() + " [core.py:708] EngineCore failed to start.");
+        container.log("Traceback (most recent call last):");
+        container.log("  File \"/usr/local/lib/python3.12/dist-packages/vllm/v1/worker/gpu_worker.py\", line 239, in init_device");
+        container.log("    raise ValueError(");
+        container.log(message);
+        container.log("RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {}");
+        container.exited(1);
+    }
+
+    private static final double GIB = 1024.0 * 1024 * 1024;
+
+    private static String trim(double d) {
+        return Math.abs(d - Math.rint(d * 100) / 100) < 1e-9 ? Double.toString(Math.rint(d * 100) / 100) : Double.toString(d);
+    }
+
+    /** The container exits with the server (engine death) and runs again when the fault is cleared. */
+    static void wireEngineExit(VllmServer server, Container container) {
+        server.onEngineExit(() -> {
+            container.log("ERROR " + now() + " [core_client.py:564] Engine core proc EngineCore_DP0 died unexpectedly, shutting down client.");
+            container.log("ERROR " + now() + " [async_llm.py:485] AsyncLLM output_handler failed.");
+            container.log("vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue. See stack trace (above) for the root cause.");
+            container.log("INFO:     Shutting down");
+            container.log("INFO:     Application shutdown complete.");
+            container.exited(1);
+        }, container::running);
     }
 
     private void crash(Container container, String model) {

@@ -55,6 +55,31 @@ final class VllmResponses {
         return r;
     }
 
+    /** A streamed reasoning delta (with {@code --reasoning-parser}): the reasoning field, no content. */
+    static ObjectNode reasoningChunk(String id, long created, String model, String text, boolean reasoningField, String finishReason) {
+        ObjectNode r = header(id, "chat.completion.chunk", created, model);
+        ObjectNode choice = r.putArray("choices").addObject();
+        choice.put("index", 0);
+        reasoning(choice.putObject("delta"), text, reasoningField);
+        choice.putNull("logprobs");
+        choice.put("finish_reason", finishReason);
+        if (finishReason != null) {
+            choice.putNull("stop_reason");
+        }
+        return r;
+    }
+
+    /**
+     * Sets the reasoning text: {@code reasoning_content} up to 0.11.0; later versions name it {@code reasoning} and keep
+     * {@code reasoning_content} as an alias (docs.vllm.ai v0.11.2 features/reasoning_outputs).
+     */
+    static void reasoning(ObjectNode target, String text, boolean reasoningField) {
+        if (reasoningField) {
+            target.put("reasoning", text);
+        }
+        target.put("reasoning_content", text);
+    }
+
     /** The extra chunk {@code stream_options.include_usage} asks for: empty {@code choices}, then {@code usage}. */
     static ObjectNode usageChunk(String id, String object, long created, String model, int prompt, int completion) {
         ObjectNode r = header(id, object, created, model);

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkd.simulator.config.ServiceKind;
 import dev.sparkd.simulator.config.VllmModelSpec;
+import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
 import dev.sparkd.simulator.generation.Pace;
 import dev.sparkd.simulator.generation.TextGenerator;
+import dev.sparkd.simulator.generation.Thinking;
 import dev.sparkd.simulator.http.ChatRequest;
 import dev.sparkd.simulator.http.Json;
 import dev.sparkd.simulator.http.PacedStream;
@@ -39,6 +41,12 @@ public final class VllmServer extends SimulatedService {
     private final RequestSlots slots;
     private final VllmMetrics metrics;
     private final AtomicLong tokensInCache = new AtomicLong();
+    private final boolean reasoningField;
+    private volatile String reasoningParser;
+    private volatile boolean engineExited;
+    private volatile Runnable onExit = () -> { };
+    private volatile Runnable onRestart = () -> { };
+    private long watchdogTimer = -1;
 
     public VllmServer(Vertx vertx, String name, String host, String bind, int port, VllmModelSpec model,
                       String servedName, int maxNumSeqs, int maxModelLen, long kvCacheTokens, String version) {
@@ -48,7 +56,9 @@ public final class VllmServer extends SimulatedService {
         this.maxModelLen = maxModelLen > 0 ? maxModelLen : model.maxModelLen();
         this.kvCacheTokens = Math.max(1, kvCacheTokens);
         this.version = version;
-        this.legacy = olderThan(version, 0, 10);
+        // the nested OpenAI error shape came with v0.10.1 (vllm-project/vllm#22099)
+        this.legacy = olderThan(version, 0, 10, 1);
+        this.reasoningField = !olderThan(version, 0, 11, 1);
         this.slots = new RequestSlots(vertx, maxNumSeqs);
         this.metrics = new VllmMetrics(this.servedName, legacy);
     }
@@ -59,6 +69,68 @@ public final class VllmServer extends SimulatedService {
 
     public VllmModelSpec model() {
         return model;
+    }
+
+    /** {@code --reasoning-parser}: reasoning goes to its own field instead of {@code <think>…</think>} in the content. */
+    public VllmServer reasoningParser(String parser) {
+        this.reasoningParser = parser;
+        return this;
+    }
+
+    public String reasoningParser() {
+        return reasoningParser;
+    }
+
+    /**
+     * What happens around the process when it exits after its engine died (the container exits 1), and when it is
+     * started again (clearing the {@code engine_dead} fault: as a restart policy or a new {@code docker start} would).
+     */
+    public void onEngineExit(Runnable exit, Runnable restart) {
+        this.onExit = exit;
+        this.onRestart = restart;
+    }
+
+    @Override
+    protected boolean exited() {
+        return engineExited;
+    }
+
+    /**
+     * launcher.py watchdog_loop: every VLLM_WATCHDOG_TIME_S (5 s) it checks the engine and, once it is dead, sets
+     * {@code should_exit} unless VLLM_KEEP_ALIVE_ON_ENGINE_DEATH; the server shuts down and the process exits.
+     */
+    @Override
+    protected synchronized void faultChanged(FaultType type, boolean active) {
+        if (type != FaultType.ENGINE_DEAD) {
+            return;
+        }
+        if (watchdogTimer >= 0) {
+            vertx.cancelTimer(watchdogTimer);
+            watchdogTimer = -1;
+        }
+        if (active) {
+            Fault dead = faults.get(FaultType.ENGINE_DEAD).orElseThrow();
+            if (!Boolean.parseBoolean(dead.stringParam("keep_alive_on_engine_death", "false"))) {
+                long ms = Math.max(1, Math.round(dead.doubleParam("exit_after_s", 5) * 1000));
+                watchdogTimer = vertx.setTimer(ms, id -> engineExit(dead));
+            }
+        } else if (engineExited) {
+            engineExited = false;
+            onRestart.run();
+            reconcile();
+        }
+    }
+
+    private void engineExit(Fault dead) {
+        synchronized (this) {
+            watchdogTimer = -1;
+            if (faults.get(FaultType.ENGINE_DEAD).orElse(null) != dead) {
+                return;
+            }
+            engineExited = true;
+        }
+        reconcile();
+        onExit.run();
     }
 
     public int running() {
@@ -185,6 +257,11 @@ public final class VllmServer extends SimulatedService {
             ctx.response().setStatusCode(500).end();
             return;
         }
+        if (!model.embedding()) {
+            // api_server.py create_embedding: no embedding handler for a generative model
+            json(ctx, 400, VllmResponses.error(legacy, 400, "BadRequestError", "The model does not support Embeddings API", null));
+            return;
+        }
         ObjectNode body = Json.parseObject(ctx.body().asString());
         if (body == null || !body.has("input")) {
             json(ctx, 400, VllmResponses.error(legacy, 400, "BadRequestError", "Field required: input", null));
@@ -233,11 +310,34 @@ public final class VllmServer extends SimulatedService {
         private boolean done;
         private final List<Long> timers = new ArrayList<>();
 
+        private final Thinking output;
+
         Generation(RoutingContext ctx, ChatRequest req, boolean chat) {
             this.ctx = ctx;
             this.req = req;
             this.chat = chat;
             this.id = (chat ? "chatcmpl-" : "cmpl-") + hex();
+            this.output = Thinking.of(req.prompt(), chat ? effort(req) : Thinking.Effort.OFF, req.maxTokens());
+        }
+
+        /** Without a reasoning parser the reasoning stays in the content, between think tags. */
+        private boolean parsed() {
+            return reasoningParser != null;
+        }
+
+        /** The content tokens: the answer, or without a parser the reasoning in think tags and then the answer. */
+        private List<String> contentTokens() {
+            if (parsed() || output.thinking().isEmpty()) {
+                return output.answer();
+            }
+            List<String> all = new ArrayList<>(output.thinking());
+            all.set(0, "<think>\n" + all.get(0));
+            if (!output.answer().isEmpty()) {
+                List<String> answer = new ArrayList<>(output.answer());
+                answer.set(0, "\n</think>\n\n" + answer.get(0));
+                all.addAll(answer);
+            }
+            return all;
         }
 
         double elapsedSeconds() {
@@ -273,16 +373,26 @@ public final class VllmServer extends SimulatedService {
 
         private void stream() {
             Pace pace = model.pace();
-            List<String> tokens = req.tokens();
-            String reason = req.finishReason();
+            List<String> tokens = contentTokens();
+            String reason = output.reason();
             List<PacedStream.Frame> frames = new ArrayList<>();
             if (chat) {
                 frames.add(new PacedStream.Frame(sse(VllmResponses.chatChunk(id, created, servedName, "assistant", "", null)),
                         pace.timeToFirstToken(), this::prefillDone));
             }
+            List<String> reasoning = parsed() ? output.thinking() : List.of();
+            for (int i = 0; i < reasoning.size(); i++) {
+                boolean last = i == reasoning.size() - 1 && tokens.isEmpty();
+                ObjectNode chunk = VllmResponses.reasoningChunk(id, created, servedName, reasoning.get(i), reasoningField,
+                        last ? reason : null);
+                frames.add(new PacedStream.Frame(sse(chunk), i == 0 ? Duration.ZERO : pace.interTokenDelay(), () -> {
+                    prefillDone();
+                    tokenOut();
+                }));
+            }
             for (int i = 0; i < tokens.size(); i++) {
                 boolean last = i == tokens.size() - 1;
-                Duration delay = i == 0 ? (chat ? Duration.ZERO : pace.timeToFirstToken()) : pace.interTokenDelay();
+                Duration delay = i == 0 && reasoning.isEmpty() ? (chat ? Duration.ZERO : pace.timeToFirstToken()) : pace.interTokenDelay();
                 ObjectNode chunk = chat
                         ? VllmResponses.chatChunk(id, created, servedName, null, tokens.get(i), last ? reason : null)
                         : VllmResponses.completionChunk(id, created, servedName, tokens.get(i), last ? reason : null);
@@ -293,17 +403,19 @@ public final class VllmServer extends SimulatedService {
             }
             if (req.includeUsage()) {
                 frames.add(PacedStream.Frame.now(sse(VllmResponses.usageChunk(id, chat ? "chat.completion.chunk" : "text_completion",
-                        created, servedName, req.promptTokens(), tokens.size()))));
+                        created, servedName, req.promptTokens(), output.total()))));
             }
             frames.add(PacedStream.Frame.now("data: [DONE]\n\n"));
             ctx.response().setStatusCode(200).setChunked(true)
                     .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-            new PacedStream(vertx, ctx, faults, frames, () -> finish(reason), () -> finish("abort")).start();
+            new PacedStream(vertx, ctx, faults, frames, () -> finish(reason), () -> finish("abort"))
+                    .onStreamError(VllmServer.this::streamErrorTail).start();
         }
 
         private void whole() {
             Pace pace = model.pace();
-            List<String> tokens = req.tokens();
+            List<String> tokens = contentTokens();
+            int generatedTokens = parsed() ? output.total() : tokens.size();
             ctx.response().closeHandler(v -> {
                 timers.forEach(vertx::cancelTimer);
                 finish("abort");
@@ -311,16 +423,20 @@ public final class VllmServer extends SimulatedService {
             timers.add(vertx.setTimer(Math.max(1, pace.timeToFirstToken().toMillis()), a -> {
                 prefillDone();
                 tokenOut();
-                long rest = pace.interTokenDelay().multipliedBy(Math.max(0, tokens.size() - 1)).toMillis();
+                long rest = pace.interTokenDelay().multipliedBy(Math.max(0, generatedTokens - 1)).toMillis();
                 timers.add(vertx.setTimer(Math.max(1, rest), b -> {
-                    for (int i = 1; i < tokens.size(); i++) {
+                    for (int i = 1; i < generatedTokens; i++) {
                         tokenOut();
                     }
                     String text = String.join("", tokens);
-                    String reason = req.finishReason();
+                    String reason = output.reason();
                     ObjectNode body = chat
-                            ? VllmResponses.chat(id, created, servedName, text, reason, req.promptTokens(), tokens.size())
-                            : VllmResponses.completion(id, created, servedName, text, reason, req.promptTokens(), tokens.size());
+                            ? VllmResponses.chat(id, created, servedName, text, reason, req.promptTokens(), generatedTokens)
+                            : VllmResponses.completion(id, created, servedName, text, reason, req.promptTokens(), generatedTokens);
+                    if (chat && parsed() && !output.thinking().isEmpty()) {
+                        VllmResponses.reasoning((ObjectNode) body.path("choices").path(0).path("message"),
+                                output.thinkingText(), reasoningField);
+                    }
                     finish(reason);
                     json(ctx, 200, body);
                 }));
@@ -348,12 +464,44 @@ public final class VllmServer extends SimulatedService {
         return UUID.randomUUID().toString().replace("-", "");
     }
 
+    /**
+     * How much a chat request lets a reasoning model think: Qwen3's template takes
+     * {@code chat_template_kwargs.enable_thinking=false}; gpt-oss always reasons and {@code reasoning_effort} sets how much.
+     */
+    private Thinking.Effort effort(ChatRequest req) {
+        if (!model.reasoning()) {
+            return Thinking.Effort.OFF;
+        }
+        JsonNode enable = req.body().path("chat_template_kwargs").get("enable_thinking");
+        if (enable != null && enable.isBoolean() && !enable.asBoolean() && !model.reasoningAlwaysOn()) {
+            return Thinking.Effort.OFF;
+        }
+        return "low".equals(req.body().path("reasoning_effort").asText()) ? Thinking.Effort.LOW : Thinking.Effort.DEFAULT;
+    }
+
+    /**
+     * serving_chat.py: an exception inside the generator becomes {@code data: {error}} (the flat shape before 0.10.1),
+     * and the stream still ends with {@code data: [DONE]}.
+     */
+    private List<String> streamErrorTail(String message) {
+        return List.of(sse(VllmResponses.error(legacy, 500, "InternalServerError", message, null)), "data: [DONE]\n\n");
+    }
+
     static boolean olderThan(String version, int major, int minor) {
+        return olderThan(version, major, minor, 0);
+    }
+
+    static boolean olderThan(String version, int major, int minor, int patch) {
         try {
-            String[] parts = version.replaceFirst("^v", "").split("[.+-]");
-            int ma = Integer.parseInt(parts[0]);
-            int mi = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
-            return ma < major || (ma == major && mi < minor);
+            String[] p = version.replaceFirst("^v", "").split("[.+-]");
+            int[] have = {Integer.parseInt(p[0]), p.length > 1 ? Integer.parseInt(p[1]) : 0, p.length > 2 ? Integer.parseInt(p[2]) : 0};
+            int[] want = {major, minor, patch};
+            for (int i = 0; i < 3; i++) {
+                if (have[i] != want[i]) {
+                    return have[i] < want[i];
+                }
+            }
+            return false;
         } catch (RuntimeException e) {
             return false;
         }
