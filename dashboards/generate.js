@@ -15,7 +15,13 @@ function panel(type, title, gridPos, targets, extra = {}) {
   }, extra.description ? { description: extra.description } : {});
 }
 const ts = (title, pos, targets, unit, more = {}) => panel('timeseries', title, pos, targets, { defaults: { unit: unit || 'short', ...(more.defaults || {}) }, description: more.description });
-const stat = (title, pos, targets, unit, more = {}) => panel('stat', title, pos, targets, { defaults: { unit: unit || 'short', ...(more.defaults || {}) }, options: { reduceOptions: { calcs: ['lastNotNull'] } }, description: more.description });
+// Every stat states its thresholds: Grafana's default (green, red from 80) would colour bytes, dollars and counts by accident.
+const steps = (...s) => ({ mode: 'absolute', steps: s.map(([color, value]) => ({ color, value })) });
+const NEUTRAL = steps(['green', null]);
+const stat = (title, pos, targets, unit, more = {}) => panel('stat', title, pos, targets, { defaults: { unit: unit || 'short', thresholds: NEUTRAL, color: { mode: 'thresholds' }, ...(more.defaults || {}) }, options: { reduceOptions: { calcs: ['lastNotNull'] } }, description: more.description });
+// Counters are drawn as per-hour rates: the value of a point does not change with the zoom level (an increase over
+// $__rate_interval would, because the interval follows the step).
+const perHour = (expr) => `${expr} * 3600`;
 const row = (title, y) => ({ id: nextId++, type: 'row', title, collapsed: false, gridPos: { h: 1, w: 24, x: 0, y }, panels: [] });
 const text = (title, pos, content) => ({ id: nextId++, type: 'text', title, gridPos: pos, options: { mode: 'markdown', content } });
 const g = (x, y, w, h) => ({ x, y, w, h });
@@ -48,16 +54,16 @@ const fleet = dashboard('sparkd-fleet', 'sparkd / Fleet', 'Every model server an
   [variable('service', 'Service', 'label_values(sparkd_health_service_state, service)'), variable('host', 'Host', 'label_values(sparkd_health_telemetry_success, host)')], () => [
   row('Services', 0),
   stat('Services answering', g(0, 1, 4, 4), [[`sum(sparkd_health_probe_success{${S.slice(0, -2)}})`]], 'none'),
-  stat('Services DOWN', g(4, 1, 4, 4), [[`sum(sparkd_health_service_state{${S}state="DOWN"})`]], 'none', { defaults: { thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }, { color: 'red', value: 1 }] } } }),
-  stat('Incidents opened (range)', g(8, 1, 4, 4), [[`sum(increase(sparkd_health_incidents_opened_total{${S.slice(0, -2)}}[$__range]))`]], 'none'),
+  stat('Services DOWN', g(4, 1, 4, 4), [[`sum(sparkd_health_service_state{${S}state="DOWN"})`]], 'none', { defaults: { thresholds: steps(['green', null], ['red', 1]) } }),
+  stat('Incidents opened (range)', g(8, 1, 4, 4), [[`sum(increase(sparkd_health_incidents_opened_total{${S.slice(0, -2)}}[$__range]))`]], 'none', { defaults: { thresholds: steps(['green', null], ['orange', 1]) } }),
   stateTimeline('Service state', g(12, 1, 12, 8), S),
-  ts('Incidents opened', g(0, 5, 12, 4), [[`sum by (service) (increase(sparkd_health_incidents_opened_total{${S.slice(0, -2)}}[${R}]))`, '{{service}}']]),
+  ts('Incidents opened (per hour)', g(0, 5, 12, 4), [[perHour(`sum by (service) (rate(sparkd_health_incidents_opened_total{${S.slice(0, -2)}}[${R}]))`), '{{service}}']]),
   ts('Probe time (last probe)', g(0, 9, 12, 7), [[`sparkd_health_probe_duration_seconds{${S.slice(0, -2)}}`, '{{service}}']], 's'),
   ts('Probes by outcome', g(12, 9, 12, 7), [[`sum by (service, outcome) (rate(sparkd_health_probes_total{${S.slice(0, -2)}}[${R}]))`, '{{service}} {{outcome}}']], 'ops'),
   row('Inference handshake', 16),
   ts('Handshake time to first token', g(0, 17, 8, 7), [[`sparkd_health_handshake_ttft_seconds{${S.slice(0, -2)}}`, '{{service}}']], 's'),
   ts('Handshake tokens per second', g(8, 17, 8, 7), [[`sparkd_health_handshake_tokens_per_second{${S.slice(0, -2)}}`, '{{service}}']], 'short'),
-  ts('Handshakes by outcome', g(16, 17, 8, 7), [[`sum by (service, outcome) (increase(sparkd_health_handshakes_total{${S.slice(0, -2)}}[${R}]))`, '{{service}} {{outcome}}']], 'none'),
+  ts('Handshakes by outcome (per hour)', g(16, 17, 8, 7), [[perHour(`sum by (service, outcome) (rate(sparkd_health_handshakes_total{${S.slice(0, -2)}}[${R}]))`), '{{service}} {{outcome}}']], 'none'),
   ts('Queue depth / running requests', g(0, 24, 12, 7), [[`sparkd_health_queue_depth{${S.slice(0, -2)}}`, '{{service}} waiting'], [`sparkd_health_requests_running{${S.slice(0, -2)}}`, '{{service}} running']], 'none'),
   ts('vLLM KV-cache use', g(12, 24, 12, 7), [[`sparkd_health_kv_cache_usage_ratio{${S.slice(0, -2)}}`, '{{service}}']], 'percentunit'),
   row('GPU and host', 31),
@@ -68,19 +74,20 @@ const fleet = dashboard('sparkd-fleet', 'sparkd / Fleet', 'Every model server an
     { description: 'MemTotal - MemAvailable over MemTotal. On a GB10 (sparkd_health_gpu_unified_memory = 1) the GPU allocates from this pool; nvidia-smi reports no GPU memory there.' }),
   ts('GPU process memory', g(12, 39, 12, 7), [[`sparkd_health_gpu_process_memory_bytes{${H}}`, '{{host}}'], [`sparkd_health_host_memory_available_bytes{${H}}`, '{{host}} available']], 'bytes'),
   ts('Models directory free space', g(0, 46, 12, 7), [[`sparkd_health_disk_free_bytes{${H}} / sparkd_health_disk_size_bytes{${H}}`, '{{host}} {{path}}']], 'percentunit'),
-  stat('SSH telemetry', g(12, 46, 12, 7), [[`sparkd_health_telemetry_success{${H}}`, '{{host}}']], 'none', { defaults: { mappings: [{ type: 'value', options: { 0: { text: 'failing', color: 'red' }, 1: { text: 'ok', color: 'green' } } }] } }),
+  stat('SSH telemetry', g(12, 46, 12, 7), [[`sparkd_health_telemetry_success{${H}}`, '{{host}}']], 'none', { defaults: { thresholds: steps(['red', null], ['green', 1]), mappings: [{ type: 'value', options: { 0: { text: 'failing', color: 'red' }, 1: { text: 'ok', color: 'green' } } }] } }),
 ]);
 
 const models = dashboard('sparkd-models', 'sparkd / Models', 'model-manager: drift, operations, pulls, vLLM swaps',
   [variable('service', 'Service', 'label_values(sparkd_models_drift, service)'), variable('host', 'Host', 'label_values(sparkd_models_disk_free_bytes, host)')], () => [
-  stat('Drift (changes pending)', g(0, 0, 8, 5), [[`sparkd_models_drift{${S.slice(0, -2)}}`, '{{service}}']], 'none', { defaults: { thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }, { color: 'orange', value: 1 }] } } }),
+  stat('Drift (changes pending)', g(0, 0, 8, 5), [[`sparkd_models_drift{${S.slice(0, -2)}}`, '{{service}}']], 'none', { defaults: { thresholds: steps(['green', null], ['orange', 1]) } }),
   panel('table', 'Active vLLM model', g(8, 0, 8, 5), [[`sparkd_models_vllm_active{${S.slice(0, -2)}} == 1`, '{{service}}: {{model}}', { format: 'table', instant: true }]], { defaults: {} }),
-  stat('Models disk', g(16, 0, 8, 5), [[`sparkd_models_disk_free_bytes{${H}}`, '{{host}} free']], 'bytes'),
+  stat('Models disk free', g(16, 0, 8, 5), [[`sparkd_models_disk_free_bytes{${H}}`, '{{host}} free']], 'bytes',
+    { defaults: { thresholds: steps(['red', null], ['orange', 50 * 2 ** 30], ['green', 100 * 2 ** 30]) }, description: 'Red under 50 GiB (the default min_free_disk, below which pulls are refused), orange under 100 GiB.' }),
   ts('Drift over time', g(0, 5, 12, 7), [[`sparkd_models_drift{${S.slice(0, -2)}}`, '{{service}}']], 'none'),
-  ts('Operations by kind and outcome', g(12, 5, 12, 7), [[`sum by (kind, outcome) (increase(sparkd_models_operations_total[${R}]))`, '{{kind}} {{outcome}}']], 'none'),
-  ts('Pulls by outcome', g(0, 12, 12, 7), [[`sum by (service, outcome) (increase(sparkd_models_pulls_total{${S.slice(0, -2)}}[${R}]))`, '{{service}} {{outcome}}']], 'none'),
+  ts('Operations by kind and outcome (per hour)', g(12, 5, 12, 7), [[perHour(`sum by (kind, outcome) (rate(sparkd_models_operations_total[${R}]))`), '{{kind}} {{outcome}}']], 'none'),
+  ts('Pulls by outcome (per hour)', g(0, 12, 12, 7), [[perHour(`sum by (service, outcome) (rate(sparkd_models_pulls_total{${S.slice(0, -2)}}[${R}]))`), '{{service}} {{outcome}}']], 'none'),
   ts('Pull throughput', g(12, 12, 12, 7), [[`sum by (service) (rate(sparkd_models_pull_bytes_total{${S.slice(0, -2)}}[${R}]))`, '{{service}}']], 'Bps'),
-  ts('Swaps by outcome', g(0, 19, 8, 7), [[`sum by (service, outcome) (increase(sparkd_models_swap_duration_seconds_count{${S.slice(0, -2)}}[${R}]))`, '{{service}} {{outcome}}']], 'none'),
+  ts('Swaps by outcome (per hour)', g(0, 19, 8, 7), [[perHour(`sum by (service, outcome) (rate(sparkd_models_swap_duration_seconds_count{${S.slice(0, -2)}}[${R}]))`), '{{service}} {{outcome}}']], 'none'),
   ts('Swap duration (mean / longest)', g(8, 19, 8, 7), [
     [`sum by (service) (rate(sparkd_models_swap_duration_seconds_sum{${S.slice(0, -2)}}[${R}])) / sum by (service) (rate(sparkd_models_swap_duration_seconds_count{${S.slice(0, -2)}}[${R}]))`, '{{service}} mean'],
     [`max by (service) (sparkd_models_swap_duration_seconds_max{${S.slice(0, -2)}})`, '{{service}} longest (recent)']], 's'),
@@ -91,21 +98,23 @@ const RT = 'route=~"$route"';
 const router = dashboard('sparkd-router', 'sparkd / Router', 'router: requests, errors, latency and TTFT, overhead, tokens, cost and budget, fallbacks, targets',
   [variable('route', 'Route', 'label_values(sparkd_router_requests_total, route)'),
    variable('service', 'Target', 'label_values(sparkd_health_service_state, service)')], () => [
-  stat('Router daemon scraped', g(0, 0, 6, 5), [['up{job="sparkd", daemon="router"}', '{{instance}}']], 'none', { defaults: { mappings: [{ type: 'value', options: { 0: { text: 'down', color: 'red' }, 1: { text: 'up', color: 'green' } } }] } }),
-  stat('Budget left today', g(6, 0, 6, 5), [['sparkd_router_budget_remaining_usd', '{{provider}}']], 'currencyUSD'),
-  stat('Ledger entries waiting', g(12, 0, 6, 5), [['sparkd_router_ledger_pending', 'pending']], 'none'),
-  stat('Router overhead (mean)', g(18, 0, 6, 5), [['sum(rate(sparkd_router_overhead_seconds_sum[$__range])) / sum(rate(sparkd_router_overhead_seconds_count[$__range]))', 'overhead']], 's'),
+  stat('Router daemon scraped', g(0, 0, 6, 5), [['up{job="sparkd", daemon="router"}', '{{instance}}']], 'none', { defaults: { thresholds: steps(['red', null], ['green', 1]), mappings: [{ type: 'value', options: { 0: { text: 'down', color: 'red' }, 1: { text: 'up', color: 'green' } } }] } }),
+  stat('Budget used (of limit)', g(6, 0, 6, 5), [['max by (provider, period) (sparkd_router_budget_spent_usd) / max by (provider, period) (sparkd_router_budget_limit_usd)', '{{provider}} {{period}}']], 'percentunit',
+    { defaults: { min: 0, max: 1, thresholds: steps(['green', null], ['orange', 0.75], ['red', 0.9]) }, description: 'Spent over the configured limit per period; red from 90 %, where SparkdBudgetNearlySpent fires.' }),
+  stat('Ledger entries waiting', g(12, 0, 6, 5), [['sparkd_router_ledger_pending', 'pending']], 'none', { defaults: { thresholds: steps(['green', null], ['orange', 1000], ['red', 10000]) } }),
+  stat('Router overhead (mean)', g(18, 0, 6, 5), [['sum(rate(sparkd_router_overhead_seconds_sum[$__range])) / sum(rate(sparkd_router_overhead_seconds_count[$__range]))', 'overhead']], 's', { defaults: { thresholds: steps(['green', null], ['orange', 0.001], ['red', 0.005]) } }),
   ts('Requests by outcome', g(0, 5, 12, 7), [[`sum by (route, outcome) (rate(sparkd_router_requests_total{${RT}}[${R}]))`, '{{route}} {{outcome}}']], 'reqps'),
-  ts('Errors (not ok)', g(12, 5, 12, 7), [[`sum by (route, outcome) (increase(sparkd_router_requests_total{${RT}, outcome!="ok"}[${R}]))`, '{{route}} {{outcome}}']], 'none'),
+  ts('Error ratio (as SparkdRouterErrorRate)', g(12, 5, 12, 7), [[`sum by (route) (rate(sparkd_router_requests_total{${RT}, outcome=~"upstream_error|stream_error|no_backend"}[${R}])) / sum by (route) (rate(sparkd_router_requests_total{${RT}}[${R}]))`, '{{route}}']], 'percentunit',
+    { defaults: { min: 0, max: 1, custom: { thresholdsStyle: { mode: 'line' } }, thresholds: steps(['green', null], ['red', 0.05]) }, description: 'Upstream errors, stream errors and no-backend answers over all requests — the ratio the alert uses (it fires above 5 % with at least 20 requests in 10 minutes).' }),
   ts('Request duration (mean, max)', g(0, 12, 12, 7), [
     [`sum by (route) (rate(sparkd_router_request_duration_seconds_sum{${RT}}[${R}])) / sum by (route) (rate(sparkd_router_request_duration_seconds_count{${RT}}[${R}]))`, '{{route}} mean'],
     [`max by (route) (sparkd_router_request_duration_seconds_max{${RT}})`, '{{route}} max']], 's'),
   ts('Time to first token (mean, max)', g(12, 12, 12, 7), [
     [`sum by (route) (rate(sparkd_router_ttft_seconds_sum{${RT}}[${R}])) / sum by (route) (rate(sparkd_router_ttft_seconds_count{${RT}}[${R}]))`, '{{route}} mean'],
     [`max by (route) (sparkd_router_ttft_seconds_max{${RT}})`, '{{route}} max']], 's'),
-  ts('Tokens by provider', g(0, 19, 12, 7), [['sum by (provider, direction) (increase(sparkd_router_tokens_total[' + R + ']))', '{{provider}} {{direction}}']], 'none'),
-  ts('Cost (USD)', g(12, 19, 12, 7), [['sum by (provider) (increase(sparkd_router_cost_usd_total[' + R + ']))', '{{provider}}']], 'currencyUSD'),
-  ts('Fallbacks', g(0, 26, 12, 7), [[`sum by (route, from, to, reason) (increase(sparkd_router_fallbacks_total{${RT}}[${R}]))`, '{{route}}: {{from}} → {{to}} ({{reason}})']], 'none'),
+  ts('Tokens per hour by provider', g(0, 19, 12, 7), [[perHour('sum by (provider, direction) (rate(sparkd_router_tokens_total[' + R + ']))'), '{{provider}} {{direction}}']], 'none'),
+  ts('Cost per hour (USD)', g(12, 19, 12, 7), [[perHour('sum by (provider) (rate(sparkd_router_cost_usd_total[' + R + ']))'), '{{provider}}']], 'currencyUSD'),
+  ts('Fallbacks (per hour)', g(0, 26, 12, 7), [[perHour(`sum by (route, from, to, reason) (rate(sparkd_router_fallbacks_total{${RT}}[${R}]))`), '{{route}}: {{from}} → {{to}} ({{reason}})']], 'none'),
   ts('Targets: reachable, breaker, in flight', g(12, 26, 12, 7), [
     ['sparkd_router_target_up', '{{target}} up'],
     ['sparkd_router_target_state', '{{target}} breaker (0 closed, 2 open)'],
@@ -114,18 +123,21 @@ const router = dashboard('sparkd-router', 'sparkd / Router', 'router: requests, 
 ]);
 
 const SV = 'server=~"$server"';
+// One number per upstream, like the service state above: failed=0 (red), stopped=1, restarting=2, starting=3, ready=4.
+const MCP_STATE_MAP = [{ type: 'value', options: { 0: { text: 'failed', color: 'red' }, 1: { text: 'stopped', color: 'text' }, 2: { text: 'restarting', color: 'orange' }, 3: { text: 'starting', color: 'blue' }, 4: { text: 'ready', color: 'green' } } }];
+const mcpStateExpr = sel => `max by (server) (sparkd_mcp_upstream_state{${sel}, state="ready"} * 4 + ignoring(state) sparkd_mcp_upstream_state{${sel}, state="starting"} * 3 + ignoring(state) sparkd_mcp_upstream_state{${sel}, state="restarting"} * 2 + ignoring(state) sparkd_mcp_upstream_state{${sel}, state="stopped"})`;
 const mcp = dashboard('sparkd-mcp', 'sparkd / MCP', 'mcp-gateway: tool calls, errors, latency, upstream MCP servers',
   [variable('server', 'MCP server', 'label_values(sparkd_mcp_upstream_state, server)')], () => [
   stat('Open sessions', g(0, 0, 6, 5), [['sparkd_mcp_sessions', 'sessions']], 'none'),
   stat('Tools offered', g(6, 0, 6, 5), [[`sum(sparkd_mcp_upstream_tools{${SV}})`]], 'none'),
-  panel('state-timeline', 'Upstream state', g(12, 0, 12, 8), [[`sparkd_mcp_upstream_state{${SV}} == 1`, '{{server}} {{state}}']], { defaults: { color: { mode: 'fixed', fixedColor: 'green' } }, options: { showValue: 'never', mergeValues: true } }),
+  panel('state-timeline', 'Upstream state', g(12, 0, 12, 8), [[mcpStateExpr(SV), '{{server}}']], { defaults: { mappings: MCP_STATE_MAP, color: { mode: 'thresholds' }, thresholds: steps(['red', null], ['text', 1], ['orange', 2], ['blue', 3], ['green', 4]) }, options: { showValue: 'auto', mergeValues: true } }),
   ts('Tool calls by outcome', g(0, 8, 12, 7), [[`sum by (server, outcome) (rate(sparkd_mcp_tool_calls_total{${SV}}[${R}]))`, '{{server}} {{outcome}}']], 'ops'),
   ts('Failed tool calls', g(12, 8, 12, 7), [[`sum by (server, outcome) (rate(sparkd_mcp_tool_calls_total{${SV}, outcome!="ok"}[${R}]))`, '{{server}} {{outcome}}']], 'ops'),
   ts('Tool call latency (p50 / p95 / p99)', g(0, 15, 12, 7), ['0.5', '0.95', '0.99'].map(q => [
     `histogram_quantile(${q}, sum by (le, server) (rate(sparkd_mcp_tool_call_duration_seconds_bucket{${SV}}[${R}])))`, `{{server}} p${q.slice(2).padEnd(2, '0')}`]), 's'),
   ts('Longest call (recent window)', g(12, 15, 12, 7), [[`max by (server) (sparkd_mcp_tool_call_duration_seconds_max{${SV}})`, '{{server}}']], 's'),
-  ts('Calls by tool', g(0, 22, 12, 7), [[`sum by (server, tool) (increase(sparkd_mcp_tool_calls_total{${SV}}[${R}]))`, '{{server}}/{{tool}}']], 'none'),
-  ts('Upstream restarts', g(12, 22, 12, 7), [[`sum by (server) (increase(sparkd_mcp_upstream_restarts_total{${SV}}[${R}]))`, '{{server}}']], 'none'),
+  ts('Calls by tool (per hour)', g(0, 22, 12, 7), [[perHour(`sum by (server, tool) (rate(sparkd_mcp_tool_calls_total{${SV}}[${R}]))`), '{{server}}/{{tool}}']], 'none'),
+  ts('Upstream restarts (per hour)', g(12, 22, 12, 7), [[perHour(`sum by (server) (rate(sparkd_mcp_upstream_restarts_total{${SV}}[${R}]))`), '{{server}}']], 'none'),
 ]);
 
 const out = path.join(__dirname, 'grafana');

@@ -44,6 +44,20 @@ public class RouterMetrics {
         budgets.providerBudgets().keySet().forEach(p -> Gauge.builder("sparkd_router_budget_remaining_usd", budgets, b -> b.remaining(p))
                 .description("USD left today for a budgeted provider (the smaller of daily and monthly room)")
                 .tags("provider", p).register(registry));
+        // Spent and limit per period, so an alert sees the monthly limit too and does not clear after a day at $0.
+        budgets.providerBudgets().keySet().forEach(p -> {
+            for (Budgets.Period period : Budgets.Period.values()) {
+                if (budgets.limit(p, period) <= 0) {
+                    continue;
+                }
+                Gauge.builder("sparkd_router_budget_spent_usd", budgets, b -> b.spent(p, period))
+                        .description("USD spent by a budgeted provider in the current UTC day or month")
+                        .tags("provider", p, "period", period.label()).register(registry);
+                Gauge.builder("sparkd_router_budget_limit_usd", budgets, b -> b.limit(p, period))
+                        .description("the configured budget of a provider for the period")
+                        .tags("provider", p, "period", period.label()).register(registry);
+            }
+        });
         Gauge.builder("sparkd_router_ledger_pending", ledger, Ledger::pending)
                 .description("ledger entries waiting to be written").register(registry);
         Gauge.builder("sparkd_router_ledger_dropped", ledger, Ledger::dropped)

@@ -121,6 +121,30 @@ public final class Budgets {
         return Math.max(0, left);
     }
 
+    /** A budget period: UTC day or UTC month. */
+    public enum Period {
+        DAILY, MONTHLY;
+
+        public String label() {
+            return name().toLowerCase();
+        }
+    }
+
+    /** USD spent by a provider in the current period (reservations not counted). */
+    public synchronized double spent(String provider, Period period) {
+        Account a = account("provider:" + provider);
+        return period == Period.DAILY ? a.spentDay : a.spentMonth;
+    }
+
+    /** A provider's configured limit for the period; 0 when there is none. */
+    public double limit(String provider, Period period) {
+        RouterSettings.Budget b = providerBudgets.get(provider);
+        if (b == null) {
+            return 0;
+        }
+        return period == Period.DAILY ? b.daily() : b.monthly();
+    }
+
     public Map<String, RouterSettings.Budget> providerBudgets() {
         return providerBudgets;
     }

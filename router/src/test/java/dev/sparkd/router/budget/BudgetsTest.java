@@ -3,6 +3,9 @@ package dev.sparkd.router.budget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -57,5 +60,46 @@ class BudgetsTest {
         b.settle(r, "cloud", "k1", b.cost("m", 2, 0));
         assertThat(b.reserve("cloud", "k1", key, 1)).isNull();
         assertThat(b.reserve("cloud", "k2", key, 1)).isNotNull();
+    }
+
+    @Test
+    void spentAndLimitPerPeriodKeepTheMonthAfterTheDayRolls() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-03-10T12:00:00Z"));
+        Budgets b = new Budgets(Map.of("cloud", new RouterSettings.Budget(5, 50)), Map.of(), clock);
+        b.settle(b.reserve("cloud", "k", null, 1), "cloud", "k", 4.5);
+        assertThat(b.spent("cloud", Budgets.Period.DAILY)).isEqualTo(4.5);
+        assertThat(b.spent("cloud", Budgets.Period.MONTHLY)).isEqualTo(4.5);
+        assertThat(b.limit("cloud", Budgets.Period.DAILY)).isEqualTo(5);
+        assertThat(b.limit("cloud", Budgets.Period.MONTHLY)).isEqualTo(50);
+        assertThat(b.limit("other", Budgets.Period.MONTHLY)).isZero();
+
+        clock.now = Instant.parse("2026-03-11T00:00:01Z"); // a new UTC day: the day starts again, the month does not
+        assertThat(b.spent("cloud", Budgets.Period.DAILY)).isZero();
+        assertThat(b.spent("cloud", Budgets.Period.MONTHLY)).isEqualTo(4.5);
+        clock.now = Instant.parse("2026-04-01T00:00:01Z");
+        assertThat(b.spent("cloud", Budgets.Period.MONTHLY)).isZero();
+    }
+
+    static final class MutableClock extends Clock {
+        Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 }
