@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
 
-import dev.sparkd.health.fleet.FleetListener;
+import dev.sparkd.health.fleet.ServiceStateChanged;
 import dev.sparkd.health.fleet.ServiceStatus;
 import dev.sparkd.health.state.StateMachine;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
@@ -13,13 +13,14 @@ import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 /**
  * Writes each state change to the database in the order it happened (one write at a time, on a safe Vert.x context),
  * so an incident is always opened before it is closed. A failed write is logged; probing goes on.
  */
 @ApplicationScoped
-public class IncidentRecorder implements FleetListener {
+public class IncidentRecorder {
     private static final Logger LOG = Logger.getLogger(IncidentRecorder.class);
 
     private record Pending(String service, String kind, StateMachine.Change change) {
@@ -35,8 +36,9 @@ public class IncidentRecorder implements FleetListener {
         this.vertx = vertx;
     }
 
-    @Override
-    public void changed(ServiceStatus status, StateMachine.Change change) {
+    void changed(@Observes ServiceStateChanged event) {
+        ServiceStatus status = event.status();
+        StateMachine.Change change = event.change();
         if (change.stateChanged()) {
             LOG.infof("%s is %s%s", status.name(), change.to(), change.reason() == null ? "" : ": " + change.reason());
         }
