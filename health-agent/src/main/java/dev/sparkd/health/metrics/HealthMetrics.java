@@ -40,7 +40,7 @@ public class HealthMetrics {
     private final Telemetry telemetry;
     private final Map<String, BoundGauges<ServiceMonitor>> services = new ConcurrentHashMap<>();
     private final Map<String, Counter> incidents = new ConcurrentHashMap<>();
-    private final Map<String, BoundGauges<HostStatus>> hosts = new ConcurrentHashMap<>();
+    private final Map<String, BoundGauges<?>> hosts = new ConcurrentHashMap<>();
 
     public HealthMetrics(MeterRegistry registry, Fleet fleet, Telemetry telemetry) {
         this.registry = registry;
