@@ -17,7 +17,11 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,8 +29,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * Non-blocking HTTP to one backend base URI: whole-body calls with a deadline, and streamed bodies
- * whose subscription cancellation closes the request.
+ * Non-blocking HTTP to one backend base URI: whole-body calls with a total deadline, and streamed
+ * bodies whose subscription cancellation closes the request. The one backend HTTP client of the
+ * suite: the model clients, the health-agent's probes and the router's live-state polls all use it.
+ * A client either owns its connection pool or is a view of a pool shared by many base URIs (the
+ * health-agent probes thousands of services over one pool).
  */
 public final class BackendHttp implements AutoCloseable {
 
@@ -37,10 +44,26 @@ public final class BackendHttp implements AutoCloseable {
     private final int port;
     private final boolean ssl;
     private final String basePath;
+    private final String rawBasePath;
+    private final String baseQuery;
     private final String where;
+    private final long connectMs;
+    private final boolean ownsPool;
 
-    /** Creates a client for {@code baseUri} ({@code http} or {@code https}, optional path prefix). */
+    /** Creates a client with its own pool for {@code baseUri} ({@code http} or {@code https}, optional path prefix). */
     public BackendHttp(Vertx vertx, URI baseUri, Duration connectTimeout) {
+        this(vertx, null, baseUri, connectTimeout);
+    }
+
+    /**
+     * A client for {@code baseUri} over {@code sharedPool}, which stays open when this client is
+     * closed. TLS is chosen per request from the URI scheme.
+     */
+    public static BackendHttp over(Vertx vertx, HttpClient sharedPool, URI baseUri, Duration connectTimeout) {
+        return new BackendHttp(vertx, Objects.requireNonNull(sharedPool, "sharedPool"), baseUri, connectTimeout);
+    }
+
+    private BackendHttp(Vertx vertx, HttpClient sharedPool, URI baseUri, Duration connectTimeout) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.baseUri = Objects.requireNonNull(baseUri, "baseUri");
         String scheme = baseUri.getScheme() == null ? "" : baseUri.getScheme().toLowerCase();
@@ -54,14 +77,17 @@ public final class BackendHttp implements AutoCloseable {
         this.host = baseUri.getHost();
         this.port = baseUri.getPort() > 0 ? baseUri.getPort() : (ssl ? 443 : 80);
         String path = baseUri.getRawPath() == null ? "" : baseUri.getRawPath();
+        this.rawBasePath = path.isEmpty() ? "/" : path;
         this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        this.baseQuery = baseUri.getRawQuery();
         this.where = scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + basePath;
-        HttpClientOptions options = new HttpClientOptions()
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+        this.connectMs = Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+        this.ownsPool = sharedPool == null;
+        this.client = ownsPool ? vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) connectMs)
                 .setKeepAlive(true)
                 .setSsl(ssl)
-                .setDecompressionSupported(true);
-        this.client = vertx.createHttpClient(options);
+                .setDecompressionSupported(true)) : sharedPool;
     }
 
     /** The base URI this client talks to. */
@@ -76,15 +102,18 @@ public final class BackendHttp implements AutoCloseable {
 
     /**
      * Sends the request and collects the whole response, whatever its status; the deadline covers
-     * connecting, sending and reading the body.
+     * connecting, sending and reading the body, and connecting alone never waits longer than it.
      */
     public Uni<BackendResponse> call(BackendRequest request, Duration deadline) {
         return Uni.createFrom().deferred(() -> {
             AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
-            return client.request(options(request))
+            long start = System.nanoTime();
+            RequestOptions options = options(request).setConnectTimeout(Math.max(1, Math.min(connectMs, deadline.toMillis())));
+            return client.request(options)
                     .invoke(inFlight::set)
                     .chain(req -> send(req, request))
-                    .chain(resp -> readBody(resp).map(body -> new BackendResponse(resp.statusCode(), resp.headers(), body)))
+                    .chain(resp -> readBody(resp).map(body -> new BackendResponse(resp.statusCode(), resp.headers(), body,
+                            Duration.ofNanos(System.nanoTime() - start), ssl ? certificateExpiry(resp) : null)))
                     .ifNoItem().after(deadline).failWith(() -> timeout(request, "no complete response within " + deadline))
                     .onFailure().transform(t -> classify(request, t))
                     .onFailure().invoke(() -> reset(inFlight))
@@ -148,10 +177,12 @@ public final class BackendHttp implements AutoCloseable {
         });
     }
 
-    /** Closes the connection pool. */
+    /** Closes the connection pool, unless it is shared. */
     @Override
     public void close() {
-        client.closeAndForget();
+        if (ownsPool) {
+            client.closeAndForget();
+        }
     }
 
     /** A timeout failure naming this backend and the request. */
@@ -197,7 +228,29 @@ public final class BackendHttp implements AutoCloseable {
                 .setHost(host)
                 .setPort(port)
                 .setSsl(ssl)
-                .setURI(basePath + request.path());
+                .setURI(uri(request.path()));
+    }
+
+    /**
+     * The request URI: the base path, then the request path; an empty request path means the base
+     * URI itself (exactly as written), and the base URI's query applies unless the path has its own.
+     */
+    String uri(String path) {
+        String uri = path.isEmpty() ? rawBasePath : basePath + path;
+        if (baseQuery != null && path.indexOf('?') < 0) {
+            uri = uri + '?' + baseQuery;
+        }
+        return uri;
+    }
+
+    /** When the server's TLS certificate expires, or null when the connection shows none. */
+    private static Instant certificateExpiry(HttpClientResponse resp) {
+        try {
+            List<Certificate> certs = resp.request().connection().getDelegate().peerCertificates();
+            return !certs.isEmpty() && certs.get(0) instanceof X509Certificate x509 ? x509.getNotAfter().toInstant() : null;
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     /**

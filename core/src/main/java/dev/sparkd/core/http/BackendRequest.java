@@ -10,7 +10,7 @@ import java.util.Objects;
  * One HTTP request to a backend, relative to the backend's base URI.
  *
  * @param method the HTTP method
- * @param path path below the base URI, starting with {@code /}
+ * @param path path below the base URI, starting with {@code /}; empty for the base URI itself
  * @param headers extra request headers (may carry secrets: never log them)
  * @param body the request body, or {@code null} for none
  */
@@ -20,8 +20,8 @@ public record BackendRequest(HttpMethod method, String path, Map<String, String>
     public BackendRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");
-        if (!path.startsWith("/")) {
-            throw new IllegalArgumentException("path must start with '/': " + path);
+        if (!path.isEmpty() && !path.startsWith("/")) {
+            throw new IllegalArgumentException("path must be empty or start with '/': " + path);
         }
         headers = Map.copyOf(headers == null ? Map.of() : headers);
     }

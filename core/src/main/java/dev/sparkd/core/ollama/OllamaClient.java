@@ -15,6 +15,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.mutiny.core.Vertx;
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -76,9 +77,17 @@ public final class OllamaClient implements AutoCloseable {
 
     /** {@code GET /api/ps}: models loaded in memory. */
     public Uni<List<RunningModel>> ps() {
-        return callJson(BackendRequest.get("/api/ps"), null, settings.management())
-                .map(node -> read(node.path("models"), RunningModel[].class))
-                .map(models -> models == null ? List.of() : List.of(models));
+        BackendRequest request = BackendRequest.get("/api/ps");
+        return http.call(request, settings.management().response()).map(resp -> {
+            if (!resp.ok()) {
+                throw error(request, resp, null);
+            }
+            try {
+                return OllamaPs.parse(resp.body().getBytes());
+            } catch (IOException e) {
+                throw badResponse(request, "body is not a model list: " + abbreviate(resp.text()));
+            }
+        });
     }
 
     /** {@code POST /api/show}: details of one model; fails with {@link OllamaModelNotFoundException} on 404. */

@@ -4,7 +4,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
-import dev.sparkd.health.HealthAgent;
+import dev.sparkd.health.fleet.Fleet;
 import dev.sparkd.health.fleet.ServiceStatus;
 import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,17 +16,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 @HealthGroup("fleet")
 @ApplicationScoped
 public class FleetHealthCheck implements HealthCheck {
-    private final HealthAgent agent;
+    private final Fleet fleet;
 
-    public FleetHealthCheck(HealthAgent agent) {
-        this.agent = agent;
+    public FleetHealthCheck(Fleet fleet) {
+        this.fleet = fleet;
     }
 
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("fleet");
         boolean all = true;
-        for (ServiceStatus s : agent.fleet().statuses()) {
+        for (ServiceStatus s : fleet.statuses()) {
             b.withData(s.name(), s.state() + (s.reason() == null ? "" : ": " + s.reason()));
             all &= s.available();
         }

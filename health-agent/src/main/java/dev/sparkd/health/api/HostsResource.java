@@ -2,7 +2,7 @@ package dev.sparkd.health.api;
 
 import java.util.List;
 
-import dev.sparkd.health.HealthAgent;
+import dev.sparkd.health.telemetry.Telemetry;
 import dev.sparkd.health.telemetry.HostStatus;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -13,14 +13,14 @@ import jakarta.ws.rs.core.MediaType;
 @Path("/api/v1/hosts")
 @Produces(MediaType.APPLICATION_JSON)
 public class HostsResource {
-    private final HealthAgent agent;
+    private final Telemetry telemetry;
 
-    public HostsResource(HealthAgent agent) {
-        this.agent = agent;
+    public HostsResource(Telemetry telemetry) {
+        this.telemetry = telemetry;
     }
 
     @GET
     public List<HostStatus> all() {
-        return agent.telemetry().statuses();
+        return telemetry.statuses();
     }
 }

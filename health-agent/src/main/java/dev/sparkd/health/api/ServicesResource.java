@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import dev.sparkd.health.HealthAgent;
+import dev.sparkd.health.fleet.Fleet;
 import dev.sparkd.health.fleet.ServiceStatus;
 import dev.sparkd.health.incident.IncidentService;
 import dev.sparkd.daemon.api.ApiError;
@@ -25,17 +25,17 @@ import jakarta.ws.rs.core.Response;
 @Path("/api/v1/services")
 @Produces(MediaType.APPLICATION_JSON)
 public class ServicesResource {
-    private final HealthAgent agent;
+    private final Fleet fleet;
     private final IncidentService incidents;
 
-    public ServicesResource(HealthAgent agent, IncidentService incidents) {
-        this.agent = agent;
+    public ServicesResource(Fleet fleet, IncidentService incidents) {
+        this.fleet = fleet;
         this.incidents = incidents;
     }
 
     @GET
     public Uni<Map<String, Object>> all(@QueryParam("timeline") boolean timeline) {
-        List<ServiceStatus> statuses = agent.fleet().statuses();
+        List<ServiceStatus> statuses = fleet.statuses();
         return summaries().map(sum -> Map.of("services", statuses.stream().map(s -> view(s, sum, timeline)).toList(),
                 "all_available", statuses.stream().allMatch(ServiceStatus::available)));
     }
@@ -43,7 +43,7 @@ public class ServicesResource {
     @GET
     @Path("/{name}")
     public Uni<Response> one(@PathParam("name") String name) {
-        ServiceStatus status = agent.fleet().status(name).orElseThrow(() -> ApiError.notFound("no service named \"" + name + "\"",
+        ServiceStatus status = fleet.status(name).orElseThrow(() -> ApiError.notFound("no service named \"" + name + "\"",
                 "GET /api/v1/services lists the declared services"));
         return summaries().map(sum -> Response.status(status.available() ? 200 : 503).entity(view(status, sum, true)).build());
     }

@@ -2,15 +2,16 @@ package dev.sparkd.health.fleet;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
+import org.jboss.logging.Logger;
+
 import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.handshake.HandshakeResult;
+import dev.sparkd.health.probe.Elapsed;
 import dev.sparkd.health.probe.Load;
 import dev.sparkd.health.probe.Probe;
-import dev.sparkd.health.probe.ProbeHttp;
 import dev.sparkd.health.probe.ProbeResult;
 import dev.sparkd.health.state.State;
 import dev.sparkd.health.state.StateMachine;
@@ -19,33 +20,40 @@ import dev.sparkd.core.config.ServiceKind;
 import io.smallrye.mutiny.Uni;
 
 /**
- * One service: its probe, its state machine, the start-grace rule for closed ports, and the last handshake. Probes of
- * one service never overlap (the scheduler waits for each), so the state here has a single writer.
+ * One service: its probe, its state machine, the start-grace rule for closed ports, the last handshake, and the
+ * counts the metrics read. Probes of one service never overlap (the scheduler skips a run while the last one is
+ * still going), so the state here has a single writer. Metrics pull from here when scraped: a probe writes no meter.
  */
 public final class ServiceMonitor {
+    private static final Logger LOG = Logger.getLogger(ServiceMonitor.class);
     private final ServiceDef def;
     private final Probe probe;
     private final StateMachine machine;
     private final Instant agentStart;
     private final Duration handshakeValidity;
     private final Function<String, Optional<Instant>> containerStarted;
-    private final List<FleetListener> listeners;
+    private final FleetEvents events;
 
     private volatile ServiceStatus status;
     private volatile HandshakeResult handshake;
     private volatile ProbeResult last;
+    private volatile long probesSucceeded;
+    private volatile long probesFailed;
+    private volatile long handshakesPassed;
+    private volatile long handshakesFailed;
+    private int figures;
     private Instant refusedSince;
     private Instant lastUp;
 
     ServiceMonitor(ServiceDef def, Probe probe, HealthSettings settings, Instant agentStart,
-            Function<String, Optional<Instant>> containerStarted, List<FleetListener> listeners) {
+            Function<String, Optional<Instant>> containerStarted, FleetEvents events) {
         this.def = def;
         this.probe = probe;
         this.machine = new StateMachine(settings.failureThreshold(), settings.successThreshold());
         this.agentStart = agentStart;
         this.handshakeValidity = settings.handshakeInterval().multipliedBy(2).plus(settings.interval());
         this.containerStarted = containerStarted;
-        this.listeners = listeners;
+        this.events = events;
         this.status = new ServiceStatus(def.name(), def.kind().key(), def.host().orElse(null), ServiceStatus.UNKNOWN,
                 "not probed yet", null, null, null, null, 0, null, null);
     }
@@ -60,6 +68,29 @@ public final class ServiceMonitor {
 
     public ProbeResult last() {
         return last;
+    }
+
+    /** The last handshake, or null before the first. */
+    public HandshakeResult lastHandshake() {
+        return handshake;
+    }
+
+    /** Probes run so far that found the service answering (UP or DEGRADED). */
+    public long probesSucceeded() {
+        return probesSucceeded;
+    }
+
+    public long probesFailed() {
+        return probesFailed;
+    }
+
+    /** Handshakes run so far (skipped ones are not counted) that answered 4. */
+    public long handshakesPassed() {
+        return handshakesPassed;
+    }
+
+    public long handshakesFailed() {
+        return handshakesFailed;
     }
 
     /** Probes once and applies the result. */
@@ -78,15 +109,52 @@ public final class ServiceMonitor {
             lastUp = now;
         }
         last = result;
+        if (result.success()) {
+            probesSucceeded++;
+        } else {
+            probesFailed++;
+        }
         Optional<StateMachine.Change> change = machine.observe(result.state(), result.reason(), now);
         status = snapshot(result);
-        ServiceStatus now2 = status;
-        ProbeResult r = result;
-        for (FleetListener l : listeners) {
-            safely(() -> l.probed(now2, r));
-        }
-        change.ifPresent(c -> listeners.forEach(l -> safely(() -> l.changed(now2, c))));
+        ServiceStatus current = status;
+        change.ifPresent(c -> safely(() -> events.stateChanged(new ServiceStateChanged(current, c))));
+        reportFigures();
         return status;
+    }
+
+    /** Tells the metrics when the set of known figures changed; an ordinary probe changes none and costs one compare. */
+    private void reportFigures() {
+        int known = knownFigures(last, handshake);
+        if (known != figures) {
+            figures = known;
+            safely(() -> events.figuresChanged(new FiguresChanged(this)));
+        }
+    }
+
+    /** One bit per figure that is known (not null): probed, latency, status, certificate, each load figure, handshake. */
+    static int knownFigures(ProbeResult r, HandshakeResult h) {
+        int bits = 0;
+        if (r != null) {
+            bits |= 1;
+            bits |= (r.latency() != null ? 1 : 0) << 1;
+            bits |= (r.httpStatus() != 0 ? 1 : 0) << 2;
+            bits |= (r.certificateRemaining() != null ? 1 : 0) << 3;
+            Load l = r.load();
+            bits |= (l.queueDepth() != null ? 1 : 0) << 4;
+            bits |= (l.requestsRunning() != null ? 1 : 0) << 5;
+            bits |= (l.kvCacheUsage() != null ? 1 : 0) << 6;
+            bits |= (l.loadedModels() != null ? 1 : 0) << 7;
+            bits |= (l.loadedBytes() != null ? 1 : 0) << 8;
+            bits |= (l.installedModels() != null ? 1 : 0) << 9;
+            bits |= (l.slotsBusy() != null ? 1 : 0) << 10;
+            bits |= (l.slotsTotal() != null ? 1 : 0) << 11;
+        }
+        if (h != null && !h.skipped()) {
+            bits |= 1 << 12;
+            bits |= (h.ttftSeconds() != null ? 1 : 0) << 13;
+            bits |= (h.tokensPerSecond() != null ? 1 : 0) << 14;
+        }
+        return bits;
     }
 
     /**
@@ -101,7 +169,7 @@ public final class ServiceMonitor {
         if (refusedSince == null) {
             refusedSince = now;
         }
-        String refusedFor = ProbeHttp.human(Duration.between(refusedSince, now));
+        String refusedFor = Elapsed.human(Duration.between(refusedSince, now));
         boolean loadsAtAll = def.kind() == ServiceKind.VLLM || def.kind() == ServiceKind.LLAMACPP;
         if (!loadsAtAll) {
             return result.with(State.DOWN, "connection refused" + (refusedFor.equals("0ms") ? "" : " for " + refusedFor));
@@ -114,28 +182,36 @@ public final class ServiceMonitor {
         }
         if (start != null && Duration.between(start, now).compareTo(grace) < 0) {
             return result.with(State.LOADING, "connection refused for " + refusedFor + ", within start grace "
-                    + ProbeHttp.human(grace) + ": loading");
+                    + Elapsed.human(grace) + ": loading");
         }
         if (start != null) {
-            return result.with(State.DOWN, "connection refused for " + refusedFor + " after start grace " + ProbeHttp.human(grace));
+            return result.with(State.DOWN, "connection refused for " + refusedFor + " after start grace " + Elapsed.human(grace));
         }
         return result.with(State.DOWN, "connection refused for " + refusedFor + " (was up; no restart seen)");
     }
 
-    /** A listener's failure is its own: it must not stop this service's probing. */
+    /** An observer's failure is its own: it must not stop this service's probing. */
     private void safely(Runnable call) {
         try {
             call.run();
         } catch (RuntimeException e) {
-            org.jboss.logging.Logger.getLogger(ServiceMonitor.class).warnf("listener failed for %s: %s", def.name(), e.toString());
+            LOG.warnf("an observer failed for %s: %s", def.name(), e.toString());
         }
     }
 
-    void handshake(HandshakeResult result) {
+    synchronized void handshake(HandshakeResult result) {
         handshake = result;
+        if (!result.skipped()) {
+            if (result.passed()) {
+                handshakesPassed++;
+            } else {
+                handshakesFailed++;
+            }
+        }
         ServiceStatus s = status;
         status = new ServiceStatus(s.name(), s.kind(), s.host(), s.state(), s.reason(), s.since(), s.lastProbeAt(),
                 s.latencyMs(), s.httpStatus(), s.consecutiveFailures(), s.load(), result);
+        reportFigures();
     }
 
     Load lastLoad() {

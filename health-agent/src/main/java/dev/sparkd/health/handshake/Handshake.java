@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.probe.Load;
-import dev.sparkd.health.probe.ProbeHttp;
+import dev.sparkd.health.probe.Elapsed;
 import dev.sparkd.core.config.ServiceDef;
 import dev.sparkd.core.config.ServiceKind;
 import dev.sparkd.core.http.HttpTimeouts;
@@ -79,7 +79,7 @@ public final class Handshake implements AutoCloseable {
             result = openAi(def, model.orElse(def.model().orElse("default")));
         }
         return result.ifNoItem().after(DEADLINE).recoverWithItem(() -> failed(declared.orElse(null),
-                        "no answer within " + ProbeHttp.human(DEADLINE)))
+                        "no answer within " + Elapsed.human(DEADLINE)))
                 .onFailure().recoverWithItem(t -> failed(declared.orElse(null), "failed: " + safeMessage(t)));
     }
 
@@ -154,8 +154,8 @@ public final class Handshake implements AutoCloseable {
         HealthSettings.Thresholds th = settings.thresholds(def.name());
         String reason = null;
         if (ttft != null && th.handshakeMaxTtft().isPresent() && ttft > th.handshakeMaxTtft().get().toNanos() / 1e9) {
-            reason = "handshake time to first token " + ProbeHttp.human(Duration.ofMillis(Math.round(ttft * 1000))) + " > "
-                    + ProbeHttp.human(th.handshakeMaxTtft().get());
+            reason = "handshake time to first token " + Elapsed.human(Duration.ofMillis(Math.round(ttft * 1000))) + " > "
+                    + Elapsed.human(th.handshakeMaxTtft().get());
         } else if (tps != null && th.handshakeMinTokensPerSecond().isPresent() && tps < th.handshakeMinTokensPerSecond().getAsDouble()) {
             reason = String.format(java.util.Locale.ROOT, "handshake %.1f tokens/s < %s", tps,
                     trim(th.handshakeMinTokensPerSecond().getAsDouble()));

@@ -6,7 +6,7 @@ import org.jboss.logging.Logger;
 
 import dev.sparkd.core.queue.WriteBehindQueue;
 import dev.sparkd.daemon.persistence.UnitOfWork;
-import dev.sparkd.health.fleet.FleetListener;
+import dev.sparkd.health.fleet.ServiceStateChanged;
 import dev.sparkd.health.fleet.ServiceStatus;
 import dev.sparkd.health.state.StateMachine;
 import io.quarkus.runtime.ShutdownEvent;
@@ -21,7 +21,7 @@ import jakarta.enterprise.event.Observes;
  * one batch at a time. A failed write keeps its changes for the next try (every few seconds); probing goes on.
  */
 @ApplicationScoped
-public class IncidentRecorder implements FleetListener {
+public class IncidentRecorder {
     private static final Logger LOG = Logger.getLogger(IncidentRecorder.class);
     static final int BATCH = 100;
     static final int MAX_QUEUED = 10_000;
@@ -36,8 +36,9 @@ public class IncidentRecorder implements FleetListener {
         this.queue = new WriteBehindQueue<>("incidents", MAX_QUEUED, BATCH, 1, batch -> UnitOfWork.start(() -> incidents.recordAll(batch)));
     }
 
-    @Override
-    public void changed(ServiceStatus status, StateMachine.Change change) {
+    void changed(@Observes ServiceStateChanged event) {
+        ServiceStatus status = event.status();
+        StateMachine.Change change = event.change();
         if (change.stateChanged()) {
             LOG.infof("%s is %s%s", status.name(), change.to(), change.reason() == null ? "" : ": " + change.reason());
         }

@@ -4,7 +4,7 @@ import java.time.Instant;
 
 import org.jboss.logging.Logger;
 
-import dev.sparkd.health.HealthAgent;
+import dev.sparkd.health.config.HealthSettings;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,20 +15,20 @@ public class RetentionJob {
     private static final Logger LOG = Logger.getLogger(RetentionJob.class);
 
     private final IncidentService incidents;
-    private final HealthAgent agent;
+    private final HealthSettings settings;
 
-    public RetentionJob(IncidentService incidents, HealthAgent agent) {
+    public RetentionJob(IncidentService incidents, HealthSettings settings) {
         this.incidents = incidents;
-        this.agent = agent;
+        this.settings = settings;
     }
 
     @Scheduled(every = "1h", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> enforce() {
-        return incidents.enforceRetention(agent.settings().retention(), Instant.now())
+        return incidents.enforceRetention(settings.retention(), Instant.now())
                 .invoke(n -> {
                     if (n > 0) {
                         LOG.infof("retention: deleted %d row(s) older than %s", n,
-                                dev.sparkd.core.config.Durations.format(agent.settings().retention()));
+                                dev.sparkd.core.config.Durations.format(settings.retention()));
                     }
                 })
                 .replaceWithVoid();

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sparkd.health.config.HealthSettings;
-import dev.sparkd.health.fleet.FleetListener;
 import dev.sparkd.health.fleet.ServiceStatus;
 import dev.sparkd.health.state.StateMachine;
 import io.vertx.core.Vertx;
@@ -25,7 +24,7 @@ import io.vertx.core.http.RequestOptions;
  * priority and tags headers), or a Matrix {@code m.room.message} (PUT with a transaction id, the URL ending in
  * {@code /send/m.room.message}). Retries with exponential back-off (1 s, 2 s, 4 s …); never blocks a probe.
  */
-public final class Webhook implements FleetListener, AutoCloseable {
+public final class Webhook implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Webhook.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,7 +47,6 @@ public final class Webhook implements FleetListener, AutoCloseable {
         this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5000));
     }
 
-    @Override
     public void changed(ServiceStatus s, StateMachine.Change change) {
         if (!change.stateChanged() || change.from().isEmpty() && change.to().available()) {
             return; // the first UP after start is not news

@@ -1,6 +1,7 @@
 package dev.sparkd.health.once;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,19 +14,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.fleet.Fleet;
+import dev.sparkd.health.fleet.FleetEvents;
 import dev.sparkd.health.fleet.ServiceStatus;
+import dev.sparkd.health.handshake.Handshake;
 import dev.sparkd.core.config.ConfigException;
 import dev.sparkd.core.config.ConfigLoader;
 import dev.sparkd.core.config.ConfigLocation;
 import dev.sparkd.core.config.SuiteConfig;
-import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.mutiny.core.Vertx;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * One-shot checks for systemd timers and scripts, without starting the daemon or its database:
@@ -34,15 +41,34 @@ import io.vertx.core.VertxOptions;
  *   <li>{@code health-agent status [--url http://127.0.0.1:8471]} asks a running agent (what {@code ./sparkd status} runs).</li>
  * </ul>
  * Both print a table (service, state, reason, latency) and exit 0 when every service is UP or DEGRADED, 1 when
- * something is LOADING or DOWN (or the agent cannot be reached), 2 when the configuration is invalid.
+ * something is LOADING or DOWN (or the agent cannot be reached), 2 when the configuration is invalid. Arguments meant
+ * for the daemon are tolerated, as before.
  */
-public final class OnceCommand {
+@Command(name = "health-agent", subcommands = OnceCommand.Status.class,
+        description = "Probes every service once (--once), or asks a running agent (status).")
+public final class OnceCommand implements Callable<Integer> {
     public static final int OK = 0;
     public static final int PROBLEM = 1;
     public static final int CONFIG = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private OnceCommand() {
+    @Option(names = "--once", description = "probe every declared service once and exit")
+    boolean once;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "sparkd.toml (default: $SPARKD_CONFIG, then the system file)")
+    Path config;
+
+    @Option(names = "--url", paramLabel = "URL", description = "ask the agent at URL instead of probing")
+    String url;
+
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    private OnceCommand(Map<String, String> env, PrintStream out, PrintStream err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
     }
 
     /** Whether these arguments ask for a one-shot run rather than the daemon. */
@@ -51,28 +77,65 @@ public final class OnceCommand {
     }
 
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        Optional<String> url = option(args, "--url");
-        if (args.length > 0 && args[0].equals("status") || url.isPresent()) {
-            return status(url.orElse("http://127.0.0.1:8471"), out, err);
+        OnceCommand command = new OnceCommand(env, out, err);
+        CommandLine line = new CommandLine(command, new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == Status.class ? type.cast(new Status(command)) : CommandLine.defaultFactory().create(type);
+            }
+        });
+        line.setUnmatchedArgumentsAllowed(true)
+                .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .setParameterExceptionHandler((e, a) -> {
+                    err.println("health-agent: " + e.getMessage());
+                    return CONFIG;
+                });
+        return line.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        if (url != null) {
+            return status(url, out, err);
         }
-        Path file = ConfigLocation.resolve(args, env);
-        SuiteConfig config;
+        Path file = config != null ? config.toAbsolutePath() : ConfigLocation.resolve(new String[0], env);
+        SuiteConfig suite;
         try {
-            config = ConfigLoader.load(file);
+            suite = ConfigLoader.load(file);
         } catch (ConfigException e) {
             err.println(ConfigException.report(e.problems()));
             err.println("health-agent: " + e.problems().size() + " problem(s) in " + file);
             return CONFIG;
         }
-        HealthSettings settings = config.section(HealthSettings.class);
+        HealthSettings settings = suite.section(HealthSettings.class);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-        try (Fleet fleet = new Fleet(vertx, config, settings, s -> Optional.empty(), Instant.EPOCH)) {
+        // No CDI here: the one-shot run builds the few objects it needs by hand, and reports no events.
+        try (Handshake handshake = new Handshake(vertx.getDelegate(), settings);
+                Fleet fleet = new Fleet(vertx, suite, settings, handshake, FleetEvents.NONE, s -> Optional.empty(), Instant.EPOCH)) {
             List<ServiceStatus> statuses = fleet.probeAll().await().atMost(settings.timeout().multipliedBy(3).plusSeconds(5));
             List<Row> rows = statuses.stream().map(s -> new Row(s.name(), s.state(), s.reason(), s.latencyMs())).toList();
             print(rows, out);
             return rows.stream().allMatch(Row::available) ? OK : PROBLEM;
         } finally {
-            vertx.close();
+            vertx.closeAndAwait();
+        }
+    }
+
+    /** {@code status [--url URL]}: the table from a running agent. */
+    @Command(name = "status", description = "Asks a running agent for every service's state.")
+    static final class Status implements Callable<Integer> {
+        @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8471", description = "the agent (default: ${DEFAULT-VALUE})")
+        String url;
+
+        private final OnceCommand parent;
+
+        Status(OnceCommand parent) {
+            this.parent = parent;
+        }
+
+        @Override
+        public Integer call() {
+            return status(url, parent.out, parent.err);
         }
     }
 
@@ -116,17 +179,5 @@ public final class OnceCommand {
             out.printf(Locale.ROOT, "%-" + w1 + "s  %-" + w2 + "s  %9s  %s%n", r.service(), r.state(), latency,
                     r.reason() == null ? "" : r.reason());
         }
-    }
-
-    private static Optional<String> option(String[] args, String name) {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals(name) && i + 1 < args.length) {
-                return Optional.of(args[i + 1]);
-            }
-            if (args[i].startsWith(name + "=")) {
-                return Optional.of(args[i].substring(name.length() + 1));
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.state.State;
 import dev.sparkd.core.config.ServiceDef;
+import dev.sparkd.core.http.BackendHttp;
+import dev.sparkd.core.http.BackendRequest;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpMethod;
 
 /**
  * Cloud providers ({@code kind = "openai"}): {@code GET /v1/models} with the key, which costs no tokens. The key is
@@ -17,7 +20,7 @@ import io.smallrye.mutiny.Uni;
  */
 public final class CloudProbe extends Probe {
 
-    public CloudProbe(ServiceDef service, ProbeHttp http, HealthSettings settings) {
+    public CloudProbe(ServiceDef service, BackendHttp http, HealthSettings settings) {
         super(service, http, settings);
     }
 
@@ -33,7 +36,7 @@ public final class CloudProbe extends Probe {
         Map<String, String> headers = key == null ? Map.of()
                 : anthropic ? Map.of("x-api-key", key, "anthropic-version", "2023-06-01") : Map.of("Authorization", "Bearer " + key);
         String path = service.baseUri().getPath() != null && service.baseUri().getPath().endsWith("/v1") ? "/models" : "/v1/models";
-        return http.get(service.baseUri(), path, headers, timeout).map(a -> {
+        return send(new BackendRequest(HttpMethod.GET, path, headers, null)).map(a -> {
             if (a.status() == 401 || a.status() == 403) {
                 return ProbeResult.of(State.DOWN, "API key rejected (" + a.status() + " from GET " + path + ")", a.latency(), a.status(), Load.NONE);
             }

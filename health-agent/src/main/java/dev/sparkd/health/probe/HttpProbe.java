@@ -1,19 +1,19 @@
 package dev.sparkd.health.probe;
 
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.state.State;
 import dev.sparkd.core.config.ServiceDef;
+import dev.sparkd.core.http.BackendHttp;
 import io.smallrye.mutiny.Uni;
 
 /** Any HTTP endpoint, judged by Gatus-style {@code conditions}; without conditions a 2xx answer is UP. */
 public final class HttpProbe extends Probe {
     private final List<String> conditions;
 
-    public HttpProbe(ServiceDef service, ProbeHttp http, HealthSettings settings) {
+    public HttpProbe(ServiceDef service, BackendHttp http, HealthSettings settings) {
         super(service, http, settings);
         this.conditions = service.conditions();
     }
@@ -21,7 +21,7 @@ public final class HttpProbe extends Probe {
     @Override
     protected Uni<ProbeResult> probe() {
         String path = service.baseUri().getRawPath() == null || service.baseUri().getRawPath().isEmpty() ? "/" : "";
-        return http.get(service.baseUri(), path, Map.of(), timeout)
+        return get(path)
                 .map(a -> judge(new Conditions.Context(true, a.status(), a.body(), a.latency(), a.certificateRemaining()))
                         .withCertificate(a.certificateRemaining()))
                 .onFailure(ProbeFailure.class).recoverWithItem(f -> {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.state.State;
 import dev.sparkd.core.config.ServiceDef;
+import dev.sparkd.core.http.BackendHttp;
 import dev.sparkd.core.prometheus.LlamaCppMetrics;
 import dev.sparkd.core.prometheus.PrometheusText;
 import io.smallrye.mutiny.Uni;
@@ -16,7 +17,7 @@ import io.smallrye.mutiny.Uni;
  */
 public final class LlamaCppProbe extends Probe {
 
-    public LlamaCppProbe(ServiceDef service, ProbeHttp http, HealthSettings settings) {
+    public LlamaCppProbe(ServiceDef service, BackendHttp http, HealthSettings settings) {
         super(service, http, settings);
     }
 
@@ -36,13 +37,13 @@ public final class LlamaCppProbe extends Probe {
                 return Uni.createFrom().item(ProbeResult.of(State.DOWN, "GET /health answered 200 without status ok ("
                         + snippet(health.body()) + ")", health.latency(), 200, Load.NONE));
             }
-            Uni<ProbeHttp.Answer> metrics = get("/metrics").onFailure().recoverWithNull();
-            Uni<ProbeHttp.Answer> slots = get("/slots").onFailure().recoverWithNull();
+            Uni<Answer> metrics = get("/metrics").onFailure().recoverWithNull();
+            Uni<Answer> slots = get("/slots").onFailure().recoverWithNull();
             return Uni.combine().all().unis(slots, metrics).asTuple().map(t -> evaluate(health, t.getItem1(), t.getItem2()));
         });
     }
 
-    private ProbeResult evaluate(ProbeHttp.Answer health, ProbeHttp.Answer slots, ProbeHttp.Answer metrics) {
+    private ProbeResult evaluate(Answer health, Answer slots, Answer metrics) {
         Integer busy = null;
         Integer total = null;
         if (slots != null && slots.status() == 200) {

@@ -1,7 +1,6 @@
 package dev.sparkd.health.probe;
 
 import java.time.Duration;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.state.State;
 import dev.sparkd.core.config.ServiceDef;
+import dev.sparkd.core.http.BackendHttp;
+import dev.sparkd.core.http.BackendRequest;
 import io.smallrye.mutiny.Uni;
 
 /** One service's probe: what "healthy" means for its kind. Runs on the event loop; never blocks. */
@@ -16,12 +17,13 @@ public abstract class Probe {
     static final ObjectMapper JSON = new ObjectMapper();
 
     protected final ServiceDef service;
-    protected final ProbeHttp http;
+    /** This service's HTTP client (a view of the fleet's shared pool); null for TCP services. */
+    protected final BackendHttp http;
     protected final Duration timeout;
     protected final Duration slow;
     protected final HealthSettings.Thresholds thresholds;
 
-    protected Probe(ServiceDef service, ProbeHttp http, HealthSettings settings) {
+    protected Probe(ServiceDef service, BackendHttp http, HealthSettings settings) {
         this.service = service;
         this.http = http;
         // The shorter of the service's own timeout and [health] timeout.
@@ -40,12 +42,18 @@ public abstract class Probe {
 
     protected abstract Uni<ProbeResult> probe();
 
-    protected Uni<ProbeHttp.Answer> get(String path) {
-        return http.get(service.baseUri(), path, Map.of(), timeout);
+    protected Uni<Answer> get(String path) {
+        return send(BackendRequest.get(path));
+    }
+
+    /** Sends one request under this probe's deadline; no answer fails with a {@link ProbeFailure} naming why. */
+    protected Uni<Answer> send(BackendRequest request) {
+        return http.call(request, timeout).map(Answer::new)
+                .onFailure().transform(t -> ProbeFailure.of(request.describe(), t, timeout));
     }
 
     /** Parses JSON, failing with a reason that names the path when the body is not JSON (the "garbage" case). */
-    protected static JsonNode json(String path, ProbeHttp.Answer answer) {
+    protected static JsonNode json(String path, Answer answer) {
         try {
             JsonNode node = JSON.readTree(answer.body());
             if (node == null || node.isMissingNode()) {
@@ -66,8 +74,8 @@ public abstract class Probe {
     /** UP, or DEGRADED when the health answer was slower than {@code slow_response}. */
     protected ProbeResult speed(ProbeResult result) {
         if (result.state() == State.UP && result.latency() != null && result.latency().compareTo(slow) > 0) {
-            return result.with(State.DEGRADED, "slow: answered in " + ProbeHttp.human(result.latency()) + " > "
-                    + ProbeHttp.human(slow));
+            return result.with(State.DEGRADED, "slow: answered in " + Elapsed.human(result.latency()) + " > "
+                    + Elapsed.human(slow));
         }
         return result;
     }

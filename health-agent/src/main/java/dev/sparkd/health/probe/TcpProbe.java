@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.sparkd.health.config.HealthSettings;
 
 import dev.sparkd.core.config.ServiceDef;
+import dev.sparkd.core.http.BackendHttp;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
@@ -14,7 +15,7 @@ import io.vertx.core.net.NetClientOptions;
 public final class TcpProbe extends Probe {
     private final NetClient client;
 
-    public TcpProbe(ServiceDef service, ProbeHttp http, HealthSettings settings, Vertx vertx) {
+    public TcpProbe(ServiceDef service, BackendHttp http, HealthSettings settings, Vertx vertx) {
         super(service, http, settings);
         this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) timeout.toMillis()));
     }
@@ -31,7 +32,7 @@ public final class TcpProbe extends Probe {
                     ar.result().close();
                     e.complete(speed(ProbeResult.up(took, 0, Load.NONE)));
                 } else {
-                    ProbeFailure f = ProbeHttp.classify("connect " + host + ":" + port, ar.cause(), timeout);
+                    ProbeFailure f = ProbeFailure.of("connect " + host + ":" + port, ar.cause(), timeout);
                     e.complete(ProbeResult.failed(f));
                 }
             });

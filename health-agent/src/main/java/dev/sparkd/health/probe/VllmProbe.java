@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.state.State;
 import dev.sparkd.core.config.ServiceDef;
+import dev.sparkd.core.http.BackendHttp;
 import dev.sparkd.core.prometheus.PrometheusText;
 import dev.sparkd.core.prometheus.VllmMetrics;
 import io.smallrye.mutiny.Uni;
@@ -20,7 +21,7 @@ import io.smallrye.mutiny.Uni;
  */
 public final class VllmProbe extends Probe {
 
-    public VllmProbe(ServiceDef service, ProbeHttp http, HealthSettings settings) {
+    public VllmProbe(ServiceDef service, BackendHttp http, HealthSettings settings) {
         super(service, http, settings);
     }
 
@@ -34,12 +35,12 @@ public final class VllmProbe extends Probe {
                 return Uni.createFrom().item(ProbeResult.of(State.DOWN, "GET /health answered " + health.status(), health.latency(),
                         health.status(), Load.NONE));
             }
-            Uni<ProbeHttp.Answer> metrics = get("/metrics").onFailure().recoverWithNull();
+            Uni<Answer> metrics = get("/metrics").onFailure().recoverWithNull();
             return Uni.combine().all().unis(get("/v1/models"), metrics).asTuple().map(t -> evaluate(health, t.getItem1(), t.getItem2()));
         });
     }
 
-    private ProbeResult evaluate(ProbeHttp.Answer health, ProbeHttp.Answer models, ProbeHttp.Answer metrics) {
+    private ProbeResult evaluate(Answer health, Answer models, Answer metrics) {
         if (models.status() != 200) {
             return ProbeResult.of(State.DOWN, "GET /v1/models answered " + models.status(), health.latency(), health.status(), Load.NONE);
         }

@@ -1,45 +1,41 @@
 package dev.sparkd.health.telemetry;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 import dev.sparkd.core.config.Host;
+import dev.sparkd.core.config.ServiceDef;
 import dev.sparkd.core.config.SuiteConfig;
 import dev.sparkd.core.ssh.SshRunner;
 import dev.sparkd.core.ssh.SshRunnerOptions;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 
 /**
- * Telemetry of every host with {@code ssh} settings, each on its own timer; the blocking SSH work runs on worker
- * threads, never on the event loop. Keeps the last status per host and knows when a declared container started (the
- * probes use that to tell a loading vLLM from a dead one).
+ * Telemetry of every host with {@code ssh} settings; the blocking SSH work runs on worker threads, never on the event
+ * loop (the daemon's {@code ProbeSchedule} runs a round per host every {@code host_interval}). Keeps the last status
+ * per host and knows when a declared container started (the probes use that to tell a loading vLLM from a dead one).
  */
 public final class Telemetry implements AutoCloseable {
-    private final Vertx vertx;
     private final Executor workers;
     private final SshRunner ssh;
-    private final long intervalMs;
+    private final Consumer<HostStatus> collected;
     private final Map<String, HostTelemetry> hosts = new LinkedHashMap<>();
-    private final Map<String, HostStatus> latest = new java.util.concurrent.ConcurrentHashMap<>();
-    private final List<Consumer<HostStatus>> listeners = new CopyOnWriteArrayList<>();
-    // A concurrent set: with thousands of services, a copy-on-write list would copy itself on every probe.
-    private final java.util.Set<Long> timers = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private volatile boolean running;
+    private final Map<String, HostStatus> latest = new ConcurrentHashMap<>();
 
-    public Telemetry(Vertx vertx, Executor workers, SuiteConfig config, java.time.Duration interval) {
-        this.vertx = vertx;
+    /** @param collected told about every finished round (the metrics observe it) */
+    public Telemetry(Executor workers, SuiteConfig config, Consumer<HostStatus> collected) {
         this.workers = workers;
-        this.intervalMs = interval.toMillis();
-        this.ssh = new SshRunner(SshRunnerOptions.defaults().withConnectTimeout(java.time.Duration.ofSeconds(5)), workers);
-        List<dev.sparkd.core.config.ServiceDef> services = new ArrayList<>(config.services().values());
+        this.collected = collected;
+        this.ssh = new SshRunner(SshRunnerOptions.defaults().withConnectTimeout(Duration.ofSeconds(5)), workers);
+        List<ServiceDef> services = new ArrayList<>(config.services().values());
         config.hosts().values().stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(h -> {
             if (h.ssh().isPresent()) {
                 hosts.put(h.name(), new HostTelemetry(h, services, ssh));
@@ -48,10 +44,6 @@ public final class Telemetry implements AutoCloseable {
                 latest.put(h.name(), HostStatus.pending(h.name(), h.gpu().name().toLowerCase(), "no ssh settings: telemetry off"));
             }
         });
-    }
-
-    public void addListener(Consumer<HostStatus> listener) {
-        listeners.add(listener);
     }
 
     public List<HostStatus> statuses() {
@@ -85,7 +77,7 @@ public final class Telemetry implements AutoCloseable {
         }
         return Uni.createFrom().item(t::collect).runSubscriptionOn(workers).invoke(s -> {
             latest.put(host, s);
-            listeners.forEach(l -> l.accept(s));
+            collected.accept(s);
         });
     }
 
@@ -97,35 +89,13 @@ public final class Telemetry implements AutoCloseable {
         return Uni.join().all(all).andCollectFailures().replaceWith(this::statuses);
     }
 
-    public void start() {
-        running = true;
-        long offset = 500;
-        for (String host : hosts.keySet()) {
-            schedule(host, offset);
-            offset += 250;
-        }
-    }
-
-    private void schedule(String host, long delay) {
-        if (!running) {
-            return;
-        }
-        timers.add(vertx.setTimer(Math.max(1, delay), id -> {
-            timers.remove(id);
-            long start = System.currentTimeMillis();
-            collect(host).subscribe().with(s -> schedule(host, start + intervalMs - System.currentTimeMillis()),
-                    e -> schedule(host, start + intervalMs - System.currentTimeMillis()));
-        }));
-    }
-
+    /** The hosts with telemetry (those with {@code ssh} settings). */
     public List<Host> hosts() {
         return hosts.values().stream().map(HostTelemetry::host).toList();
     }
 
     @Override
     public void close() {
-        running = false;
-        timers.forEach(vertx::cancelTimer);
         ssh.close();
     }
 }

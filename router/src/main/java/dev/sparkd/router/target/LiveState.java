@@ -1,21 +1,30 @@
 package dev.sparkd.router.target;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.sparkd.core.http.BackendHttp;
+import dev.sparkd.core.http.BackendRequest;
+import dev.sparkd.core.ollama.OllamaPs;
+import dev.sparkd.core.ollama.RunningModel;
 import dev.sparkd.core.prometheus.PrometheusText;
 import dev.sparkd.core.prometheus.VllmMetrics;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClient;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
@@ -29,6 +38,8 @@ public class LiveState {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Vertx vertx;
     private final Targets targets;
+    /** One backend client per upstream, over the upstream's own connection pool. */
+    private final Map<String, BackendHttp> clients = new ConcurrentHashMap<>();
     private long timer = -1;
 
     public LiveState(Vertx vertx, Targets targets) {
@@ -58,7 +69,7 @@ public class LiveState {
     }
 
     private void refresh(Upstream u) {
-        get(u, u.path("/models"), true).onSuccess(body -> {
+        get(u, u.path("/models"), true).subscribe().with(body -> {
             String served = null;
             try {
                 JsonNode data = JSON.readTree(body.getBytes()).path("data");
@@ -73,7 +84,7 @@ public class LiveState {
             if (!was) {
                 Log.infof("backend %s is reachable again", u.name());
             }
-        }).onFailure(e -> {
+        }, e -> {
             if (u.reachable()) {
                 Log.warnf("backend %s is unreachable: %s", u.name(), e.getMessage());
             }
@@ -81,39 +92,53 @@ public class LiveState {
         });
         String root = u.path("").substring(0, u.path("").length() - 3);
         switch (u.kind()) {
-            case VLLM -> get(u, root + "/metrics", false).onSuccess(body -> {
+            case VLLM -> get(u, root + "/metrics", false).subscribe().with(body -> {
                 VllmMetrics m = VllmMetrics.from(PrometheusText.parse(body.toString()));
                 u.load(m.requestsWaiting().orElse(0), m.requestsRunning().orElse(0), m.kvCacheUsage().orElse(0));
-            });
-            case OLLAMA -> get(u, root + "/api/ps", false).onSuccess(body -> {
+            }, e -> { });
+            case OLLAMA -> get(u, root + "/api/ps", false).subscribe().with(body -> {
                 Set<String> names = new HashSet<>();
                 try {
-                    for (JsonNode m : JSON.readTree(body.getBytes()).path("models")) {
-                        names.add(m.path("name").asText());
-                        names.add(m.path("model").asText());
+                    for (RunningModel m : OllamaPs.parse(body.getBytes())) {
+                        names.add(m.name());
+                        names.add(m.model());
                     }
-                } catch (Exception e) {
+                } catch (IOException e) {
                     return;
                 }
                 u.loaded(names);
-            });
+            }, e -> { });
             default -> {
             }
         }
     }
 
-    private Future<Buffer> get(Upstream u, String path, boolean auth) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(u.host()).setPort(u.port())
-                .setURI(path).setTimeout(Math.max(500, targets.settings().stateInterval().toMillis()));
+    /** The body of a 200 answer; any other status, or no answer within the refresh interval, fails. */
+    private Uni<Buffer> get(Upstream u, String path, boolean auth) {
+        BackendRequest request = BackendRequest.get(path);
         String key = auth ? u.apiKey() : null;
         if (key != null) {
-            options.putHeader("Authorization", "Bearer " + key);
+            request = request.withHeader("Authorization", "Bearer " + key);
         }
-        return u.client().request(options).compose(r -> r.send()).compose(resp -> {
-            if (resp.statusCode() != 200) {
-                return resp.body().compose(b -> Future.failedFuture("HTTP " + resp.statusCode() + " on " + path));
+        Duration deadline = Duration.ofMillis(Math.max(500, targets.settings().stateInterval().toMillis()));
+        return client(u).call(request, deadline).map(resp -> {
+            if (resp.status() != 200) {
+                throw new IllegalStateException("HTTP " + resp.status() + " on " + path);
             }
             return resp.body();
+        });
+    }
+
+    private BackendHttp client(Upstream u) {
+        return clients.computeIfAbsent(u.name(), name -> {
+            URI base = u.def().baseUri();
+            try {
+                URI origin = new URI(base.getScheme(), null, u.host(), u.port(), null, null, null);
+                return BackendHttp.over(vertx, HttpClient.newInstance(u.client()), origin,
+                        u.timeouts().connect());
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("backend " + name + " has an unusable URI", e);
+            }
         });
     }
 }
