@@ -8,9 +8,11 @@ import java.util.Optional;
 import dev.sparkd.models.engine.ActiveStore;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
 
 /** The API's vLLM choices in {@code model_manager.vllm_choices}; survives restarts. Called on worker threads. */
-public final class PgActiveStore implements ActiveStore {
+@ApplicationScoped
+public class PgActiveStore implements ActiveStore {
     private final Pool pool;
 
     public PgActiveStore(Pool pool) {

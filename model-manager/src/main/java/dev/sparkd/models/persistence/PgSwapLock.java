@@ -7,12 +7,14 @@ import dev.sparkd.models.engine.SwapLock;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * A PostgreSQL session-level advisory lock per service, held on its own connection for the whole swap, so two
  * model-manager instances sharing a database never swap the same service at once. Called on worker threads.
  */
-public final class PgSwapLock implements SwapLock {
+@ApplicationScoped
+public class PgSwapLock implements SwapLock {
     private final Pool pool;
 
     public PgSwapLock(Pool pool) {
