@@ -1,6 +1,8 @@
 package dev.sparkd.models.cli;
 
 import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.sparkd.models.operation.Operation;
 import dev.sparkd.models.operation.OperationView;
@@ -13,7 +15,7 @@ import dev.sparkd.core.config.ByteSizes;
 public final class TerminalProgress implements Operation.OperationListener {
     private final PrintStream out;
     private final boolean tty;
-    private final java.util.Map<String, Integer> lastDecile = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> lastDecile = new ConcurrentHashMap<>();
     private long lastDraw;
 
     public TerminalProgress(PrintStream out, boolean tty) {

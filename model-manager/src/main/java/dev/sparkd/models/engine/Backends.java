@@ -19,12 +19,16 @@ import dev.sparkd.core.ssh.RemoteCommand;
 import dev.sparkd.core.ssh.SshRunner;
 import dev.sparkd.core.ssh.SshTarget;
 import io.vertx.mutiny.core.Vertx;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The clients the model-manager talks through, one per service or host, built from the validated config. The
+ * The clients the model-manager talks through, one per service or host, built from the validated config (the registry
+ * client and the per-service HTTP clients are made here because their addresses come from the file). The
  * orchestration runs on worker threads and waits on these clients; none of them ever blocks an event loop.
  */
-public final class Backends implements AutoCloseable {
+@ApplicationScoped
+public class Backends implements AutoCloseable {
     private final SuiteConfig config;
     private final ModelsSettings settings;
     private final Vertx vertx;
@@ -90,14 +94,15 @@ public final class Backends implements AutoCloseable {
                 s.knownHosts(), Optional.empty(), Optional.of(h.name()))));
     }
 
-    /** Runs a command on the service's host over SSH (on SshRunner's workers), waiting here on a worker thread. */
+    /** Blocking (worker thread; SshRunner refuses an event loop): runs a command on the service's host over SSH. */
     public CommandResult run(String service, RemoteCommand command, Duration timeout) {
         SshTarget target = sshTarget(service).orElseThrow(() -> new IllegalStateException(
                 "host of " + service + " has no ssh settings; set [hosts.<name>] ssh = { … }"));
-        return ssh.runAsync(target, command, timeout).await().atMost(timeout.plusSeconds(20));
+        return ssh.run(target, command, timeout);
     }
 
     @Override
+    @PreDestroy
     public void close() {
         ollama.values().forEach(OllamaClient::close);
         vllm.values().forEach(OpenAiClient::close);

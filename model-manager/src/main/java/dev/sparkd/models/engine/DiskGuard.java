@@ -10,12 +10,14 @@ import dev.sparkd.core.config.ByteSizes;
 import dev.sparkd.core.config.Host;
 import dev.sparkd.core.ssh.CommandResult;
 import dev.sparkd.core.ssh.RemoteCommand;
+import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Free space on the filesystem of a host's models directory, read with {@code df -B1 --output=avail,size DIR} over SSH
  * (the directory is validated, then quoted). Refuses a pull whose model plus the configured margin does not fit.
  */
-public final class DiskGuard {
+@ApplicationScoped
+public class DiskGuard {
     public static final String DEFAULT_MODELS_DIR = "/usr/share/ollama/.ollama/models";
     private static final Pattern DIR = Pattern.compile("/[A-Za-z0-9._/-]{0,255}");
     private final Backends backends;

@@ -4,41 +4,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.sparkd.models.operation.Operation;
-import dev.sparkd.models.operation.Operations;
+import io.vertx.core.Context;
+import jakarta.enterprise.context.ApplicationScoped;
 
-/** The whole suite's models: plan every managed service, or reconcile them one after another. Blocking (worker). */
-public final class ModelManager {
+/**
+ * The whole suite's models: plan every managed service, or reconcile them one after another. Blocking: SSH commands
+ * and waits on backends, so it refuses to run on an event loop (the daemon calls it through {@link ModelsService}).
+ */
+@ApplicationScoped
+public class ModelManager {
     private final Backends backends;
     private final OllamaReconciler ollama;
     private final SwapService swaps;
-    private final DiskGuard disk;
-    private final Operations operations;
 
-    public ModelManager(Backends backends, Operations operations, Verifier verifier, SwapLock lock, ActiveStore store) {
+    public ModelManager(Backends backends, OllamaReconciler ollama, SwapService swaps) {
         this.backends = backends;
-        this.operations = operations;
-        this.disk = new DiskGuard(backends);
-        this.ollama = new OllamaReconciler(backends, disk, operations, verifier == null ? new OllamaVerifier(backends) : verifier);
-        this.swaps = new SwapService(backends, operations, lock, store);
-    }
-
-    public SwapService swaps() {
-        return swaps;
-    }
-
-    public DiskGuard disk() {
-        return disk;
-    }
-
-    public Operations operations() {
-        return operations;
-    }
-
-    public Backends backends() {
-        return backends;
+        this.ollama = ollama;
+        this.swaps = swaps;
     }
 
     public Plan plan(boolean forcePrune) {
+        requireWorkerThread("plan");
         List<Plan.ServicePlan> out = new ArrayList<>();
         backends.settings().ollama().keySet().forEach(s -> out.add(ollama.plan(s, forcePrune)));
         backends.settings().vllm().keySet().forEach(s -> out.add(swaps.plan(s)));
@@ -54,6 +40,7 @@ public final class ModelManager {
      * one-shot mode leaves swaps to the daemon, which knows choices made through the API).
      */
     public Outcome reconcile(boolean forcePrune, boolean includeVllm) {
+        requireWorkerThread("reconcile");
         List<Plan.ServicePlan> plans = new ArrayList<>();
         List<Operation> ops = new ArrayList<>();
         boolean converged = true;
@@ -73,5 +60,13 @@ public final class ModelManager {
             }
         }
         return new Outcome(new Plan(plans), ops, converged);
+    }
+
+    /** Fails at once rather than stall every request an event loop serves for minutes. */
+    private static void requireWorkerThread(String what) {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("the model-manager's " + what + " blocks and must not run on an event loop thread ("
+                    + Thread.currentThread().getName() + ")");
+        }
     }
 }

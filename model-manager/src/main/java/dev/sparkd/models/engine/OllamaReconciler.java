@@ -1,41 +1,50 @@
 package dev.sparkd.models.engine;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
 import dev.sparkd.models.config.ModelsSettings;
 import dev.sparkd.models.operation.Operation;
 import dev.sparkd.models.operation.Operations;
+import dev.sparkd.core.config.ByteSizes;
 import dev.sparkd.core.config.Host;
 import dev.sparkd.core.http.UpstreamException;
 import dev.sparkd.core.ollama.LocalModel;
 import dev.sparkd.core.ollama.OllamaClient;
 import dev.sparkd.core.ollama.RunningModel;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Brings one Ollama service to its declared models: plans (pull / update / prune / keep), then applies the plan with
  * the disk guard, streamed pull operations with resuming retries, verification, rollback tags for updates, and an
- * exact-name prune that spares loaded models. Blocking style on a worker thread; never on an event loop.
+ * exact-name prune that spares loaded models. Blocking style on a worker thread; never on an event loop. Pulls run
+ * {@code max_parallel_pulls} at a time on {@code workers} (in the daemon, Quarkus' worker pool).
  */
-public final class OllamaReconciler {
+@ApplicationScoped
+public class OllamaReconciler {
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(40);
+    private static final Duration CHANGE_TIMEOUT = Duration.ofSeconds(60);
     private final Backends backends;
     private final DiskGuard disk;
     private final Operations operations;
     private final Verifier verifier;
+    private final Executor workers;
 
-    public OllamaReconciler(Backends backends, DiskGuard disk, Operations operations, Verifier verifier) {
+    public OllamaReconciler(Backends backends, DiskGuard disk, Operations operations, Verifier verifier, Executor workers) {
         this.backends = backends;
         this.disk = disk;
         this.operations = operations;
         this.verifier = verifier;
+        this.workers = workers;
     }
 
     /** The current state of a service as seen from its API. */
@@ -44,8 +53,8 @@ public final class OllamaReconciler {
 
     Observed observe(String service) {
         OllamaClient client = backends.ollama(service);
-        List<LocalModel> tags = client.tags().await().atMost(java.time.Duration.ofSeconds(40));
-        List<RunningModel> ps = client.ps().await().atMost(java.time.Duration.ofSeconds(40));
+        List<LocalModel> tags = client.tags().await().atMost(READ_TIMEOUT);
+        List<RunningModel> ps = client.ps().await().atMost(READ_TIMEOUT);
         Map<String, LocalModel> installed = new LinkedHashMap<>();
         tags.forEach(m -> installed.put(Names.key(m.name()), m));
         Set<String> loaded = ps.stream().map(m -> Names.key(m.name())).collect(Collectors.toSet());
@@ -63,7 +72,7 @@ public final class OllamaReconciler {
             return new Plan.ServicePlan(service, "ollama", host, List.of(), "cannot read installed models: " + e.getMessage());
         }
         List<Plan.Item> items = new ArrayList<>();
-        Set<String> declared = new java.util.HashSet<>();
+        Set<String> declared = new HashSet<>();
         for (ModelsSettings.DeclaredModel m : desired.pull()) {
             String key = Names.key(m.name());
             declared.add(key);
@@ -113,28 +122,16 @@ public final class OllamaReconciler {
         Map<String, ModelsSettings.DeclaredModel> byKey = new LinkedHashMap<>();
         desired.pull().forEach(m -> byKey.put(Names.key(m.name()), m));
         List<Operation> ops = new ArrayList<>();
-        List<Plan.Item> work = plan.items().stream().filter(i -> i.action().equals("pull") || i.action().equals("update")
-                || i.action().equals("check")).toList();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, desired.maxParallelPulls()),
-                r -> new Thread(r, "sparkd-pull-" + service));
-        try {
-            List<Future<Operation>> futures = new ArrayList<>();
-            for (Plan.Item item : work) {
-                ModelsSettings.DeclaredModel m = byKey.get(Names.key(item.model()));
-                futures.add(pool.submit(() -> item.action().equals("pull") ? pull(service, m, item.bytes()) : update(service, m, item.bytes())));
-            }
-            for (Future<Operation> f : futures) {
-                try {
-                    Operation op = f.get();
-                    if (op != null) {
-                        ops.add(op);
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        } finally {
-            pool.shutdown();
+        List<Uni<Operation>> downloads = plan.items().stream().filter(i -> i.action().equals("pull") || i.action().equals("update")
+                || i.action().equals("check")).map(item -> {
+                    ModelsSettings.DeclaredModel m = byKey.get(Names.key(item.model()));
+                    return Uni.createFrom().item(() -> item.action().equals("pull") ? pull(service, m, item.bytes())
+                            : update(service, m, item.bytes())).runSubscriptionOn(workers);
+                }).toList();
+        if (!downloads.isEmpty()) {
+            // in plan order, at most max_parallel_pulls at once; this thread waits (it is a worker too)
+            Uni.join().all(downloads).usingConcurrencyOf(Math.max(1, desired.maxParallelPulls())).andFailFast()
+                    .await().indefinitely().stream().filter(op -> op != null).forEach(ops::add);
         }
         for (Plan.Item item : plan.items()) {
             if (item.action().equals("prune")) {
@@ -182,7 +179,7 @@ public final class OllamaReconciler {
             return op;
         }
         try {
-            client.copy(m.name(), rollback).await().atMost(java.time.Duration.ofSeconds(60));
+            client.copy(m.name(), rollback).await().atMost(CHANGE_TIMEOUT);
             op.event("copied " + m.name() + " (" + shortDigest(before) + ") to rollback tag " + rollback);
         } catch (RuntimeException e) {
             op.finish(Operation.State.FAILED, "cannot create the rollback tag " + rollback + ": " + e.getMessage());
@@ -209,7 +206,7 @@ public final class OllamaReconciler {
         }
         op.event("verification failed: " + failed.get());
         try {
-            client.copy(rollback, m.name()).await().atMost(java.time.Duration.ofSeconds(60));
+            client.copy(rollback, m.name()).await().atMost(CHANGE_TIMEOUT);
             op.event("restored " + m.name() + " from " + rollback + " (" + shortDigest(digestOf(service, m.name())) + ")");
             dropRollback(service, rollback, op);
             op.finish(Operation.State.ROLLED_BACK, "new version failed verification: " + failed.get());
@@ -226,7 +223,7 @@ public final class OllamaReconciler {
                 op.finish(Operation.State.REFUSED, name + " is loaded right now; not removed without force");
                 return op;
             }
-            backends.ollama(service).delete(name).await().atMost(java.time.Duration.ofSeconds(60));
+            backends.ollama(service).delete(name).await().atMost(CHANGE_TIMEOUT);
             op.finish(Operation.State.SUCCEEDED, null);
         } catch (RuntimeException e) {
             op.finish(Operation.State.FAILED, e.getMessage());
@@ -244,7 +241,7 @@ public final class OllamaReconciler {
                 op.finish(Operation.State.REFUSED, v.reason());
                 return false;
             }
-            v.usage().ifPresentOrElse(u -> op.event("disk: " + dev.sparkd.core.config.ByteSizes.format(u.available())
+            v.usage().ifPresentOrElse(u -> op.event("disk: " + ByteSizes.format(u.available())
                     + " available on " + u.host()), () -> op.event(v.reason()));
             return true;
         } catch (RuntimeException e) {
@@ -290,7 +287,7 @@ public final class OllamaReconciler {
 
     private void dropRollback(String service, String rollback, Operation op) {
         try {
-            backends.ollama(service).delete(rollback).await().atMost(java.time.Duration.ofSeconds(60));
+            backends.ollama(service).delete(rollback).await().atMost(CHANGE_TIMEOUT);
             op.event("removed rollback tag " + rollback);
         } catch (RuntimeException e) {
             op.event("could not remove rollback tag " + rollback + ": " + e.getMessage());

@@ -8,12 +8,14 @@ import dev.sparkd.core.ollama.GenerateRequest;
 import dev.sparkd.core.ollama.GenerateResponse;
 import dev.sparkd.core.ollama.KeepAlive;
 import dev.sparkd.core.ollama.ModelInfo;
+import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * A short, deterministic generation ({@code num_predict 8}, temperature 0, unloaded right after). Embedding-only models
  * (no {@code completion} capability) are checked by loading their metadata only.
  */
-public final class OllamaVerifier implements Verifier {
+@ApplicationScoped
+public class OllamaVerifier implements Verifier {
     static final String DEFAULT_PROMPT = "Reply with the single word OK.";
     private final Backends backends;
 

@@ -1,5 +1,6 @@
 package dev.sparkd.models.engine;
 
+import java.io.IOException;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -52,7 +53,7 @@ public final class RegistryClient implements AutoCloseable {
                 size += l.path("size").asLong(0);
             }
             return Optional.of(new Remote(sha256(bytes), size));
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (RuntimeException | IOException e) {
             return Optional.empty();
         }
     }

@@ -26,14 +26,17 @@ import dev.sparkd.core.http.JsonCodec;
 import dev.sparkd.core.openai.ModelCard;
 import dev.sparkd.core.ssh.CommandResult;
 import dev.sparkd.core.ssh.RemoteCommand;
+import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Swaps the model a vLLM service serves, over SSH: stop and remove the old container, {@code docker run} the catalog
  * entry, and wait for the health gate (container still running, port open, {@code /health} 200, {@code /v1/models}
  * lists the model, one small completion). When the gate fails, the previous model is launched again. Only catalog
  * entries are launched, and every argument is checked against the schema's patterns again before it is quoted.
+ * Blocking: runs on worker threads.
  */
-public final class SwapService {
+@ApplicationScoped
+public class SwapService {
     private static final String TEMPLATE = "{{.State.Status}} {{.State.ExitCode}}";
     private final Backends backends;
     private final Operations operations;

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -16,7 +17,7 @@ public final class Operation {
     /** Where an operation stands. */
     public enum State { RUNNING, SUCCEEDED, FAILED, REFUSED, ROLLED_BACK;
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -86,4 +86,18 @@ class CliTest {
         assertThat(run("reconcile", "--once", "--config", bad.toString()).code()).isEqualTo(2);
         assertThat(run("reconcile", "--config", bad.toString()).code()).as("reconcile needs --once").isEqualTo(2);
     }
+
+    @Test
+    void unknownOptionsAreUsageErrorsAndHelpListsTheOptions() {
+        Run typo = run("plan", "--jsn");
+        assertThat(typo.code()).isEqualTo(2);
+        assertThat(typo.err()).contains("Unknown option: '--jsn'").contains("Possible solutions: --json");
+        Run noValue = run("reconcile", "--once", "--config");
+        assertThat(noValue.code()).isEqualTo(2);
+        assertThat(noValue.err()).contains("Missing required parameter for option '--config'").contains("Usage: model-manager reconcile");
+
+        Run help = run("reconcile", "--help");
+        assertThat(help.code()).isEqualTo(0);
+        assertThat(help.out()).contains("--once", "--force-prune", "--config=FILE");
+    }
 }

@@ -16,6 +16,7 @@ import dev.sparkd.models.operation.Operation;
 import dev.sparkd.models.operation.Operations;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /** The Ollama side against a simulated Spark: real HTTP to Ollama, real SSH for df. */
 class OllamaReconcilerTest {
@@ -41,7 +42,7 @@ class OllamaReconcilerTest {
     }
 
     OllamaReconciler reconciler(Backends b, Operations ops, Verifier v) {
-        return new OllamaReconciler(b, new DiskGuard(b), ops, v);
+        return new OllamaReconciler(b, new DiskGuard(b), ops, v, Infrastructure.getDefaultWorkerPool());
     }
 
     OllamaReconciler reconciler(Backends b, Operations ops) {

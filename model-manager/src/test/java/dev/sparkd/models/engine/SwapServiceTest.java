@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.sparkd.models.SimFixture;
 import dev.sparkd.models.operation.Operation;
 import dev.sparkd.models.operation.Operations;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /** vLLM swaps over real SSH against the simulated Spark's docker. */
 class SwapServiceTest {
@@ -108,5 +112,25 @@ class SwapServiceTest {
         store.save("vllm-1", "llama8b", "qwen7b");
         assertThat(store.chosen("vllm-1", "qwen7b")).contains("llama8b");
         assertThat(store.chosen("vllm-1", "broken")).isEmpty();
+    }
+
+    @Test
+    void theEngineRefusesToBlockAnEventLoop() throws Exception {
+        Operations ops = new Operations();
+        ModelManager manager = new ModelManager(b, new OllamaReconciler(b, new DiskGuard(b), ops, (s, m, p) -> Optional.empty(),
+                Infrastructure.getDefaultWorkerPool()), new SwapService(b, ops, SwapLock.LOCAL, new ActiveStore.InMemory()));
+        for (Runnable call : List.<Runnable>of(() -> manager.plan(false), () -> manager.reconcile(false, true))) {
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            fx.vertx.getDelegate().runOnContext(v -> {
+                try {
+                    call.run();
+                    outcome.complete(null);
+                } catch (Throwable t) {
+                    outcome.complete(t);
+                }
+            });
+            assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class).hasMessageContaining("event loop");
+        }
+        assertThat(ops.all()).as("nothing started").isEmpty();
     }
 }
