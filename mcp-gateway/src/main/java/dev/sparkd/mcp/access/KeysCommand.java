@@ -11,13 +11,14 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code mcp-gateway keys create <id>} prints a new API key (stdout) and the {@code [mcp.keys.<id>]} table holding its
  * hash (stderr); {@code mcp-gateway keys hash} reads a key from standard input and prints its hash. Neither needs the
- * config. Exit 0 done, 1 could not read standard input, 2 usage.
+ * config. Exit 0 done (or {@code --help}), 1 could not read standard input, 2 usage.
  */
 @Command(name = "mcp-gateway keys", description = "Create API keys for the gateway, or hash existing ones.",
         footer = "%nList keys: the [mcp.keys.*] tables of sparkd.toml. Revoke: delete the table and restart the gateway.")
@@ -26,6 +27,9 @@ public final class KeysCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     /** The command line for {@code args} after {@code keys}; {@code stdin} is where {@code hash} reads the key. */
     public static CommandLine commandLine(InputStream stdin) {
@@ -42,6 +46,9 @@ public final class KeysCommand implements Callable<Integer> {
     static final class Create implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
 
         @Parameters(paramLabel = "<id>", description = "1-64 letters, digits, '_' or '-'; the id the audit log shows")
         String id;
@@ -73,6 +80,9 @@ public final class KeysCommand implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
 
         Hash(InputStream stdin) {
             this.stdin = stdin;

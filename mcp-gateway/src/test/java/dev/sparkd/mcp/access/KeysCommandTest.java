@@ -39,6 +39,14 @@ class KeysCommandTest {
     }
 
     @Test
+    void helpIsOnStdoutAndExits0() {
+        assertThat(run("", "--help")).isZero();
+        assertThat(out.toString()).contains("create").contains("hash");
+        assertThat(run("", "create", "--help")).isZero();
+        assertThat(out.toString()).contains("<id>");
+    }
+
+    @Test
     void usageMistakesExitWith2() {
         assertThat(run("", "hash")).isEqualTo(2);
         assertThat(err.toString()).contains("no key on standard input");
