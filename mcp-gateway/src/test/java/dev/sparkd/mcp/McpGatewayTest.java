@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.sparkd.daemon.testing.EmbeddedPostgresTestResource;
+import dev.sparkd.mcp.catalog.DownstreamRegistry;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -75,7 +78,7 @@ class McpGatewayTest {
         });
     }
 
-    McpSyncClient clientWith(String key, java.util.function.Consumer<McpClient.SyncSpec> customize) {
+    McpSyncClient clientWith(String key, Consumer<McpClient.SyncSpec> customize) {
         var transport = HttpClientStreamableHttpTransport.builder(base.toString().replaceAll("/$", ""))
                 .endpoint("/mcp")
                 .httpRequestCustomizer((b, method, uri, body, ctx) -> b.setHeader("Authorization", "Bearer " + key))
@@ -298,7 +301,7 @@ class McpGatewayTest {
 
     /** Every resource URI, page by page (the test profile's page size is 3). */
     static List<String> resourceUris(McpSyncClient c, int[] pages) {
-        List<String> uris = new java.util.ArrayList<>();
+        List<String> uris = new ArrayList<>();
         String cursor = null;
         do {
             McpSchema.ListResourcesResult r = c.listResources(cursor);
@@ -335,7 +338,7 @@ class McpGatewayTest {
         assertThat(pages[0]).as("resources/list is paginated").isGreaterThan(1);
         assertThat(uris).doesNotHaveDuplicates()
                 .contains("demo://resource/static/document/architecture.md", "dynamic://hello")
-                .doesNotContain(McpGateway.ANCHOR_RESOURCE);
+                .doesNotContain(DownstreamRegistry.ANCHOR_RESOURCE);
         McpSchema.ReadResourceResult doc = c.readResource(new McpSchema.ReadResourceRequest("demo://resource/static/document/architecture.md"));
         assertThat(text(doc)).contains("Architecture");
         assertThat(text(c.readResource(new McpSchema.ReadResourceRequest("dynamic://hello")))).isEqualTo("hello");
@@ -356,7 +359,7 @@ class McpGatewayTest {
         // prompts: <server>__<prompt>, arguments passed through both ways
         Set<String> prompts = promptNames(c);
         assertThat(prompts).contains("everything__simple-prompt", "everything__args-prompt", "everything-http__simple-prompt", "dynamic__hello")
-                .doesNotContain(McpGateway.ANCHOR_PROMPT);
+                .doesNotContain(DownstreamRegistry.ANCHOR_PROMPT);
         McpSchema.Prompt args = c.listPrompts().prompts().stream().filter(p -> p.name().equals("everything__args-prompt")).findFirst().orElseThrow();
         assertThat(args.arguments()).extracting(McpSchema.PromptArgument::name).containsExactly("city", "state");
         assertThat(args.arguments().get(0).required()).isTrue();
@@ -365,7 +368,7 @@ class McpGatewayTest {
         assertThat(((McpSchema.TextContent) got.messages().get(0).content()).text()).contains("Lisbon");
         assertThat(((McpSchema.TextContent) c.getPrompt(new McpSchema.GetPromptRequest("dynamic__hello", Map.of())).messages().get(0).content())
                 .text()).isEqualTo("hello");
-        assertThatThrownBy(() -> c.getPrompt(new McpSchema.GetPromptRequest(McpGateway.ANCHOR_PROMPT, Map.of())))
+        assertThatThrownBy(() -> c.getPrompt(new McpSchema.GetPromptRequest(DownstreamRegistry.ANCHOR_PROMPT, Map.of())))
                 .isInstanceOf(McpError.class);
     }
 

@@ -1,46 +1,72 @@
 package dev.sparkd.mcp.access;
 
-import java.util.List;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Optional;
 import java.util.Set;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.sparkd.core.net.Peers;
 import dev.sparkd.mcp.config.McpSettings;
+import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 /**
  * The gate in front of {@code /mcp}, run as a Vert.x filter before the MCP endpoint: a foreign {@code Origin} gets
  * 403 (DNS rebinding), a missing or unknown bearer key 401, and a session presented with another key than the one
- * that opened it 403. Allowed origins are the configured ones plus the gateway's own address. Never logs a key.
+ * that opened it 403. Allowed origins are the configured ones plus the gateway's own address: {@code http://} with
+ * its listen host or a loopback host ({@link Peers#isLoopback}: {@code localhost}, {@code 127.0.0.1}, {@code [::1]})
+ * at its port. A rebinding page's Origin names the attacker's host, never a loopback literal. Never logs a key.
  */
-public final class McpHttpGuard {
+@Singleton
+public class McpHttpGuard {
     private static final Logger LOG = Logger.getLogger(McpHttpGuard.class);
     public static final String SESSION_HEADER = "Mcp-Session-Id";
     public static final String KEY_ID = "sparkd.mcp.key-id";
 
     private final ApiKeys keys;
     private final Sessions sessions;
-    private final Set<String> origins;
+    private final Set<String> configuredOrigins;
+    private final String listenHost;
+    private final int port;
     private final String path;
 
-    public McpHttpGuard(ApiKeys keys, Sessions sessions, List<String> allowedOrigins, McpSettings settings, String path) {
+    public McpHttpGuard(ApiKeys keys, Sessions sessions, McpSettings settings,
+            @ConfigProperty(name = "quarkus.mcp.server.http.root-path", defaultValue = "/mcp") String path) {
         this.keys = keys;
         this.sessions = sessions;
-        String host = settings.listen().host();
-        int port = settings.listen().port();
-        this.origins = Set.copyOf(new java.util.HashSet<>(concat(allowedOrigins,
-                List.of("http://" + host + ":" + port, "http://localhost:" + port, "http://127.0.0.1:" + port))));
+        this.configuredOrigins = Set.copyOf(settings.allowedOrigins());
+        this.listenHost = settings.listen().host();
+        this.port = settings.listen().port();
         this.path = path;
     }
 
-    private static List<String> concat(List<String> a, List<String> b) {
-        java.util.ArrayList<String> out = new java.util.ArrayList<>(a);
-        out.addAll(b);
-        return out;
+    /** Runs the guard before every route; it only acts on {@code /mcp}. */
+    void register(@Observes Filters filters) {
+        filters.register(this::handle, 200);
+    }
+
+    /** Whether a browser page from {@code origin} may call the gateway. */
+    boolean allowedOrigin(String origin) {
+        if (configuredOrigins.contains(origin)) {
+            return true;
+        }
+        try {
+            URI u = new URI(origin);
+            String host = u.getHost();
+            return "http".equals(u.getScheme()) && u.getPort() == port && host != null
+                    && (host.equalsIgnoreCase(listenHost) || Peers.isLoopback(host))
+                    && (u.getRawPath() == null || u.getRawPath().isEmpty()) && u.getRawQuery() == null && u.getRawUserInfo() == null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     public void handle(RoutingContext rc) {
@@ -50,7 +76,7 @@ public final class McpHttpGuard {
             return;
         }
         String origin = rc.request().getHeader(HttpHeaders.ORIGIN);
-        if (origin != null && !origins.contains(origin)) {
+        if (origin != null && !allowedOrigin(origin)) {
             LOG.debugf("refused a request from a foreign Origin");
             reject(rc, 403, -32000, "Forbidden: Origin not allowed", null);
             return;

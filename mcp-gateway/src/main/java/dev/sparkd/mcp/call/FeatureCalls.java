@@ -6,15 +6,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
+
+import dev.sparkd.mcp.access.CallerAccess;
+import dev.sparkd.mcp.catalog.Features;
 import dev.sparkd.mcp.upstream.Upstream;
 import dev.sparkd.mcp.upstream.UpstreamState;
-import dev.sparkd.mcp.upstream.UpstreamSupervisor;
+import dev.sparkd.mcp.upstream.Upstreams;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.quarkiverse.mcp.server.BlobResourceContents;
 import io.quarkiverse.mcp.server.JsonRpcErrorCodes;
+import io.quarkiverse.mcp.server.McpConnection;
 import io.quarkiverse.mcp.server.McpException;
 import io.quarkiverse.mcp.server.PromptMessage;
 import io.quarkiverse.mcp.server.PromptResponse;
@@ -23,31 +28,46 @@ import io.quarkiverse.mcp.server.ResourceResponse;
 import io.quarkiverse.mcp.server.Role;
 import io.quarkiverse.mcp.server.TextResourceContents;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Singleton;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code prompts/get} and {@code resources/read} forwarded to the owning upstream; the access decision is the
- * caller's (see {@code McpGateway}). Non-blocking, bounded by the upstream's {@code call_timeout}; upstream JSON-RPC
- * errors keep their code and message.
+ * {@code prompts/get} and {@code resources/read}: the caller's key must allow the prompt or resource (what a key may
+ * not list, it cannot get or read either), then the request is forwarded to the owning upstream. Non-blocking,
+ * bounded by the upstream's {@code call_timeout}; upstream JSON-RPC errors keep their code and message.
  */
-public final class FeatureCalls {
-    private final UpstreamSupervisor supervisor;
+@Singleton
+public class FeatureCalls {
+    private final Upstreams upstreams;
+    private final CallerAccess access;
 
-    public FeatureCalls(UpstreamSupervisor supervisor) {
-        this.supervisor = supervisor;
+    public FeatureCalls(Upstreams upstreams, CallerAccess access) {
+        this.upstreams = upstreams;
+        this.access = access;
     }
 
-    public Uni<PromptResponse> getPrompt(String server, String prompt, Map<String, String> args) {
+    public Uni<PromptResponse> getPrompt(Features.PromptEntry prompt, McpConnection connection, Map<String, String> args) {
+        if (!access.allows(connection, prompt.exposed())) {
+            return Uni.createFrom().failure(new McpException("Invalid prompt name: " + prompt.exposed(), JsonRpcErrorCodes.INVALID_PARAMS));
+        }
         Map<String, Object> arguments = new LinkedHashMap<>(args == null ? Map.of() : args);
-        return forward(server, c -> c.getPrompt(new McpSchema.GetPromptRequest(prompt, arguments))).map(FeatureCalls::toResponse);
+        return forward(prompt.server(), c -> c.getPrompt(new McpSchema.GetPromptRequest(prompt.prompt().name(), arguments)))
+                .map(FeatureCalls::toResponse);
     }
 
-    public Uni<ResourceResponse> readResource(String server, String uri) {
+    public Uni<ResourceResponse> readResource(String server, McpConnection connection, String uri) {
+        if (!access.allows(connection, Features.policyName(server, uri))) {
+            return Uni.createFrom().failure(resourceNotFound(uri));
+        }
         return forward(server, c -> c.readResource(new McpSchema.ReadResourceRequest(uri))).map(FeatureCalls::toResponse);
     }
 
-    private <T> Uni<T> forward(String server, java.util.function.Function<McpAsyncClient, Mono<T>> request) {
-        Upstream upstream = supervisor.get(server).orElse(null);
+    public static McpException resourceNotFound(String uri) {
+        return new McpException("Resource not found: " + uri, JsonRpcErrorCodes.RESOURCE_NOT_FOUND);
+    }
+
+    private <T> Uni<T> forward(String server, Function<McpAsyncClient, Mono<T>> request) {
+        Upstream upstream = upstreams.get(server).orElse(null);
         McpAsyncClient client = upstream == null ? null : upstream.client();
         if (upstream == null || upstream.state() != UpstreamState.READY || client == null) {
             return Uni.createFrom().failure(new McpException("upstream " + server + " is "

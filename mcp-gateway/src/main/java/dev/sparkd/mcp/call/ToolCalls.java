@@ -1,60 +1,66 @@
 package dev.sparkd.mcp.call;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
 
+import dev.sparkd.core.auth.RateLimiter;
+import dev.sparkd.core.auth.SecretHash;
+import dev.sparkd.mcp.access.CallerAccess;
 import dev.sparkd.mcp.access.Policy;
-import dev.sparkd.mcp.access.RateLimiter;
 import dev.sparkd.mcp.audit.AuditEntry;
+import dev.sparkd.mcp.audit.AuditLog;
 import dev.sparkd.mcp.catalog.Catalog;
 import dev.sparkd.mcp.config.McpSettings;
+import dev.sparkd.mcp.metrics.McpMetrics;
 import dev.sparkd.mcp.upstream.Upstream;
 import dev.sparkd.mcp.upstream.UpstreamState;
-import dev.sparkd.mcp.upstream.UpstreamSupervisor;
+import dev.sparkd.mcp.upstream.Upstreams;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.quarkiverse.mcp.server.JsonRpcErrorCodes;
+import io.quarkiverse.mcp.server.McpConnection;
 import io.quarkiverse.mcp.server.McpException;
 import io.quarkiverse.mcp.server.ToolResponse;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
+import jakarta.inject.Singleton;
 
 /**
  * One downstream {@code tools/call}: policy, argument size, rate limits, then the upstream call with the server's
- * timeout; every call — refused or not — is measured and handed to the audit log. Non-blocking: the upstream call is a
- * Reactor {@code Mono} bridged into a {@link Uni}.
+ * timeout; every call — refused or not — is measured and handed to the audit sink. Non-blocking: the upstream call is
+ * a Reactor {@code Mono} bridged into a {@link Uni}.
  */
-public final class ToolCalls {
+@Singleton
+public class ToolCalls {
     private static final Logger LOG = Logger.getLogger(ToolCalls.class);
     /** JSON-RPC error code for a rate-limited call: HTTP's 429, outside the range JSON-RPC reserves. */
     public static final int RATE_LIMITED = 429;
 
-    /** Where a finished call goes: metrics and the audit log. */
-    public interface Recorder {
-        void record(AuditEntry entry);
-    }
-
-    private final UpstreamSupervisor upstreams;
+    private final Upstreams upstreams;
     private final RateLimiter limiter;
-    private final Recorder recorder;
+    private final CallerAccess access;
+    private final McpMetrics metrics;
+    private final AuditLog audit;
 
-    public ToolCalls(UpstreamSupervisor upstreams, RateLimiter limiter, Recorder recorder) {
+    public ToolCalls(Upstreams upstreams, RateLimiter limiter, CallerAccess access, McpMetrics metrics, AuditLog audit) {
         this.upstreams = upstreams;
         this.limiter = limiter;
-        this.recorder = recorder;
+        this.access = access;
+        this.metrics = metrics;
+        this.audit = audit;
     }
 
-    public Uni<ToolResponse> call(Catalog.Entry entry, Optional<McpSettings.ApiKey> key, Map<String, Object> arguments) {
+    public Uni<ToolResponse> call(Catalog.Entry entry, McpConnection connection, Map<String, Object> arguments) {
+        Optional<McpSettings.ApiKey> key = access.key(connection);
         long start = System.nanoTime();
         Instant at = Instant.now();
         Upstream upstream = upstreams.get(entry.server()).orElseThrow();
@@ -62,7 +68,7 @@ public final class ToolCalls {
         String argsJson = new JsonObject(arguments == null ? Map.of() : arguments).encode();
         byte[] argBytes = argsJson.getBytes(StandardCharsets.UTF_8);
         String keyId = key.map(McpSettings.ApiKey::id).orElse("-");
-        Audit audit = new Audit(at, start, keyId, entry, argBytes.length, sha256(argBytes), server.logArguments() ? argsJson : null);
+        Audit audit = new Audit(at, start, keyId, entry, argBytes.length, SecretHash.sha256Hex(argsJson), server.logArguments() ? argsJson : null);
 
         if (key.isEmpty() || !Policy.allows(key.get(), entry.exposed())) {
             return audit.fail(Outcome.DENIED, "key may not call this tool",
@@ -74,12 +80,12 @@ public final class ToolCalls {
                             + server.maxArgumentBytes(), JsonRpcErrorCodes.INVALID_PARAMS));
         }
         String keyBucket = "key:" + keyId;
-        if (key.get().rateLimit().isPresent() && !limiter.tryAcquire(keyBucket, key.get().rateLimit().get())) {
+        if (key.get().rateLimit().isPresent() && !limiter.tryAcquire(keyBucket, key.get().rateLimit().get().rate())) {
             return audit.fail(Outcome.RATE_LIMITED, "key limit " + key.get().rateLimit().get(),
                     new McpException("Too Many Requests: key `" + keyId + "` is limited to " + key.get().rateLimit().get() + " calls",
                             RATE_LIMITED));
         }
-        if (server.toolRateLimit().isPresent() && !limiter.tryAcquire("tool:" + entry.exposed(), server.toolRateLimit().get())) {
+        if (server.toolRateLimit().isPresent() && !limiter.tryAcquire("tool:" + entry.exposed(), server.toolRateLimit().get().rate())) {
             key.get().rateLimit().ifPresent(r -> limiter.refund(keyBucket));
             return audit.fail(Outcome.RATE_LIMITED, "tool limit " + server.toolRateLimit().get(),
                     new McpException("Too Many Requests: " + entry.exposed() + " is limited to " + server.toolRateLimit().get() + " calls",
@@ -119,19 +125,11 @@ public final class ToolCalls {
 
     private static Throwable unwrap(Throwable t) {
         Throwable c = t;
-        while ((c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException)
+        while ((c instanceof CompletionException || c instanceof ExecutionException)
                 && c.getCause() != null) {
             c = c.getCause();
         }
         return c;
-    }
-
-    static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private final class Audit {
@@ -155,11 +153,13 @@ public final class ToolCalls {
 
         void done(Outcome outcome, String detail) {
             long nanos = System.nanoTime() - start;
+            AuditEntry e = new AuditEntry(at, keyId, entry.server(), entry.tool().name(), entry.exposed(), size, sha, args,
+                    outcome, detail, nanos);
             try {
-                recorder.record(new AuditEntry(at, keyId, entry.server(), entry.tool().name(), entry.exposed(), size, sha, args,
-                        outcome, detail, nanos));
-            } catch (RuntimeException e) {
-                LOG.warnf("could not record a tool call: %s", e.getMessage());
+                metrics.call(e);
+                audit.record(e);
+            } catch (RuntimeException ex) {
+                LOG.warnf("could not record a tool call: %s", ex.getMessage());
             }
         }
 

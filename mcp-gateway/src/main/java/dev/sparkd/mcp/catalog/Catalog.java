@@ -12,13 +12,15 @@ import org.jboss.logging.Logger;
 
 import dev.sparkd.mcp.upstream.UpstreamListener;
 import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.inject.Singleton;
 
 /**
  * The merged tool list. Holds each upstream's tools, recomputes the exposed names when any list changes, and applies
  * the difference to the downstream server through a {@link Registry} (which pushes
  * {@code notifications/tools/list_changed} to connected clients). Input and output schemas pass through unchanged.
  */
-public final class Catalog implements UpstreamListener {
+@Singleton
+public class Catalog implements UpstreamListener {
     private static final Logger LOG = Logger.getLogger(Catalog.class);
 
     /** What an exposed name routes to. */

@@ -1,5 +1,7 @@
 package dev.sparkd.mcp.catalog;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -12,7 +14,9 @@ import java.util.TreeMap;
 
 import org.jboss.logging.Logger;
 
+import dev.sparkd.mcp.upstream.UpstreamListener;
 import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.inject.Singleton;
 
 /**
  * The merged prompt, resource and resource-template lists, kept like {@link Catalog} keeps tools: each upstream's
@@ -26,7 +30,8 @@ import io.modelcontextprotocol.spec.McpSchema;
  * are exposed under the name {@code <server>__<name>} (the downstream server keys templates by name).</li>
  * </ul>
  */
-public final class Features {
+@Singleton
+public class Features implements UpstreamListener {
     private static final Logger LOG = Logger.getLogger(Features.class);
 
     public record PromptEntry(String exposed, String server, McpSchema.Prompt prompt) {
@@ -66,6 +71,7 @@ public final class Features {
         this.registry = registry;
     }
 
+    @Override
     public synchronized void promptsChanged(String server, List<McpSchema.Prompt> list) {
         put(prompts, server, list);
         Map<String, List<String>> names = new TreeMap<>();
@@ -88,7 +94,7 @@ public final class Features {
                 registry.removePrompt(k);
             }
         });
-        promptEntries = java.util.Collections.unmodifiableMap(next);
+        promptEntries = Collections.unmodifiableMap(next);
         next.forEach((k, now) -> {
             PromptEntry before = previous.get(k);
             if (before == null || !now.server().equals(before.server()) || !Objects.equals(now.prompt(), before.prompt())) {
@@ -97,6 +103,7 @@ public final class Features {
         });
     }
 
+    @Override
     public synchronized void resourcesChanged(String server, List<McpSchema.Resource> rs, List<McpSchema.ResourceTemplate> ts) {
         put(resources, server, rs);
         put(templates, server, ts);
@@ -117,7 +124,7 @@ public final class Features {
                 registry.removeResource(uri);
             }
         });
-        resourceEntries = java.util.Collections.unmodifiableMap(nextResources);
+        resourceEntries = Collections.unmodifiableMap(nextResources);
         nextResources.forEach((uri, now) -> {
             if (!now.equals(previousResources.get(uri))) {
                 registry.register(now);
@@ -130,7 +137,7 @@ public final class Features {
         templates.forEach((s, list) -> list.forEach(t -> {
             String owner = templateOwner.putIfAbsent(t.uriTemplate(), s);
             if (owner == null) {
-                names.computeIfAbsent(s, x -> new java.util.ArrayList<>()).add(t.name());
+                names.computeIfAbsent(s, x -> new ArrayList<>()).add(t.name());
                 index.put(s + "/" + t.name(), t);
             } else if (!owner.equals(s)) {
                 collision("resource template " + t.uriTemplate(), s, owner);
@@ -146,7 +153,7 @@ public final class Features {
                 registry.removeTemplate(k);
             }
         });
-        templateEntries = java.util.Collections.unmodifiableMap(nextTemplates);
+        templateEntries = Collections.unmodifiableMap(nextTemplates);
         nextTemplates.forEach((k, now) -> {
             if (!now.equals(previousTemplates.get(k))) {
                 registry.register(now);

@@ -5,6 +5,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.sparkd.core.auth.RateLimiter;
+
 /** {@code "60/m"}: at most {@code permits} calls per {@code per}, refilled continuously (a token bucket). */
 public record RateLimit(int permits, Duration per) {
     private static final Pattern FORM = Pattern.compile("(\\d{1,9})\\s*/\\s*(s|m|h)");
@@ -20,6 +22,11 @@ public record RateLimit(int permits, Duration per) {
             default -> Duration.ofHours(1);
         };
         return Optional.of(new RateLimit(Integer.parseInt(m.group(1)), per));
+    }
+
+    /** The same limit as the shared token-bucket limiter takes it. */
+    public RateLimiter.Rate rate() {
+        return new RateLimiter.Rate(permits, per);
     }
 
     @Override

@@ -4,9 +4,9 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import dev.sparkd.mcp.McpGateway;
 import dev.sparkd.mcp.catalog.Catalog;
 import dev.sparkd.mcp.upstream.Upstream;
+import dev.sparkd.mcp.upstream.Upstreams;
 import dev.sparkd.daemon.api.ApiError;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.GET;
@@ -19,10 +19,12 @@ import jakarta.ws.rs.core.MediaType;
 @Path("/api/v1/servers")
 @Produces(MediaType.APPLICATION_JSON)
 public class ServersResource {
-    private final McpGateway gateway;
+    private final Upstreams upstreams;
+    private final Catalog catalog;
 
-    public ServersResource(McpGateway gateway) {
-        this.gateway = gateway;
+    public ServersResource(Upstreams upstreams, Catalog catalog) {
+        this.upstreams = upstreams;
+        this.catalog = catalog;
     }
 
     @RegisterForReflection
@@ -37,18 +39,18 @@ public class ServersResource {
 
     @GET
     public List<ServerView> list() {
-        return gateway.upstreams().stream().map(this::view).toList();
+        return upstreams.all().stream().map(this::view).toList();
     }
 
     @GET
     @Path("/{name}")
     public ServerView one(@PathParam("name") String name) {
-        return gateway.upstream(name).map(this::view)
+        return upstreams.get(name).map(this::view)
                 .orElseThrow(() -> ApiError.notFound("no upstream server named \"" + name + "\"", "GET /api/v1/servers lists them"));
     }
 
     private ServerView view(Upstream u) {
-        List<Catalog.Entry> entries = gateway.catalog().ofServer(u.name());
+        List<Catalog.Entry> entries = catalog.ofServer(u.name());
         List<Renamed> renamed = entries.stream().filter(e -> e.renamed() != null)
                 .map(e -> new Renamed(e.tool().name(), e.exposed(), e.renamed())).toList();
         return new ServerView(u.name(), u.settings().stdio() ? "stdio" : "streamable-http", u.state().label(), u.reason(),

@@ -4,9 +4,9 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
-import dev.sparkd.mcp.McpGateway;
 import dev.sparkd.mcp.upstream.Upstream;
 import dev.sparkd.mcp.upstream.UpstreamState;
+import dev.sparkd.mcp.upstream.Upstreams;
 import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,17 +17,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 @HealthGroup("upstreams")
 @ApplicationScoped
 public class UpstreamsHealthCheck implements HealthCheck {
-    private final McpGateway gateway;
+    private final Upstreams upstreams;
 
-    public UpstreamsHealthCheck(McpGateway gateway) {
-        this.gateway = gateway;
+    public UpstreamsHealthCheck(Upstreams upstreams) {
+        this.upstreams = upstreams;
     }
 
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("mcp-upstreams");
         boolean allReady = true;
-        for (Upstream u : gateway.upstreams()) {
+        for (Upstream u : upstreams.all()) {
             allReady &= u.state() == UpstreamState.READY;
             b.withData(u.name(), u.state().label() + (u.reason() == null ? "" : ": " + u.reason()));
         }

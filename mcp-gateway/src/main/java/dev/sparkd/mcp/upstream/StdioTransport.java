@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -31,7 +33,11 @@ import reactor.core.scheduler.Schedulers;
  * The MCP stdio transport (newline-delimited JSON-RPC) for a child process the gateway owns. Unlike the SDK's own
  * transport it starts the child in a new session ({@code setsid}) with a scrubbed environment and a working directory,
  * sends stderr to the log, reports an unexpected exit, and on close follows the spec's shutdown order — close stdin,
- * wait, SIGTERM, SIGKILL — for the whole process group. All process I/O runs on its own threads, never an event loop.
+ * wait, SIGTERM, SIGKILL — for the whole process group.
+ * <p>
+ * Process I/O is blocking and lasts as long as the process: stdout and stderr are each read by a dedicated daemon
+ * thread (a pooled worker would be held for the life of the server, and Vert.x would report it as blocked), and stdin
+ * is written by one single-thread executor so that messages keep their order. None of it touches an event loop.
  */
 public final class StdioTransport implements McpClientTransport {
     private static final Logger LOG = Logger.getLogger(StdioTransport.class);
@@ -48,7 +54,7 @@ public final class StdioTransport implements McpClientTransport {
     private volatile Process process;
     private volatile boolean closing;
     private final CompletableFuture<BufferedWriter> stdin = new CompletableFuture<>();
-    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean stopped = new AtomicBoolean();
 
     public StdioTransport(String name, List<String> command, Map<String, String> env, Optional<Path> workingDir,
             McpJsonMapper json, Consumer<Integer> onUnexpectedExit) {
@@ -185,7 +191,7 @@ public final class StdioTransport implements McpClientTransport {
                 // already closed
             }
             try {
-                p.waitFor(500, java.util.concurrent.TimeUnit.MILLISECONDS);
+                p.waitFor(500, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -10,7 +10,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 
 /**
  * One configured upstream MCP server and what the gateway knows about it. Mutated only by {@link UpstreamSupervisor}
- * (on its own thread); read from anywhere, hence the volatile fields and the immutable snapshots.
+ * (on the {@link SupervisorWork} pool); read from anywhere, hence the volatile fields and the immutable snapshots.
  */
 public final class Upstream {
     private final McpSettings.Server settings;

@@ -4,9 +4,13 @@ import java.util.List;
 
 import io.modelcontextprotocol.spec.McpSchema;
 
-/** Told when an upstream's tool, prompt or resource lists change (ready, list_changed, gone). */
+/**
+ * Told when an upstream's tool, prompt or resource lists change (ready, list_changed, gone). Every bean implementing it
+ * is told, on the supervisor's worker pool.
+ */
 public interface UpstreamListener {
-    void toolsChanged(String server, List<McpSchema.Tool> tools);
+    default void toolsChanged(String server, List<McpSchema.Tool> tools) {
+    }
 
     default void promptsChanged(String server, List<McpSchema.Prompt> prompts) {
     }

@@ -2,16 +2,15 @@ package dev.sparkd.mcp.upstream;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.sparkd.mcp.config.McpSettings;
@@ -22,58 +21,55 @@ import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.quarkus.arc.All;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import reactor.core.publisher.Mono;
 
 /**
  * Starts every configured upstream, keeps one initialized session per upstream, and restarts a server that exits or
  * cannot be reached, with exponential backoff (1 s doubling to 30 s). All blocking work — process start, initialize,
- * the first tools/list, stopping process groups — runs on this class's own scheduler threads, never an event loop.
+ * reading lists, stopping process groups — runs through {@link SupervisorWork}, never on an event loop. Pings of
+ * remote servers are non-blocking: a Reactor {@code Mono} bridged into a {@link Uni}.
  */
-public final class UpstreamSupervisor {
+@Singleton
+public class UpstreamSupervisor {
     private static final Logger LOG = Logger.getLogger(UpstreamSupervisor.class);
     static final Duration INIT_TIMEOUT = Duration.ofSeconds(30);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-    static final Duration PING_INTERVAL = Duration.ofSeconds(15);
+    static final Duration PING_TIMEOUT = Duration.ofSeconds(10);
     /** Variables a stdio server gets without asking: enough for {@code node}/{@code npx} to find themselves. */
     static final List<String> BASE_ENV = List.of("PATH", "HOME", "LANG", "TZ");
 
-    private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
-    private final UpstreamListener listener;
-    private final UpstreamEvents events;
+    private final Upstreams upstreams;
+    private final List<UpstreamListener> listeners;
+    private final SupervisorWork work;
     private final String version;
     private final McpJsonMapper json = McpJsonDefaults.getMapper();
-    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
-        Thread t = new Thread(r, "mcp-upstream-supervisor");
-        t.setDaemon(true);
-        return t;
-    });
     private volatile boolean stopping;
 
-    /** Metrics hook: restarts and state changes. */
-    public interface UpstreamEvents {
-        void restarted(String server);
-
-        void stateChanged(String server, UpstreamState state);
-    }
-
-    public UpstreamSupervisor(Collection<McpSettings.Server> servers, UpstreamListener listener, UpstreamEvents events, String version) {
-        servers.forEach(s -> upstreams.put(s.name(), new Upstream(s)));
-        this.listener = listener;
-        this.events = events;
+    public UpstreamSupervisor(Upstreams upstreams, @All List<UpstreamListener> listeners, SupervisorWork work,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        this.upstreams = upstreams;
+        this.listeners = List.copyOf(listeners);
+        this.work = work;
         this.version = version;
     }
 
+    void onStart(@Observes StartupEvent event) {
+        startAll();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopAll();
+    }
+
     public void startAll() {
-        upstreams.values().forEach(u -> scheduler.execute(() -> start(u)));
-        scheduler.scheduleWithFixedDelay(this::pingAll, PING_INTERVAL.toMillis(), PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    public Collection<Upstream> all() {
-        return upstreams.values();
-    }
-
-    public Optional<Upstream> get(String name) {
-        return Optional.ofNullable(upstreams.get(name));
+        upstreams.all().forEach(u -> work.run(() -> start(u)));
     }
 
     private void start(Upstream u) {
@@ -91,9 +87,9 @@ public final class UpstreamSupervisor {
                     // no roots, sampling or elicitation: one shared session cannot answer for a particular caller,
                     // and a filesystem server would replace its configured directories with our roots
                     .capabilities(McpSchema.ClientCapabilities.builder().build())
-                    .toolsChangeConsumer(tools -> Mono.fromRunnable(() -> scheduler.execute(() -> toolsChanged(u, generation, tools))))
-                    .promptsChangeConsumer(prompts -> Mono.fromRunnable(() -> scheduler.execute(() -> promptsChanged(u, generation))))
-                    .resourcesChangeConsumer(resources -> Mono.fromRunnable(() -> scheduler.execute(() -> resourcesChanged(u, generation))))
+                    .toolsChangeConsumer(tools -> Mono.fromRunnable(() -> work.run(() -> toolsChanged(u, generation, tools))))
+                    .promptsChangeConsumer(prompts -> Mono.fromRunnable(() -> work.run(() -> promptsChanged(u, generation))))
+                    .resourcesChangeConsumer(resources -> Mono.fromRunnable(() -> work.run(() -> resourcesChanged(u, generation))))
                     .build();
             u.client = client;
             McpSchema.InitializeResult init = client.initialize().block(INIT_TIMEOUT.plusSeconds(5));
@@ -110,12 +106,11 @@ public final class UpstreamSupervisor {
             u.templates = listTemplates(u, client);
             u.failures = 0;
             u.state(UpstreamState.READY, null);
-            events.stateChanged(u.name(), UpstreamState.READY);
             LOG.infof("upstream %s: ready (%s %s, protocol %s, %d tools)", u.name(), init.serverInfo().name(),
                     init.serverInfo().version(), init.protocolVersion(), u.tools.size());
-            listener.toolsChanged(u.name(), u.tools);
-            listener.promptsChanged(u.name(), u.prompts);
-            listener.resourcesChanged(u.name(), u.resources, u.templates);
+            tools(u.name(), u.tools);
+            prompts(u.name(), u.prompts);
+            resources(u.name(), u.resources, u.templates);
         } catch (RuntimeException e) {
             if (generation != u.generation || stopping) {
                 return;
@@ -123,9 +118,8 @@ public final class UpstreamSupervisor {
             String why = describe(e);
             LOG.warnf("upstream %s: could not start: %s", u.name(), why);
             u.state(UpstreamState.FAILED, why);
-            events.stateChanged(u.name(), UpstreamState.FAILED);
             retire(u);
-            scheduleRestart(u, false);
+            scheduleRestart(u);
         }
     }
 
@@ -138,7 +132,7 @@ public final class UpstreamSupervisor {
             s.envAllow().forEach(k -> Optional.ofNullable(ours.get(k)).ifPresent(v -> env.put(k, v)));
             env.putAll(s.env());
             StdioTransport t = new StdioTransport(u.name(), s.command(), env, s.workingDir(), json,
-                    exit -> scheduler.execute(() -> crashed(u, generation, "process exited with status " + exit)));
+                    exit -> work.run(() -> crashed(u, generation, "process exited with status " + exit)));
             u.stdio = t;
             return t;
         }
@@ -164,7 +158,7 @@ public final class UpstreamSupervisor {
         }
         u.tools = tools == null ? List.of() : List.copyOf(tools);
         LOG.infof("upstream %s: tool list changed (%d tools)", u.name(), u.tools.size());
-        listener.toolsChanged(u.name(), u.tools);
+        tools(u.name(), u.tools);
     }
 
     private void promptsChanged(Upstream u, int generation) {
@@ -174,7 +168,7 @@ public final class UpstreamSupervisor {
         }
         u.prompts = listPrompts(u, c);
         LOG.infof("upstream %s: prompt list changed (%d prompts)", u.name(), u.prompts.size());
-        listener.promptsChanged(u.name(), u.prompts);
+        prompts(u.name(), u.prompts);
     }
 
     private void resourcesChanged(Upstream u, int generation) {
@@ -185,7 +179,7 @@ public final class UpstreamSupervisor {
         u.resources = listResources(u, c);
         u.templates = listTemplates(u, c);
         LOG.infof("upstream %s: resource list changed (%d resources, %d templates)", u.name(), u.resources.size(), u.templates.size());
-        listener.resourcesChanged(u.name(), u.resources, u.templates);
+        resources(u.name(), u.resources, u.templates);
     }
 
     /*
@@ -228,8 +222,8 @@ public final class UpstreamSupervisor {
     /** At most this many pages per list, so a server that keeps returning a cursor cannot hold the thread. */
     static final int MAX_PAGES = 100;
 
-    private static <T> List<T> pages(Upstream u, String what, java.util.function.Function<String, Page<T>> fetch) {
-        List<T> all = new java.util.ArrayList<>();
+    private static <T> List<T> pages(Upstream u, String what, Function<String, Page<T>> fetch) {
+        List<T> all = new ArrayList<>();
         String cursor = null;
         try {
             for (int i = 0; i < MAX_PAGES; i++) {
@@ -256,46 +250,43 @@ public final class UpstreamSupervisor {
         }
         LOG.warnf("upstream %s: %s; restarting", u.name(), why);
         u.state(UpstreamState.RESTARTING, why);
-        events.stateChanged(u.name(), UpstreamState.RESTARTING);
         u.generation++;
         retire(u);
-        scheduleRestart(u, true);
+        scheduleRestart(u);
     }
 
-    /** Remote upstreams have no process to watch: a failed ping counts as a crash. */
-    private void pingAll() {
-        for (Upstream u : upstreams.values()) {
+    /** Remote upstreams have no process to watch: a failed or unanswered ping counts as a crash. */
+    @Scheduled(every = "15s", delayed = "15s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void pingRemotes() {
+        for (Upstream u : upstreams.all()) {
             McpAsyncClient c = u.client;
             if (u.state != UpstreamState.READY || c == null || u.settings().stdio()) {
                 continue;
             }
             int generation = u.generation;
-            try {
-                c.ping().block(Duration.ofSeconds(10));
-            } catch (RuntimeException e) {
-                crashed(u, generation, "ping failed: " + describe(e));
-            }
+            Uni.createFrom().completionStage(() -> c.ping().toFuture())
+                    .ifNoItem().after(PING_TIMEOUT).failWith(() -> new TimeoutException("no answer within " + PING_TIMEOUT.toSeconds() + " s"))
+                    .subscribe().with(ok -> {
+                    }, e -> work.run(() -> crashed(u, generation, "ping failed: " + describe(e))));
         }
     }
 
-    private void scheduleRestart(Upstream u, boolean crash) {
+    private void scheduleRestart(Upstream u) {
         if (stopping) {
             return;
         }
-        long delay = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(u.failures, 5));
+        Duration delay = Duration.ofMillis(Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(u.failures, 5)));
         u.failures++;
-        scheduler.schedule(() -> {
+        work.after(delay, () -> {
             if (stopping) {
                 return;
             }
             if (u.state != UpstreamState.RESTARTING) {
                 u.state(UpstreamState.RESTARTING, u.reason);
-                events.stateChanged(u.name(), UpstreamState.RESTARTING);
             }
             u.countRestart();
-            events.restarted(u.name());
             start(u);
-        }, delay, TimeUnit.MILLISECONDS);
+        });
     }
 
     /** Drops the tools of an upstream that is gone and ends its session and processes. */
@@ -304,9 +295,9 @@ public final class UpstreamSupervisor {
         u.prompts = List.of();
         u.resources = List.of();
         u.templates = List.of();
-        listener.toolsChanged(u.name(), List.of());
-        listener.promptsChanged(u.name(), List.of());
-        listener.resourcesChanged(u.name(), List.of(), List.of());
+        tools(u.name(), List.of());
+        prompts(u.name(), List.of());
+        resources(u.name(), List.of(), List.of());
         McpAsyncClient c = u.client;
         u.client = null;
         StdioTransport t = u.stdio;
@@ -326,8 +317,8 @@ public final class UpstreamSupervisor {
     /** Ends every session and every child process group; returns when they are gone. Blocking. */
     public void stopAll() {
         stopping = true;
-        scheduler.shutdownNow();
-        upstreams.values().parallelStream().forEach(u -> {
+        // in parallel: each stop may wait seconds for a process group to exit
+        upstreams.all().parallelStream().forEach(u -> {
             u.generation++;
             retireQuietly(u);
             u.state(UpstreamState.STOPPED, null);
@@ -349,6 +340,18 @@ public final class UpstreamSupervisor {
                 // shutting down
             }
         }
+    }
+
+    private void tools(String server, List<McpSchema.Tool> tools) {
+        listeners.forEach(l -> l.toolsChanged(server, tools));
+    }
+
+    private void prompts(String server, List<McpSchema.Prompt> prompts) {
+        listeners.forEach(l -> l.promptsChanged(server, prompts));
+    }
+
+    private void resources(String server, List<McpSchema.Resource> resources, List<McpSchema.ResourceTemplate> templates) {
+        listeners.forEach(l -> l.resourcesChanged(server, resources, templates));
     }
 
     static String describe(Throwable e) {

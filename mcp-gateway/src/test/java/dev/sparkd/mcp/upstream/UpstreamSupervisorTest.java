@@ -10,12 +10,15 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.sparkd.mcp.McpFixtures;
 import dev.sparkd.mcp.config.McpSettings;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.vertx.core.Vertx;
 
 /**
  * The supervisor against a real stdio server started through a wrapper (the server is a grandchild, as behind
@@ -24,11 +27,19 @@ import dev.sparkd.mcp.config.McpSettings;
  */
 class UpstreamSupervisorTest {
     private final String marker = "--sparkd-test-marker=" + UUID.randomUUID();
+    private static Vertx vertx;
     private UpstreamSupervisor supervisor;
+    private Upstreams upstreams;
 
     @BeforeAll
     static void fixtures() {
         McpFixtures.requireInstalled();
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void closeVertx() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 
     @AfterEach
@@ -43,16 +54,14 @@ class UpstreamSupervisorTest {
                 List.of("node", "spawn-wrapper.mjs", "node", McpFixtures.server("memory").toString(), marker),
                 Optional.empty(), Optional.empty(), List.of(), Map.of("MEMORY_FILE_PATH", "../../../../../../../target/memory-supervisor-test.jsonl"),
                 Optional.of(McpFixtures.DIR), false, 1024, Duration.ofSeconds(10), Optional.empty());
-        UpstreamSupervisor s = new UpstreamSupervisor(List.of(memory), (server, tools) -> toolCounts.add(tools.size()),
-                new UpstreamSupervisor.UpstreamEvents() {
-                    @Override
-                    public void restarted(String server) {
-                    }
-
-                    @Override
-                    public void stateChanged(String server, UpstreamState state) {
-                    }
-                }, "test");
+        UpstreamListener counter = new UpstreamListener() {
+            @Override
+            public void toolsChanged(String server, List<McpSchema.Tool> tools) {
+                toolCounts.add(tools.size());
+            }
+        };
+        upstreams = new Upstreams(List.of(memory));
+        UpstreamSupervisor s = new UpstreamSupervisor(upstreams, List.of(counter), new SupervisorWork(vertx), "test");
         s.startAll();
         return s;
     }
@@ -67,7 +76,7 @@ class UpstreamSupervisorTest {
     void stoppingEndsTheServerAndItsGrandchildren() {
         var counts = new CopyOnWriteArrayList<Integer>();
         supervisor = start(counts);
-        Upstream u = supervisor.get("memory").orElseThrow();
+        Upstream u = upstreams.get("memory").orElseThrow();
         await(() -> u.state() == UpstreamState.READY, "memory ready");
         assertThat(u.tools()).extracting(t -> t.name()).contains("create_entities", "read_graph");
         assertThat(counts).contains(u.tools().size());
@@ -87,7 +96,7 @@ class UpstreamSupervisorTest {
     @Test
     void aCrashedWrapperLeavesNoOrphanAndIsRestarted() {
         supervisor = start(new CopyOnWriteArrayList<>());
-        Upstream u = supervisor.get("memory").orElseThrow();
+        Upstream u = upstreams.get("memory").orElseThrow();
         await(() -> u.state() == UpstreamState.READY, "memory ready");
         ProcessHandle grandchild = marked().get(0);
         ProcessHandle.of(u.pid()).orElseThrow().destroyForcibly();   // SIGKILL to the wrapper only
