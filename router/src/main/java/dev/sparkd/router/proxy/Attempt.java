@@ -28,7 +28,7 @@ final class Attempt {
 
     /** The upstream request once connected, to reset it when the try is abandoned. */
     HttpClientRequest request;
-    /** Whether the upstream response ended (a reset is then pointless). */
+    /** Whether the upstream answer was read to its end (a reset would then only cost a pooled connection). */
     boolean upstreamEnded;
     /** When the request went out ({@link System#nanoTime}). */
     long sentAt;
@@ -58,8 +58,8 @@ final class Attempt {
     }
 
     /**
-     * Ends the try: tells the breaker, frees the in-flight slot, replaces the budget reservation by {@code costUsd}.
-     * Only the first call counts.
+     * Ends the try: tells the breaker, frees the in-flight slot, replaces the budget reservation by {@code costUsd},
+     * and resets the upstream request unless its answer has ended. Only the first call counts.
      */
     void close(Verdict verdict, double costUsd) {
         if (closed) {
@@ -74,10 +74,8 @@ final class Attempt {
         target.inFlight().decrementAndGet();
         budgets.settle(reservation, target.service(), keyId, costUsd);
         reservation = null;
-    }
-
-    /** Resets the upstream request unless it already ended. */
-    void resetUpstream() {
+        // last: a reset fires the request's exception handler at once, which must find the attempt closed (or it would
+        // take its own reset for a broken upstream and fail the target a second time)
         HttpClientRequest r = request;
         request = null;
         if (r != null && !upstreamEnded) {

@@ -165,7 +165,6 @@ final class Exchange {
             if (a.closed()) {
                 return;
             }
-            a.resetUpstream();
             String message = a.target.service() + ": " + what + " after " + millis + " ms";
             if (!headersSent) {
                 attemptFailed(a, "timeout", new OpenAiError(504, "upstream_error", "backend_timeout", null, message, a.target.service()),
@@ -190,6 +189,7 @@ final class Exchange {
                 if (a.closed()) {
                     return;
                 }
+                a.upstreamEnded = b.succeeded();
                 cancelTimer();
                 OpenAiError e = UpstreamCalls.error(a.target, status, b.succeeded() ? b.result() : Buffer.buffer(), ctx.mapper());
                 if (status == 408 || status == 429 || status >= 500) {
@@ -211,6 +211,7 @@ final class Exchange {
             if (a.closed()) {
                 return;
             }
+            a.upstreamEnded = b.succeeded();
             cancelTimer();
             if (b.failed()) {
                 attemptFailed(a, "truncated", new OpenAiError(502, "upstream_error", "backend_failed", null,
@@ -320,7 +321,6 @@ final class Exchange {
     /** The upstream failed mid-stream: before the first byte to the client it is retried, after it ends the stream. */
     private void upstreamBroke(Attempt a, String message) {
         cancelTimer();
-        a.resetUpstream();
         if (!headersSent) {
             attemptFailed(a, "stream_error", new OpenAiError(502, "upstream_error", "stream_interrupted", null, message,
                     a.target.service()), Attempt.Verdict.FAILURE);
@@ -338,7 +338,6 @@ final class Exchange {
     private void attemptFailed(Attempt a, String reason, OpenAiError e, Attempt.Verdict verdict) {
         cancelTimer();
         a.close(verdict, 0);
-        a.request = null;
         relay = null;
         lastError = e;
         trail.note(a.target, reason);
@@ -376,16 +375,15 @@ final class Exchange {
         if (finished) {
             return;
         }
-        Attempt a = attempt;
-        // finished first: resetting the upstream request fires its exception handler at once, which must not take
-        // the client's leaving for a broken stream (a stream_error entry and a breaker failure against the target)
+        // closing the attempt resets the upstream request, after the attempt is closed, so that the reset is not taken
+        // for a broken stream (a stream_error entry and a breaker failure against the target)
         finish(499, "client_closed", "the client closed the connection", Attempt.Verdict.NONE);
-        if (a != null) {
-            a.resetUpstream();
-        }
     }
 
-    /** Ends the exchange once: closes the current attempt with the real cost, and records the request. */
+    /**
+     * Ends the exchange once: closes the current attempt with the real cost (which resets an unfinished upstream
+     * request), and records the request.
+     */
     private void finish(int status, String outcome, String error, Attempt.Verdict verdict) {
         if (finished) {
             return;
