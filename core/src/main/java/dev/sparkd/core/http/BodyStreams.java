@@ -1,8 +1,5 @@
 package dev.sparkd.core.http;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.core.buffer.Buffer;
 
@@ -25,15 +22,7 @@ public final class BodyStreams {
     public static Multi<SseEvent> events(Multi<Buffer> body) {
         return Multi.createFrom().deferred(() -> {
             SseParser parser = new SseParser();
-            return body.onItem().transformToIterable(chunk -> {
-                List<SseEvent> events = new ArrayList<>(2);
-                parser.feed(chunk.getDelegate(), (event, bytes, start, end) -> {
-                    if (event != null) {
-                        events.add(event);
-                    }
-                });
-                return events;
-            });
+            return body.onItem().transformToIterable(chunk -> parser.feed(chunk.getBytes()));
         });
     }
 }
