@@ -1,6 +1,8 @@
 package dev.sparkd.core.http;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import io.vertx.core.buffer.Buffer;
@@ -31,8 +33,9 @@ public final class SseParser {
 
     private static final int MAX_LINE_BYTES = 8 * 1024 * 1024;
 
-    /** Bytes of the unfinished block, from its first byte; null when the last chunk ended on a block boundary. */
-    private Buffer pending;
+    /** Bytes of the unfinished block, from its first byte, at {@code [0, pendingLength)}. */
+    private byte[] pending = new byte[0];
+    private int pendingLength;
     /** Offset in {@link #pending} where its unfinished line starts. */
     private int lineStart;
     private boolean lastWasCr;
@@ -59,21 +62,26 @@ public final class SseParser {
 
     /** Consumes a chunk and hands every block it completed to {@code handler}, in order. */
     public void feed(Buffer chunk, Handler handler) {
-        Buffer data;
-        int scanFrom;
-        if (pending == null) {
-            data = chunk;
-            scanFrom = 0;
+        // Scan a plain array: the chunk's bytes when no block is pending (the usual case, one copy), else the pending
+        // bytes with the chunk appended (growing, so a long event costs linear time).
+        int carried = pendingLength;
+        byte[] bytes;
+        int len;
+        if (carried == 0) {
+            bytes = chunk.getBytes();
+            len = bytes.length;
         } else {
-            scanFrom = pending.length();
-            pending.appendBuffer(chunk);
-            data = pending;
+            len = carried + chunk.length();
+            if (pending.length < len) {
+                pending = Arrays.copyOf(pending, Math.max(len, pending.length * 2));
+            }
+            chunk.getBytes(0, chunk.length(), pending, carried);
+            bytes = pending;
         }
-        int len = data.length();
         int blockStart = 0;
         int line = lineStart;
-        for (int i = scanFrom; i < len; i++) {
-            byte b = data.getByte(i);
+        for (int i = carried; i < len; i++) {
+            byte b = bytes[i];
             if (b == '\n' && lastWasCr) {
                 // second half of a CRLF whose CR already ended the line (possibly in the previous chunk)
                 lastWasCr = false;
@@ -88,68 +96,71 @@ public final class SseParser {
                 continue;
             }
             if (i > line) {
-                processLine(data, line, i);
+                processLine(bytes, line, i);
                 blockHasLines = true;
                 line = i + 1;
                 continue;
             }
             // a blank line ends the block; a CRLF's LF goes with it when it is already here
             int end = i + 1;
-            if (b == '\r' && end < len && data.getByte(end) == '\n') {
+            if (b == '\r' && end < len && bytes[end] == '\n') {
                 end++;
                 lastWasCr = false;
             }
             SseEvent event = dispatch();
-            handler.onBlock(event, data, blockStart, end);
+            if (blockStart >= carried) {
+                handler.onBlock(event, chunk, blockStart - carried, end - carried);
+            } else {
+                handler.onBlock(event, Buffer.buffer(end - blockStart).appendBytes(bytes, blockStart, end - blockStart), 0, end - blockStart);
+            }
             blockHasLines = false;
             blockStart = end;
             line = end;
             i = end - 1;
         }
-        if (blockStart >= len) {
-            pending = null;
-            lineStart = 0;
-        } else {
-            Buffer rest = Buffer.buffer(len - blockStart + 256);
-            rest.appendBuffer(data, blockStart, len - blockStart);
-            pending = rest;
-            lineStart = line - blockStart;
+        int rest = len - blockStart;
+        if (rest > pending.length) {
+            pending = new byte[Math.max(rest + 256, 1024)];
         }
+        if (rest > 0) {
+            System.arraycopy(bytes, blockStart, pending, 0, rest);
+        }
+        pendingLength = rest;
+        lineStart = line - blockStart;
     }
 
     /** Whether a block has started but not yet been ended by a blank line. */
     public boolean hasPartialEvent() {
-        return blockHasLines || (pending != null && pending.length() > lineStart);
+        return blockHasLines || pendingLength > lineStart;
     }
 
-    private void processLine(Buffer data, int from, int to) {
+    private void processLine(byte[] data, int from, int to) {
         if (firstLine) {
             firstLine = false;
-            if (to - from >= 3 && data.getByte(from) == (byte) 0xEF && data.getByte(from + 1) == (byte) 0xBB
-                    && data.getByte(from + 2) == (byte) 0xBF) {
+            if (to - from >= 3 && data[from] == (byte) 0xEF && data[from + 1] == (byte) 0xBB && data[from + 2] == (byte) 0xBF) {
                 from += 3;
                 if (from == to) {
                     return;
                 }
             }
         }
-        if (data.getByte(from) == ':') {
+        if (data[from] == ':') {
             return;
         }
         int colon = -1;
         for (int i = from; i < to; i++) {
-            if (data.getByte(i) == ':') {
+            if (data[i] == ':') {
                 colon = i;
                 break;
             }
         }
         int fieldEnd = colon < 0 ? to : colon;
         int valueStart = colon < 0 ? to : colon + 1;
-        if (valueStart < to && data.getByte(valueStart) == ' ') {
+        if (valueStart < to && data[valueStart] == ' ') {
             valueStart++;
         }
         if (is(data, from, fieldEnd, "data")) {
-            String value = data.getString(valueStart, to);
+            String value = text(data, valueStart, to);
             if (!hasData) {
                 firstData = value;
                 hasData = true;
@@ -163,9 +174,9 @@ public final class SseParser {
                 moreData.append('\n').append(value);
             }
         } else if (is(data, from, fieldEnd, "event")) {
-            eventName = data.getString(valueStart, to);
+            eventName = text(data, valueStart, to);
         } else if (is(data, from, fieldEnd, "id")) {
-            String value = data.getString(valueStart, to);
+            String value = text(data, valueStart, to);
             if (value.indexOf('\0') < 0) {
                 lastEventId = value;
             }
@@ -175,12 +186,16 @@ public final class SseParser {
         // unknown fields are ignored by the spec
     }
 
-    private static boolean is(Buffer data, int from, int to, String field) {
+    private static String text(byte[] data, int from, int to) {
+        return new String(data, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    private static boolean is(byte[] data, int from, int to, String field) {
         if (to - from != field.length()) {
             return false;
         }
         for (int i = 0; i < field.length(); i++) {
-            if (data.getByte(from + i) != field.charAt(i)) {
+            if (data[from + i] != field.charAt(i)) {
                 return false;
             }
         }
@@ -188,13 +203,13 @@ public final class SseParser {
     }
 
     /** A retry value made of ASCII digits only, else null (ignored like any other invalid value). */
-    private static Long digits(Buffer data, int from, int to) {
+    private static Long digits(byte[] data, int from, int to) {
         if (from == to || to - from > 18) {
             return null;
         }
         long v = 0;
         for (int i = from; i < to; i++) {
-            byte c = data.getByte(i);
+            byte c = data[i];
             if (c < '0' || c > '9') {
                 return null;
             }

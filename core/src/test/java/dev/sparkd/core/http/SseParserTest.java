@@ -141,6 +141,24 @@ class SseParserTest {
     }
 
     @Test
+    void aLargeEventOverManyChunksArrivesWholeAndByteExact() {
+        String big = "x".repeat(2 * 1024 * 1024);
+        byte[] bytes = ("data: a\n\ndata: " + big + "\n\ndata: b\n\n").getBytes(StandardCharsets.UTF_8);
+        SseParser parser = new SseParser();
+        StringBuilder relayed = new StringBuilder();
+        List<String> data = new ArrayList<>();
+        for (int i = 0; i < bytes.length; i += 1000) {
+            parser.feed(Buffer.buffer(Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + 1000))), (event, buf, start, end) -> {
+                relayed.append(buf.getString(start, end));
+                data.add(event.data());
+            });
+        }
+
+        assertThat(data).containsExactly("a", big, "b");
+        assertThat(relayed.toString()).isEqualTo(new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    @Test
     void anOverlongLineIsRefused() {
         SseParser parser = new SseParser();
         byte[] line = new byte[8 * 1024 * 1024 + 1];
