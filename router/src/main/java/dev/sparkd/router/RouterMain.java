@@ -1,5 +1,7 @@
 package dev.sparkd.router;
 
+import java.util.Arrays;
+
 import dev.sparkd.router.keys.KeysCli;
 import dev.sparkd.daemon.boot.DaemonMain;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -15,7 +17,7 @@ public final class RouterMain {
 
     public static void main(String... args) throws Exception {
         if (args.length > 0 && args[0].equals("keys")) {
-            System.exit(KeysCli.run(args));
+            System.exit(KeysCli.run(Arrays.copyOfRange(args, 1, args.length)));
             return;
         }
         DaemonMain.run("router", args);

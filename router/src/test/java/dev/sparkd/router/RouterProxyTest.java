@@ -281,6 +281,19 @@ class RouterProxyTest {
     }
 
     @Test
+    void aKeyMayBurstUpToItsRpmAndIsThenHeldToTheRate() {
+        String secret = given().contentType("application/json").body("{\"name\":\"bursty\",\"rpm\":3}")
+                .post("/api/v1/keys").then().statusCode(200).extract().path("key");
+        for (int i = 0; i < 3; i++) {
+            given().header("Authorization", "Bearer " + secret).contentType("application/json").body(CHAT.formatted("passthrough", ""))
+                    .post("/v1/chat/completions").then().statusCode(200);
+        }
+        // a token comes back every 20 s: the fourth request in a row is refused
+        given().header("Authorization", "Bearer " + secret).contentType("application/json").body(CHAT.formatted("passthrough", ""))
+                .post("/v1/chat/completions").then().statusCode(429).body("error.code", equalTo("rate_limit_exceeded"));
+    }
+
+    @Test
     void usageGroupsTheLedger() throws Exception {
         post("/v1/chat/completions", CHAT.formatted("cloudy", ""));
         ledger.drain(Duration.ofSeconds(10));

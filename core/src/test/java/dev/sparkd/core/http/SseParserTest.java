@@ -1,12 +1,15 @@
 package dev.sparkd.core.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import io.vertx.core.buffer.Buffer;
 
 class SseParserTest {
 
@@ -95,6 +98,73 @@ class SseParserTest {
                 assertThat(events).as("split at %d/%d", a, b).isEqualTo(expected);
             }
         }
+    }
+
+    @Test
+    void blocksAreHandedOverByteForByteAtEverySplitPoint() {
+        // what the router relays: comments and keep-alives too, CRLF and lone-CR endings untouched
+        String text = "data: {\"a\":1}\n\n: keep-alive\n\nevent: x\r\ndata: y\r\n\r\ndata: z\r\rdata: [DONE]\n\n";
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        for (int a = 0; a <= bytes.length; a++) {
+            for (int b = a; b <= bytes.length; b++) {
+                SseParser parser = new SseParser();
+                StringBuilder relayed = new StringBuilder();
+                List<String> blocks = new ArrayList<>();
+                List<String> data = new ArrayList<>();
+                SseParser.Handler handler = (event, buf, start, end) -> {
+                    String block = buf.getString(start, end);
+                    relayed.append(block);
+                    blocks.add(block);
+                    data.add(event == null ? null : event.event() + "=" + event.data());
+                };
+                parser.feed(Buffer.buffer(Arrays.copyOfRange(bytes, 0, a)), handler);
+                parser.feed(Buffer.buffer(Arrays.copyOfRange(bytes, a, b)), handler);
+                parser.feed(Buffer.buffer(Arrays.copyOfRange(bytes, b, bytes.length)), handler);
+                assertThat(relayed.toString()).as("split at %d/%d", a, b).isEqualTo(text);
+                assertThat(data).as("split at %d/%d", a, b)
+                        .containsExactly("message={\"a\":1}", null, "x=y", "message=z", "message=[DONE]");
+                assertThat(parser.hasPartialEvent()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void aLoneCrAtAChunkEndDispatchesAtOnceAndItsLfStaysInTheStream() {
+        SseParser parser = new SseParser();
+        List<String> blocks = new ArrayList<>();
+        SseParser.Handler handler = (event, buf, start, end) -> blocks.add(buf.getString(start, end));
+
+        parser.feed(Buffer.buffer("data: a\r\n\r"), handler);
+        assertThat(blocks).containsExactly("data: a\r\n\r");
+        parser.feed(Buffer.buffer("\ndata: b\n\n"), handler);
+        assertThat(blocks).containsExactly("data: a\r\n\r", "\ndata: b\n\n");
+    }
+
+    @Test
+    void aLargeEventOverManyChunksArrivesWholeAndByteExact() {
+        String big = "x".repeat(2 * 1024 * 1024);
+        byte[] bytes = ("data: a\n\ndata: " + big + "\n\ndata: b\n\n").getBytes(StandardCharsets.UTF_8);
+        SseParser parser = new SseParser();
+        StringBuilder relayed = new StringBuilder();
+        List<String> data = new ArrayList<>();
+        for (int i = 0; i < bytes.length; i += 1000) {
+            parser.feed(Buffer.buffer(Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + 1000))), (event, buf, start, end) -> {
+                relayed.append(buf.getString(start, end));
+                data.add(event.data());
+            });
+        }
+
+        assertThat(data).containsExactly("a", big, "b");
+        assertThat(relayed.toString()).isEqualTo(new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anOverlongLineIsRefused() {
+        SseParser parser = new SseParser();
+        byte[] line = new byte[8 * 1024 * 1024 + 1];
+        Arrays.fill(line, (byte) 'x');
+
+        assertThatThrownBy(() -> parser.feed(line)).isInstanceOf(IllegalStateException.class).hasMessageContaining("longer than");
     }
 
     @Test

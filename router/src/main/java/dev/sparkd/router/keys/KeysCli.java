@@ -1,101 +1,130 @@
 package dev.sparkd.router.keys;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
-import dev.sparkd.router.config.RouterSettings;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.sparkd.core.config.ConfigLoader;
 import dev.sparkd.core.config.ConfigLocation;
-import dev.sparkd.core.config.SuiteConfig;
+import dev.sparkd.router.config.RouterSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code router keys create NAME [--routes a,b] [--rpm N] [--daily USD] [--monthly USD] [--local-only]},
- * {@code router keys list}, {@code router keys revoke ID}: talks to the running router's loopback admin API.
+ * {@code router keys create|list|revoke}: talks to the running router's loopback admin API ({@link KeysResource}).
  */
-public final class KeysCli {
-    private KeysCli() {
+@Command(name = "router keys", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "(create | list | revoke)",
+        description = "Manages the router's API keys through the running daemon's loopback admin API.")
+public final class KeysCli implements Runnable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Where the admin API is, when not read from the config (tests). */
+    private final URI adminUri;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Spec
+    CommandSpec spec;
+
+    KeysCli(URI adminUri) {
+        this.adminUri = adminUri;
     }
 
-    public static int run(String[] args) throws Exception {
-        List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
-        List<String> configArgs = new ArrayList<>();
-        for (int i = 0; i < rest.size(); i++) {
-            if (rest.get(i).equals("--config") && i + 1 < rest.size()) {
-                configArgs.add(rest.remove(i));
-                configArgs.add(rest.remove(i));
-                i--;
-            }
+    /** Runs {@code args} (after {@code keys}) and returns the exit code: 0 done, 1 refused or unreachable, 2 usage. */
+    public static int run(String... args) {
+        return new CommandLine(new KeysCli(null)).execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: create, list or revoke");
+    }
+
+    @Command(name = "create", description = "Creates a key and prints it, once.")
+    int create(@Parameters(paramLabel = "NAME", description = "letters, digits, . _ @ -") String name,
+            @Option(names = "--routes", split = ",", paramLabel = "ROUTE", description = "routes it may use (default: all)") List<String> routes,
+            @Option(names = "--rpm", paramLabel = "N", description = "requests per minute; bursts up to N (default: no limit)") Integer rpm,
+            @Option(names = "--daily", paramLabel = "USD", description = "daily cloud budget") Double daily,
+            @Option(names = "--monthly", paramLabel = "USD", description = "monthly cloud budget") Double monthly,
+            @Option(names = "--local-only", description = "its requests never reach a cloud target") boolean localOnly,
+            @Option(names = "--config", paramLabel = "FILE") Path config) throws IOException, InterruptedException {
+        String body = createBody(name, routes, rpm, daily, monthly, localOnly);
+        HttpRequest request = HttpRequest.newBuilder(keysUri(config, "")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        int code = send(request);
+        if (code == 0) {
+            spec.commandLine().getErr().println("the key is shown once; store it now");
         }
-        SuiteConfig config = ConfigLoader.load(ConfigLocation.resolve(configArgs.toArray(String[]::new), System.getenv()));
-        int port = config.section(RouterSettings.class).listen().port();
-        String base = "http://127.0.0.1:" + port + "/api/v1/keys";
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        if (rest.isEmpty()) {
-            return usage();
+        return code;
+    }
+
+    @Command(name = "list", description = "Lists the keys (never their secrets).")
+    int list(@Option(names = "--config", paramLabel = "FILE") Path config) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(keysUri(config, "")).GET().build());
+    }
+
+    @Command(name = "revoke", description = "Revokes a key at once.")
+    int revoke(@Parameters(paramLabel = "ID") String id, @Option(names = "--config", paramLabel = "FILE") Path config)
+            throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(keysUri(config, "/" + id)).DELETE().build());
+    }
+
+    /** The body of {@code POST /api/v1/keys}; only what was given, so the daemon's defaults apply to the rest. */
+    static String createBody(String name, List<String> routes, Integer rpm, Double daily, Double monthly, boolean localOnly) {
+        ObjectNode body = JSON.createObjectNode().put("name", name);
+        if (routes != null) {
+            routes.stream().map(String::trim).filter(r -> !r.isEmpty()).forEach(body.withArray("routes")::add);
         }
-        HttpRequest request;
-        switch (rest.get(0)) {
-            case "list" -> request = HttpRequest.newBuilder(URI.create(base)).GET().build();
-            case "revoke" -> {
-                if (rest.size() != 2) {
-                    return usage();
-                }
-                request = HttpRequest.newBuilder(URI.create(base + "/" + rest.get(1))).DELETE().build();
-            }
-            case "create" -> {
-                if (rest.size() < 2) {
-                    return usage();
-                }
-                StringBuilder json = new StringBuilder("{\"name\":\"").append(rest.get(1).replace("\"", "")).append('"');
-                for (int i = 2; i < rest.size(); i++) {
-                    String opt = rest.get(i);
-                    switch (opt) {
-                        case "--local-only" -> json.append(",\"local_only\":true");
-                        case "--routes" -> {
-                            json.append(",\"routes\":[");
-                            String[] rs = rest.get(++i).split(",");
-                            for (int j = 0; j < rs.length; j++) {
-                                json.append(j > 0 ? "," : "").append('"').append(rs[j].trim().replace("\"", "")).append('"');
-                            }
-                            json.append(']');
-                        }
-                        case "--rpm" -> json.append(",\"rpm\":").append(Integer.parseInt(rest.get(++i)));
-                        case "--daily" -> json.append(",\"daily_usd\":").append(Double.parseDouble(rest.get(++i)));
-                        case "--monthly" -> json.append(",\"monthly_usd\":").append(Double.parseDouble(rest.get(++i)));
-                        default -> {
-                            return usage();
-                        }
-                    }
-                }
-                request = HttpRequest.newBuilder(URI.create(base)).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(json.append('}').toString())).build();
-            }
-            default -> {
-                return usage();
-            }
+        if (rpm != null) {
+            body.put("rpm", rpm);
         }
+        if (daily != null) {
+            body.put("daily_usd", daily);
+        }
+        if (monthly != null) {
+            body.put("monthly_usd", monthly);
+        }
+        if (localOnly) {
+            body.put("local_only", true);
+        }
+        return body.toString();
+    }
+
+    private URI keysUri(Path config, String suffix) {
+        URI base = adminUri;
+        if (base == null) {
+            String[] args = config == null ? new String[0] : new String[] { "--config", config.toString() };
+            int port = ConfigLoader.load(ConfigLocation.resolve(args, System.getenv())).section(RouterSettings.class).listen().port();
+            base = URI.create("http://127.0.0.1:" + port);
+        }
+        return base.resolve("/api/v1/keys" + suffix);
+    }
+
+    private int send(HttpRequest request) throws IOException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (java.net.ConnectException e) {
-            System.err.println("router keys: the router is not running on 127.0.0.1:" + port + " — start it first (systemctl start sparkd-router)");
+        } catch (ConnectException e) {
+            spec.commandLine().getErr().println("router keys: the router is not running on " + request.uri().getAuthority()
+                    + " — start it first (systemctl start sparkd-router)");
             return 1;
         }
-        System.out.println(response.body());
-        if ("create".equals(rest.get(0)) && response.statusCode() == 200) {
-            System.err.println("the key is shown once; store it now");
-        }
+        out.println(response.body());
+        out.flush();
         return response.statusCode() < 300 ? 0 : 1;
-    }
-
-    private static int usage() {
-        System.err.println("usage: router keys create NAME [--routes a,b] [--rpm N] [--daily USD] [--monthly USD] [--local-only]\n"
-                + "       router keys list\n       router keys revoke ID\n       (each takes --config FILE)");
-        return 2;
     }
 }

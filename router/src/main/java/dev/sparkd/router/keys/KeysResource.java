@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.sparkd.core.net.Peers;
 import dev.sparkd.daemon.api.ApiError;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -84,8 +85,7 @@ public class KeysResource {
     }
 
     private static void loopbackOnly(HttpServerRequest request) {
-        String h = request.remoteAddress() == null ? "" : request.remoteAddress().host();
-        if (!(h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1"))) {
+        if (request.remoteAddress() == null || !Peers.isLoopback(request.remoteAddress().host())) {
             throw new ApiError(403, "forbidden", "the key admin API answers loopback callers only", "run `router keys …` on the router's machine");
         }
     }

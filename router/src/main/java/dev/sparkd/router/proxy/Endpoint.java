@@ -1,5 +1,7 @@
 package dev.sparkd.router.proxy;
 
+import java.util.Locale;
+
 /** The OpenAI routes the router proxies, with their upstream API path. */
 public enum Endpoint {
     CHAT("/chat/completions", true),
@@ -8,6 +10,7 @@ public enum Endpoint {
 
     final String path;
     final boolean streams;
+    private final String ledgerName = name().toLowerCase(Locale.ROOT);
 
     Endpoint(String path, boolean streams) {
         this.path = path;
@@ -16,5 +19,10 @@ public enum Endpoint {
 
     public String path() {
         return path;
+    }
+
+    /** {@code chat}, {@code completions}, {@code embeddings}: as the ledger and the access log write it. */
+    public String ledgerName() {
+        return ledgerName;
     }
 }

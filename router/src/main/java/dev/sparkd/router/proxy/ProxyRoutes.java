@@ -1,22 +1,22 @@
 package dev.sparkd.router.proxy;
 
-import java.util.ArrayList;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
-import java.util.regex.Pattern;
 
-import org.jboss.logging.Logger;
-
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.sparkd.core.net.Peers;
 import dev.sparkd.router.RouterMetrics;
 import dev.sparkd.router.budget.Budgets;
 import dev.sparkd.router.config.RouterSettings;
 import dev.sparkd.router.keys.ApiKey;
 import dev.sparkd.router.keys.KeyStore;
-import dev.sparkd.router.ledger.Ledger;
 import dev.sparkd.router.ledger.LedgerEntry;
 import dev.sparkd.router.target.Planner;
 import dev.sparkd.router.target.Target;
@@ -26,7 +26,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
@@ -38,28 +37,22 @@ import jakarta.inject.Singleton;
  */
 @Singleton
 public class ProxyRoutes {
-    static final Logger ACCESS = Logger.getLogger("dev.sparkd.router.access");
-    private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     static final String LOCAL_ONLY_HEADER = "X-Sparkd-Local-Only";
 
-    final Vertx vertx;
-    final Targets targets;
-    final RouterSettings settings;
-    final Planner planner = new Planner();
-    final Budgets budgets;
-    final KeyStore keys;
-    final Ledger ledger;
-    final RouterMetrics metrics;
-    final ObjectMapper mapper = new ObjectMapper();
+    private final Targets targets;
+    private final RouterSettings settings;
+    private final Planner planner = new Planner();
+    private final KeyStore keys;
+    private final Recorder recorder;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final ExchangeContext exchanges;
 
-    public ProxyRoutes(Vertx vertx, Targets targets, Budgets budgets, KeyStore keys, Ledger ledger, RouterMetrics metrics) {
-        this.vertx = vertx;
+    public ProxyRoutes(Vertx vertx, Targets targets, Budgets budgets, KeyStore keys, Recorder recorder, RouterMetrics metrics) {
         this.targets = targets;
         this.settings = targets.settings();
-        this.budgets = budgets;
         this.keys = keys;
-        this.ledger = ledger;
-        this.metrics = metrics;
+        this.recorder = recorder;
+        this.exchanges = new ExchangeContext(vertx, settings, budgets, metrics, recorder, mapper);
     }
 
     void register(@Observes Router router) {
@@ -70,14 +63,13 @@ public class ProxyRoutes {
     }
 
     static String requestId(HttpServerRequest req) {
-        String given = req.getHeader("X-Request-Id");
-        return given != null && SANE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        return Peers.requestId(req.getHeader("X-Request-Id"));
     }
 
     /** The caller's key, {@link ApiKey#KEYLESS}, or null (and a 401 has been sent). */
     ApiKey authenticate(HttpServerRequest req, String requestId) {
         String auth = req.getHeader(HttpHeaders.AUTHORIZATION);
-        boolean keyless = settings.allowKeyless() && isLoopback(req.remoteAddress());
+        boolean keyless = settings.allowKeyless() && req.remoteAddress() != null && Peers.isLoopback(req.remoteAddress().host());
         String presented = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
         // SDKs insist on sending some key: on a keyless loopback listener anything but a router key means "no key"
         if (presented != null && (!keyless || KeyStore.looksLikeKey(presented))) {
@@ -95,14 +87,6 @@ public class ProxyRoutes {
         reply(req.response(), requestId, new OpenAiError(401, "invalid_request_error", "missing_api_key", null,
                 "You didn't provide an API key. Send it as `Authorization: Bearer sk-sparkd-…`.", null));
         return null;
-    }
-
-    static boolean isLoopback(SocketAddress a) {
-        if (a == null || a.host() == null) {
-            return false;
-        }
-        String h = a.host();
-        return h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1") || h.equals("localhost");
     }
 
     private void handle(RoutingContext ctx, Endpoint endpoint) {
@@ -152,7 +136,7 @@ public class ProxyRoutes {
                     "This API key may not use the model `" + model + "`.", null));
             return;
         }
-        if (!keys.admit(key, System.currentTimeMillis())) {
+        if (!keys.admit(key)) {
             reject(resp, rid, endpoint, model, key, t0, new OpenAiError(429, "requests", "rate_limit_exceeded", null,
                     "Rate limit reached for this API key: " + key.rpm() + " requests per minute.", null));
             return;
@@ -169,7 +153,7 @@ public class ProxyRoutes {
                             "Route `" + model + "` has no target for this endpoint.", null));
             return;
         }
-        new Exchange(this, resp, endpoint, rid, t0, key, model, route.strategy(), body, stream, ordered, raw.length() / 4 + 16).start();
+        new Exchange(exchanges, ProxyRequest.of(endpoint, rid, t0, key, model, body, stream, raw.length()), resp, ordered).start();
     }
 
     private void reject(HttpServerResponse resp, String rid, Endpoint endpoint, String route, ApiKey key, long t0, OpenAiError e) {
@@ -178,11 +162,9 @@ public class ProxyRoutes {
     }
 
     private void rejected(String rid, Endpoint endpoint, String route, String keyId, int status, String why, long t0) {
-        double ms = (System.nanoTime() - t0) / 1e6;
-        ledger.record(new LedgerEntry(java.time.Instant.now(), rid, endpoint.name().toLowerCase(), route, null, null, keyId, status,
-                "rejected", why, 0, 0, 0, ms, null, false, 0, null));
-        metrics.request(route == null ? "-" : route, "-", "-", "rejected", System.nanoTime() - t0);
-        accessLog(rid, endpoint, route, "-", "-", keyId, status, "rejected", ms, null, 0, 0, 0, 0, null, why);
+        long nanos = System.nanoTime() - t0;
+        recorder.record(new LedgerEntry(Instant.now(), rid, endpoint.ledgerName(), route, null, null, keyId, status, "rejected", why, 0,
+                0, 0, nanos / 1e6, null, false, 0, null), nanos, -1);
     }
 
     static void reply(HttpServerResponse resp, String rid, OpenAiError e) {
@@ -201,64 +183,30 @@ public class ProxyRoutes {
         }
         boolean headerLocal = "true".equalsIgnoreCase(ctx.request().getHeader(LOCAL_ONLY_HEADER));
         long now = System.nanoTime();
-        StringBuilder b = new StringBuilder("{\"object\":\"list\",\"data\":[");
-        boolean first = true;
         long created = System.currentTimeMillis() / 1000;
-        List<String> names = new ArrayList<>(settings.routes().keySet());
-        for (String name : names) {
-            RouterSettings.Route route = settings.routes().get(name);
-            boolean localOnly = route.localOnly() || key.localOnly() || headerLocal;
-            if (!key.allows(name)) {
-                continue;
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("object", "list");
+            g.writeArrayFieldStart("data");
+            for (var e : settings.routes().entrySet()) {
+                String name = e.getKey();
+                boolean localOnly = e.getValue().localOnly() || key.localOnly() || headerLocal;
+                if (!key.allows(name) || targets.route(name).stream().noneMatch(t -> !(localOnly && t.cloud()) && t.usable(now))) {
+                    continue;
+                }
+                g.writeStartObject();
+                g.writeStringField("id", name);
+                g.writeStringField("object", "model");
+                g.writeNumberField("created", created);
+                g.writeStringField("owned_by", "sparkd");
+                g.writeEndObject();
             }
-            boolean any = targets.route(name).stream().anyMatch(t -> !(localOnly && t.cloud()) && t.usable(now));
-            if (!any) {
-                continue;
-            }
-            if (!first) {
-                b.append(',');
-            }
-            first = false;
-            b.append("{\"id\":");
-            Json.quote(b, name);
-            b.append(",\"object\":\"model\",\"created\":").append(created).append(",\"owned_by\":\"sparkd\"}");
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
         }
-        b.append("]}");
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader("X-Request-Id", rid).end(b.toString());
-    }
-
-    void accessLog(String rid, Endpoint endpoint, String route, String target, String provider, String keyId, int status,
-            String outcome, double latencyMs, Double ttftMs, long in, long out, double cost, int attempts, CharSequence fallbacks,
-            String error) {
-        if (!ACCESS.isInfoEnabled()) {
-            return;
-        }
-        StringBuilder b = new StringBuilder(320);
-        b.append("{\"request_id\":");
-        Json.quote(b, rid);
-        b.append(",\"endpoint\":\"").append(endpoint.name().toLowerCase()).append("\",\"route\":");
-        Json.quote(b, route);
-        b.append(",\"target\":");
-        Json.quote(b, target);
-        b.append(",\"provider\":");
-        Json.quote(b, provider);
-        b.append(",\"key\":");
-        Json.quote(b, keyId);
-        b.append(",\"status\":").append(status).append(",\"outcome\":\"").append(outcome).append("\",\"latency_ms\":")
-                .append(Math.round(latencyMs * 1000) / 1000.0);
-        if (ttftMs != null) {
-            b.append(",\"ttft_ms\":").append(Math.round(ttftMs * 1000) / 1000.0);
-        }
-        b.append(",\"prompt_tokens\":").append(in).append(",\"completion_tokens\":").append(out).append(",\"cost_usd\":").append(cost)
-                .append(",\"attempts\":").append(attempts);
-        if (fallbacks != null) {
-            b.append(",\"fallbacks\":");
-            Json.quote(b, fallbacks.toString());
-        }
-        if (error != null) {
-            b.append(",\"error\":");
-            Json.quote(b, error);
-        }
-        ACCESS.info(b.append('}').toString());
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader("X-Request-Id", rid).end(out.toString());
     }
 }

@@ -1,0 +1,149 @@
+package dev.sparkd.router.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.sparkd.core.http.SseEvent;
+import dev.sparkd.core.http.SseParser;
+import dev.sparkd.router.anthropic.AnthropicStream;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * One upstream event stream on its way to the client, chunk by chunk: OpenAI-shaped events are forwarded byte for
+ * byte, except the usage chunk only the router asked for; an Anthropic stream is rebuilt into chunks. Along the way it
+ * notes the usage, the {@code [DONE]} and an error the upstream reports inside the stream. No I/O: the caller writes
+ * what it produces.
+ */
+final class StreamRelay {
+    private static final Buffer DONE_EVENT = Buffer.buffer("data: [DONE]\n\n");
+
+    private final SseParser parser = new SseParser();
+    private final ObjectMapper mapper;
+    private final boolean clientWantsUsage;
+    private final AnthropicStream anthropic;
+    private final SseParser.Handler onBlock = this::onBlock;
+
+    private Buffer out;
+    private boolean clientHasBytes;
+    private boolean done;
+    private String error;
+    private long promptTokens;
+    private long completionTokens;
+
+    /** @param anthropic the translator when the upstream speaks Anthropic's event stream, else null */
+    StreamRelay(ObjectMapper mapper, boolean clientWantsUsage, AnthropicStream anthropic) {
+        this.mapper = mapper;
+        this.clientWantsUsage = clientWantsUsage;
+        this.anthropic = anthropic;
+    }
+
+    /**
+     * Appends to {@code out} what the client gets for {@code chunk}. Returns the upstream's error message when the
+     * chunk carried one (or could not be read), else null; nothing after an error or the {@code [DONE]} is relayed.
+     *
+     * @param clientHasBytes whether the client already has a byte of this stream (comments are forwarded only then)
+     */
+    String relay(Buffer chunk, Buffer out, boolean clientHasBytes) {
+        this.out = out;
+        this.clientHasBytes = clientHasBytes;
+        try {
+            parser.feed(chunk, onBlock);
+        } catch (IllegalStateException e) {
+            error = e.getMessage();
+        } finally {
+            this.out = null;
+        }
+        return error;
+    }
+
+    /** Whether the stream is complete ({@code [DONE]}, or Anthropic's {@code message_stop}). */
+    boolean done() {
+        return done;
+    }
+
+    long promptTokens() {
+        return promptTokens;
+    }
+
+    long completionTokens() {
+        return completionTokens;
+    }
+
+    private void onBlock(SseEvent event, Buffer bytes, int start, int end) {
+        if (done || error != null) {
+            return;
+        }
+        if (anthropic != null) {
+            if (event != null) {
+                translate(event);
+            }
+            return;
+        }
+        if (event == null) {
+            if (clientHasBytes || out.length() > 0) {
+                out.appendBuffer(bytes, start, end - start); // comments and keep-alives, once the stream is ours
+            }
+            return;
+        }
+        String data = event.data();
+        if (data.equals(SseEvent.DONE)) {
+            done = true;
+            out.appendBuffer(bytes, start, end - start);
+            return;
+        }
+        if (data.startsWith("{\"error\"")) {
+            String message = data;
+            try {
+                message = mapper.readTree(data).path("error").path("message").asText(data);
+            } catch (Exception e) {
+                // keep the raw text
+            }
+            error = message;
+            return;
+        }
+        int u = data.indexOf("\"usage\"");
+        if (u >= 0 && usageIsObject(data, u + 7)) {
+            try {
+                JsonNode chunk = mapper.readTree(data);
+                JsonNode usage = chunk.path("usage");
+                promptTokens = usage.path("prompt_tokens").asLong(promptTokens);
+                completionTokens = usage.path("completion_tokens").asLong(completionTokens);
+                JsonNode choices = chunk.path("choices");
+                if (!clientWantsUsage && (!choices.isArray() || choices.isEmpty())) {
+                    return; // the usage chunk only we asked for
+                }
+            } catch (Exception e) {
+                // not JSON: forward untouched
+            }
+        }
+        out.appendBuffer(bytes, start, end - start);
+    }
+
+    private void translate(SseEvent event) {
+        AnthropicStream.Result res = anthropic.onEvent(event.event(), event.data());
+        if (res.error() != null) {
+            error = res.error();
+            return;
+        }
+        for (String chunk : res.chunks()) {
+            out.appendString("data: ").appendString(chunk).appendString("\n\n");
+        }
+        if (res.done()) {
+            promptTokens = anthropic.inputTokens();
+            completionTokens = anthropic.outputTokens();
+            out.appendBuffer(DONE_EVENT);
+            done = true;
+        }
+    }
+
+    /** Whether {@code "usage"} at {@code from} is followed by an object (not {@code null}). */
+    private static boolean usageIsObject(String data, int from) {
+        for (int i = from; i < data.length(); i++) {
+            char c = data.charAt(i);
+            if (c != ':' && c != ' ') {
+                return c == '{';
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.sparkd.router.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.sparkd.router.anthropic.AnthropicTranslation;
+import dev.sparkd.router.target.Target;
+import dev.sparkd.router.target.Upstream;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+
+/** How a request is put to a target's upstream, and how an upstream's error answer reads as an OpenAI error. */
+final class UpstreamCalls {
+    private UpstreamCalls() {
+    }
+
+    /** The body for {@code t}: the caller's with the target's model, or its Anthropic translation. */
+    static Buffer payload(Target t, ObjectNode body, String requestedModel, boolean stream, ObjectMapper mapper) throws Exception {
+        String model = t.modelFor(requestedModel);
+        if (t.upstream().anthropic()) {
+            return Buffer.buffer(mapper.writeValueAsBytes(AnthropicTranslation.request(body, model, stream, mapper)));
+        }
+        body.put("model", model);
+        return Buffer.buffer(mapper.writeValueAsBytes(body));
+    }
+
+    static RequestOptions options(Target t, Endpoint endpoint, boolean stream, String requestId) {
+        Upstream u = t.upstream();
+        boolean anthropic = u.anthropic();
+        RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost(u.host()).setPort(u.port())
+                .setURI(u.path(anthropic ? "/messages" : endpoint.path()));
+        o.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        o.putHeader(HttpHeaders.ACCEPT, stream ? "text/event-stream" : "application/json");
+        String apiKey = u.apiKey();
+        if (anthropic) {
+            o.putHeader("x-api-key", apiKey == null ? "" : apiKey);
+            o.putHeader("anthropic-version", "2023-06-01");
+        } else if (apiKey != null) {
+            o.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey);
+        }
+        o.putHeader("X-Request-Id", requestId);
+        return o;
+    }
+
+    /** An upstream error body in whatever shape (OpenAI nested, vLLM flat, Anthropic) as an OpenAI error. */
+    static OpenAiError error(Target t, int status, Buffer b, ObjectMapper mapper) {
+        String message = null;
+        String type = status == 429 ? "rate_limit_error" : status >= 500 ? "upstream_error" : "invalid_request_error";
+        String code = null;
+        String param = null;
+        try {
+            JsonNode root = mapper.readTree(b.getBytes());
+            JsonNode err = root.has("error") && root.get("error").isObject() ? root.get("error") : root;
+            message = err.path("message").asText(null);
+            if (message == null && root.path("error").isTextual()) {
+                message = root.path("error").asText();
+            }
+            if (err.hasNonNull("type")) {
+                type = err.get("type").asText();
+            }
+            if (err.hasNonNull("code")) {
+                code = err.get("code").asText();
+            }
+            if (err.hasNonNull("param")) {
+                param = err.get("param").asText();
+            }
+        } catch (Exception e) {
+            // not JSON
+        }
+        if (message == null) {
+            String text = b.length() > 300 ? b.getString(0, 300) : b.toString();
+            message = t.service() + " answered HTTP " + status + (text.isBlank() ? "" : ": " + text);
+        }
+        String apiKey = null;
+        try {
+            apiKey = t.upstream().apiKey();
+        } catch (RuntimeException e) {
+            // unreadable key: nothing to redact
+        }
+        if (apiKey != null && !apiKey.isEmpty()) {
+            message = message.replace(apiKey, "[redacted]");
+        }
+        return new OpenAiError(status, type, code, param, message, t.service());
+    }
+}
