@@ -10,6 +10,7 @@ import dev.sparkd.models.engine.SwapService;
 import dev.sparkd.models.operation.Operation;
 import dev.sparkd.models.operation.OperationView;
 import dev.sparkd.daemon.api.ApiError;
+import dev.sparkd.daemon.edge.AdminOnly;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.GET;
@@ -36,6 +37,7 @@ public class ModelsResource {
     }
 
     @GET
+    @AdminOnly // fans out SSH commands and probes on every call
     @Path("/plan")
     public Uni<Plan> plan(@QueryParam("force_prune") boolean forcePrune) {
         return Uni.createFrom().item(() -> {
@@ -46,6 +48,7 @@ public class ModelsResource {
     }
 
     @POST
+    @AdminOnly
     @Path("/reconcile")
     public Response reconcile() {
         boolean started = beans.triggerReconcile();
@@ -67,6 +70,7 @@ public class ModelsResource {
     }
 
     @POST
+    @AdminOnly
     @Path("/services/{name}/swap")
     public Uni<Response> swap(@PathParam("name") String service, SwapRequest body) {
         SwapService swaps = beans.manager().swaps();

@@ -12,10 +12,12 @@ import dev.sparkd.router.config.RouterSettings;
 import dev.sparkd.core.config.ConfigLoader;
 import dev.sparkd.core.config.ConfigLocation;
 import dev.sparkd.core.config.SuiteConfig;
+import dev.sparkd.daemon.edge.AdminToken;
 
 /**
  * {@code router keys create NAME [--routes a,b] [--rpm N] [--daily USD] [--monthly USD] [--local-only]},
- * {@code router keys list}, {@code router keys revoke ID}: talks to the running router's loopback admin API.
+ * {@code router keys list}, {@code router keys revoke ID}: talks to the running router's admin API with the admin
+ * token it reads from the state directory (or {@code [suite] admin_token_file}/{@code _env}).
  */
 public final class KeysCli {
     private KeysCli() {
@@ -34,18 +36,25 @@ public final class KeysCli {
         SuiteConfig config = ConfigLoader.load(ConfigLocation.resolve(configArgs.toArray(String[]::new), System.getenv()));
         int port = config.section(RouterSettings.class).listen().port();
         String base = "http://127.0.0.1:" + port + "/api/v1/keys";
+        String token;
+        try {
+            token = AdminToken.read(config);
+        } catch (IllegalStateException e) {
+            System.err.println("router keys: " + e.getMessage());
+            return 1;
+        }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         if (rest.isEmpty()) {
             return usage();
         }
         HttpRequest request;
         switch (rest.get(0)) {
-            case "list" -> request = HttpRequest.newBuilder(URI.create(base)).GET().build();
+            case "list" -> request = HttpRequest.newBuilder(URI.create(base)).header("Authorization", "Bearer " + token).GET().build();
             case "revoke" -> {
                 if (rest.size() != 2) {
                     return usage();
                 }
-                request = HttpRequest.newBuilder(URI.create(base + "/" + rest.get(1))).DELETE().build();
+                request = HttpRequest.newBuilder(URI.create(base + "/" + rest.get(1))).header("Authorization", "Bearer " + token).DELETE().build();
             }
             case "create" -> {
                 if (rest.size() < 2) {
@@ -72,7 +81,7 @@ public final class KeysCli {
                         }
                     }
                 }
-                request = HttpRequest.newBuilder(URI.create(base)).header("Content-Type", "application/json")
+                request = HttpRequest.newBuilder(URI.create(base)).header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
                         .POST(HttpRequest.BodyPublishers.ofString(json.append('}').toString())).build();
             }
             default -> {

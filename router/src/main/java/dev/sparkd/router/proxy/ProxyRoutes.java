@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.sparkd.daemon.edge.RejectedRequests;
+import dev.sparkd.daemon.edge.RejectedRequests.Reason;
 import dev.sparkd.router.RouterMetrics;
 import dev.sparkd.router.budget.Budgets;
 import dev.sparkd.router.config.RouterSettings;
@@ -50,9 +52,11 @@ public class ProxyRoutes {
     final KeyStore keys;
     final Ledger ledger;
     final RouterMetrics metrics;
+    final RejectedRequests refusals;
     final ObjectMapper mapper = new ObjectMapper();
 
-    public ProxyRoutes(Vertx vertx, Targets targets, Budgets budgets, KeyStore keys, Ledger ledger, RouterMetrics metrics) {
+    public ProxyRoutes(Vertx vertx, Targets targets, Budgets budgets, KeyStore keys, Ledger ledger, RouterMetrics metrics,
+            RejectedRequests refusals) {
         this.vertx = vertx;
         this.targets = targets;
         this.settings = targets.settings();
@@ -60,6 +64,7 @@ public class ProxyRoutes {
         this.keys = keys;
         this.ledger = ledger;
         this.metrics = metrics;
+        this.refusals = refusals;
     }
 
     void register(@Observes Router router) {
@@ -97,6 +102,25 @@ public class ProxyRoutes {
         return null;
     }
 
+    /**
+     * {@code X-Sparkd-Local-Only}: absent → false; {@code true/1/yes/on} → true; {@code false/0/no/off} → false, in any
+     * case; anything else → null, answered with 400 — a privacy switch must never fail open on a spelling.
+     */
+    static Boolean localOnlyHeader(String value) {
+        if (value == null) {
+            return false;
+        }
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> null;
+        };
+    }
+
+    private static OpenAiError badLocalOnly() {
+        return OpenAiError.invalid("X-Sparkd-Local-Only must be true or false (or 1/0, yes/no, on/off).", null, "invalid_local_only_header");
+    }
+
     static boolean isLoopback(SocketAddress a) {
         if (a == null || a.host() == null) {
             return false;
@@ -114,16 +138,21 @@ public class ProxyRoutes {
             rejected(rid, endpoint, null, "-", 401, "unauthenticated", t0);
             return;
         }
+        Boolean headerLocal = localOnlyHeader(req.getHeader(LOCAL_ONLY_HEADER));
+        if (headerLocal == null) {
+            reject(req.response(), rid, endpoint, null, key, t0, badLocalOnly());
+            return;
+        }
         req.body().onComplete(ar -> {
             if (ar.failed()) {
                 return; // the connection is gone
             }
-            start(ctx, endpoint, rid, key, ar.result(), t0);
+            start(ctx, endpoint, rid, key, ar.result(), t0, headerLocal);
         });
         req.resume(); // Quarkus hands requests over paused
     }
 
-    private void start(RoutingContext ctx, Endpoint endpoint, String rid, ApiKey key, Buffer raw, long t0) {
+    private void start(RoutingContext ctx, Endpoint endpoint, String rid, ApiKey key, Buffer raw, long t0, boolean headerLocal) {
         HttpServerResponse resp = ctx.response();
         JsonNode parsed;
         try {
@@ -158,7 +187,7 @@ public class ProxyRoutes {
             return;
         }
         boolean stream = endpoint.streams && body.path("stream").asBoolean(false);
-        boolean localOnly = route.localOnly() || key.localOnly() || "true".equalsIgnoreCase(ctx.request().getHeader(LOCAL_ONLY_HEADER));
+        boolean localOnly = route.localOnly() || key.localOnly() || headerLocal;
         List<Target> ordered = planner.order(model, route.strategy(), targets.route(model), localOnly, System.nanoTime());
         if (endpoint != Endpoint.CHAT) {
             ordered.removeIf(t -> t.upstream().anthropic());
@@ -179,6 +208,13 @@ public class ProxyRoutes {
 
     private void rejected(String rid, Endpoint endpoint, String route, String keyId, int status, String why, long t0) {
         double ms = (System.nanoTime() - t0) / 1e6;
+        if (status == 401 || route == null) {
+            // unauthenticated or malformed: a counter, never a ledger row (a flood of them must not fill the disk)
+            refusals.count(status == 401 ? Reason.API_KEY : Reason.MALFORMED);
+            metrics.request("-", "-", "-", "rejected", System.nanoTime() - t0);
+            accessLog(rid, endpoint, route, "-", "-", keyId, status, "rejected", ms, null, 0, 0, 0, 0, null, why);
+            return;
+        }
         ledger.record(new LedgerEntry(java.time.Instant.now(), rid, endpoint.name().toLowerCase(), route, null, null, keyId, status,
                 "rejected", why, 0, 0, 0, ms, null, false, 0, null));
         metrics.request(route == null ? "-" : route, "-", "-", "rejected", System.nanoTime() - t0);
@@ -197,9 +233,15 @@ public class ProxyRoutes {
         String rid = requestId(ctx.request());
         ApiKey key = authenticate(ctx.request(), rid);
         if (key == null) {
+            refusals.count(Reason.API_KEY);
             return;
         }
-        boolean headerLocal = "true".equalsIgnoreCase(ctx.request().getHeader(LOCAL_ONLY_HEADER));
+        Boolean headerLocal = localOnlyHeader(ctx.request().getHeader(LOCAL_ONLY_HEADER));
+        if (headerLocal == null) {
+            refusals.count(Reason.MALFORMED);
+            reply(ctx.response(), rid, badLocalOnly());
+            return;
+        }
         long now = System.nanoTime();
         StringBuilder b = new StringBuilder("{\"object\":\"list\",\"data\":[");
         boolean first = true;
@@ -211,7 +253,7 @@ public class ProxyRoutes {
             if (!key.allows(name)) {
                 continue;
             }
-            boolean any = targets.route(name).stream().anyMatch(t -> !(localOnly && t.cloud()) && t.usable(now));
+            boolean any = targets.route(name).stream().anyMatch(t -> !(localOnly && !t.local()) && t.usable(now));
             if (!any) {
                 continue;
             }
