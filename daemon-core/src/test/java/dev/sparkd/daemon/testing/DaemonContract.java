@@ -250,6 +250,6 @@ public abstract class DaemonContract {
         assertThat(LOG).as("the test log file").exists();
         String log = Files.readString(LOG);
         assertThat(log).as("the log shows the daemon started").contains("started in");
-        assertThat(log).doesNotContain(apiKey).doesNotContain(dbPassword);
+        assertThat(log).doesNotContain(apiKey).doesNotContain(dbPassword).doesNotContain(admin().substring(7));
     }
 }
