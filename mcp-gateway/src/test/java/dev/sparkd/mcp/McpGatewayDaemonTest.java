@@ -1,5 +1,7 @@
 package dev.sparkd.mcp;
 
+import java.util.List;
+
 import dev.sparkd.daemon.testing.DaemonContract;
 import dev.sparkd.daemon.testing.EmbeddedPostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -13,5 +15,16 @@ class McpGatewayDaemonTest extends DaemonContract {
     @Override
     protected String daemon() {
         return "mcp-gateway";
+    }
+
+    @Override
+    protected List<Call> adminCalls() {
+        return List.of(Call.get("/api/v1/audit"));
+    }
+
+    @Override
+    protected List<Call> openCalls() {
+        // /mcp answers 401 without an MCP key; the edge's rules apply before that
+        return List.of(Call.get("/api/v1/servers"), Call.post("/mcp", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"));
     }
 }

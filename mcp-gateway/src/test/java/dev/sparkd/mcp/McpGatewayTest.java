@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import dev.sparkd.core.config.SuiteConfig;
+import dev.sparkd.daemon.edge.AdminToken;
 import dev.sparkd.daemon.testing.EmbeddedPostgresTestResource;
 import dev.sparkd.mcp.catalog.DownstreamRegistry;
 import io.modelcontextprotocol.client.McpClient;
@@ -57,6 +59,13 @@ class McpGatewayTest {
 
     @TestHTTPResource("/")
     URL base;
+    @jakarta.inject.Inject
+    SuiteConfig config;
+
+    /** The audit answers with the admin token only. */
+    io.restassured.specification.RequestSpecification admin() {
+        return given().header("Authorization", "Bearer " + AdminToken.read(config));
+    }
 
     private final List<McpSyncClient> clients = new CopyOnWriteArrayList<>();
 
@@ -256,7 +265,7 @@ class McpGatewayTest {
         List<String> outcomes = fs.getList("outcome");
         assertThat(outcomes).contains("ok", "tool_error", "denied");
         assertThat(fs.getList("arguments")).allMatch(a -> a == null);
-        String raw = given().get("/api/v1/audit?server=filesystem&limit=1000").asString();
+        String raw = admin().get("/api/v1/audit?server=filesystem&limit=1000").asString();
         assertThat(raw).doesNotContain(secretPath).doesNotContain(ALL).doesNotContain(NOFS);
         assertThat(fs.getList("findAll { it.key == 'nofs' }.outcome")).containsOnly("denied");
 
@@ -447,7 +456,7 @@ class McpGatewayTest {
     JsonPath awaitAudit(String query, int atLeast) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
-            JsonPath p = given().get("/api/v1/audit?limit=1000&" + query).then().statusCode(200).extract().jsonPath();
+            JsonPath p = admin().get("/api/v1/audit?limit=1000&" + query).then().statusCode(200).extract().jsonPath();
             if (p.getList("$").size() >= atLeast || System.nanoTime() > deadline) {
                 return p;
             }

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import dev.sparkd.core.config.SuiteConfig;
+import dev.sparkd.daemon.edge.AdminToken;
 import dev.sparkd.daemon.testing.EmbeddedPostgresTestResource;
 import dev.sparkd.models.engine.ReconcileSchedule;
 import io.quarkus.scheduler.Scheduler;
@@ -28,6 +30,7 @@ import io.quarkus.scheduler.Trigger;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 
 /**
@@ -43,20 +46,28 @@ class ModelsApiTest {
     @Inject
     Scheduler scheduler;
 
+    @Inject
+    SuiteConfig config;
+
+    /** The admin routes (plan, reconcile, swap) answer with the admin token, as the CLIs send it. */
+    RequestSpecification admin() {
+        return given().header("Authorization", "Bearer " + AdminToken.read(config));
+    }
+
     @Test
     void swapToANameOutsideTheCatalogIs400() {
         for (String bad : List.of("x; rm -rf /", "$(reboot)", "nope")) {
-            given().contentType("application/json").body("{\"model\":" + TextNode.valueOf(bad) + "}")
+            admin().contentType("application/json").body("{\"model\":" + TextNode.valueOf(bad) + "}")
                     .post("/api/v1/services/vllm-1/swap").then().statusCode(400)
                     .body("error.type", equalTo("invalid_request")).body("error.message", containsString("is not in the catalog of vllm-1"));
         }
-        given().contentType("application/json").body("{\"model\":\"qwen7b\"}").post("/api/v1/services/ollama-1/swap")
+        admin().contentType("application/json").body("{\"model\":\"qwen7b\"}").post("/api/v1/services/ollama-1/swap")
                 .then().statusCode(400);
     }
 
     @Test
     void planReportsUnreadableServicesAndUnknownOperationsAre404() {
-        given().get("/api/v1/plan").then().statusCode(200)
+        admin().get("/api/v1/plan").then().statusCode(200)
                 .body("services.find { it.service == 'ollama-1' }.error", containsString("cannot read installed models"))
                 .body("services.find { it.service == 'vllm-1' }.items[0].action", equalTo("swap"));
         given().get("/api/v1/operations/00000000-0000-0000-0000-000000000000").then().statusCode(404);
@@ -64,7 +75,7 @@ class ModelsApiTest {
 
     @Test
     void everyModelManagerMetricIsDocumented() throws Exception {
-        given().get("/api/v1/plan").then().statusCode(200);
+        admin().get("/api/v1/plan").then().statusCode(200);
         String metrics = given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString();
         String doc = Files.readString(Path.of("../docs/metrics.md"));
         String section = doc.substring(doc.indexOf("## model-manager"));
@@ -83,7 +94,7 @@ class ModelsApiTest {
 
     @Test
     void aSwapRequestTakesItsLockAndRunsItsSshCommandsOnWorkerThreads() {
-        Response accepted = retryWhileBusy(() -> given().contentType("application/json").body("{\"model\":\"qwen7b\"}")
+        Response accepted = retryWhileBusy(() -> admin().contentType("application/json").body("{\"model\":\"qwen7b\"}")
                 .post("/api/v1/services/vllm-1/swap"));
         String id = accepted.jsonPath().getString("id");
         String error = finished(id).jsonPath().getString("error");
@@ -96,7 +107,7 @@ class ModelsApiTest {
     @Test
     void aReconcileRequestRunsOnAWorkerAndReachesTheSwapOfTheVllmService() {
         Set<String> before = operationIds();
-        retryWhileBusy(() -> given().post("/api/v1/reconcile"));
+        retryWhileBusy(() -> admin().post("/api/v1/reconcile"));
         String id = await(() -> operationIds().stream().filter(i -> !before.contains(i)).findFirst().orElse(null), "a new operation");
         Response op = finished(id);
         assertThat(op.jsonPath().getString("kind")).isEqualTo("swap");

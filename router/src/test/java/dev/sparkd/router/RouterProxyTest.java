@@ -56,6 +56,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import dev.sparkd.core.config.SuiteConfig;
+import dev.sparkd.daemon.edge.AdminToken;
 
 /** The router against the simulator, through real clients: the OpenAI Java SDK and plain HTTP. */
 @QuarkusTest
@@ -66,6 +68,8 @@ class RouterProxyTest {
 
     @Inject
     Ledger ledger;
+    @Inject
+    SuiteConfig config;
     @Inject
     Pool pool;
     @Inject
@@ -88,6 +92,11 @@ class RouterProxyTest {
         while (!targets.upstreams().stream().allMatch(u -> u.reachable()) && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
+    }
+
+    /** The admin routes (keys, usage) answer with the admin token, as {@code router keys} sends it. */
+    io.restassured.specification.RequestSpecification admin() {
+        return given().header("Authorization", "Bearer " + AdminToken.read(config));
     }
 
     HttpResponse<String> post(String path, String body, String... headers) throws Exception {
@@ -265,7 +274,7 @@ class RouterProxyTest {
 
     @Test
     void apiKeysAreCheckedAndRevocable() {
-        String secret = given().contentType("application/json").body("{\"name\":\"laptop\",\"routes\":[\"chat\"],\"local_only\":true}")
+        String secret = admin().contentType("application/json").body("{\"name\":\"laptop\",\"routes\":[\"chat\"],\"local_only\":true}")
                 .post("/api/v1/keys").then().statusCode(200).extract().path("key");
         String id = secret.split("-")[2];
         given().header("Authorization", "Bearer " + secret).contentType("application/json").body(CHAT.formatted("chat", ""))
@@ -274,8 +283,8 @@ class RouterProxyTest {
                 .post("/v1/chat/completions").then().statusCode(403).body("error.code", equalTo("model_not_allowed"));
         given().header("Authorization", "Bearer " + secret + "x").contentType("application/json").body(CHAT.formatted("chat", ""))
                 .post("/v1/chat/completions").then().statusCode(401).body("error.code", equalTo("invalid_api_key"));
-        given().get("/api/v1/keys").then().statusCode(200).body("id", hasItem(id)).body("toString()", not(org.hamcrest.Matchers.containsString(secret)));
-        given().delete("/api/v1/keys/" + id).then().statusCode(200);
+        admin().get("/api/v1/keys").then().statusCode(200).body("id", hasItem(id)).body("toString()", not(org.hamcrest.Matchers.containsString(secret)));
+        admin().delete("/api/v1/keys/" + id).then().statusCode(200);
         given().header("Authorization", "Bearer " + secret).contentType("application/json").body(CHAT.formatted("chat", ""))
                 .post("/v1/chat/completions").then().statusCode(401);
     }
@@ -297,9 +306,9 @@ class RouterProxyTest {
     void usageGroupsTheLedger() throws Exception {
         post("/v1/chat/completions", CHAT.formatted("cloudy", ""));
         ledger.drain(Duration.ofSeconds(10));
-        given().get("/api/v1/usage?group_by=provider").then().statusCode(200).body("groups.group", hasItem("openai"));
-        given().get("/api/v1/usage?group_by=route&since=2020-01-01").then().statusCode(200).body("groups.group", hasItem("cloudy"));
-        given().get("/api/v1/usage?group_by=nope").then().statusCode(400);
+        admin().get("/api/v1/usage?group_by=provider").then().statusCode(200).body("groups.group", hasItem("openai"));
+        admin().get("/api/v1/usage?group_by=route&since=2020-01-01").then().statusCode(200).body("groups.group", hasItem("cloudy"));
+        admin().get("/api/v1/usage?group_by=nope").then().statusCode(400);
     }
 
     static final ObjectMapper MAPPER = new ObjectMapper();

@@ -32,6 +32,7 @@ public final class ConfigLoader {
     private static final String NAME_RULE = "a name of lower-case letters, digits, '-' and '_' (at most 63), e.g. \"spark-1\"";
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
+    private static final Pattern ORIGIN = Pattern.compile("https?://(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(:\\d{1,5})?");
     private static final Pattern SSH_USER = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
     private static final Map<String, String> PROVIDER_URLS = Map.of(
             "openai", "https://api.openai.com",
@@ -131,7 +132,7 @@ public final class ConfigLoader {
     private static Suite readSuite(ConfigTable root) {
         ConfigTable t = root.table("suite").orElse(null);
         if (t == null) {
-            return new Suite("sparkd", Suite.DEFAULT_STATE_DIR, Suite.LogFormat.TEXT);
+            return new Suite("sparkd", Suite.DEFAULT_STATE_DIR, Suite.LogFormat.TEXT, EdgeSettings.DEFAULTS);
         }
         String name = t.matching("name", NAME, NAME_RULE).orElse("sparkd");
         Path stateDir = t.path("state_dir").orElse(Suite.DEFAULT_STATE_DIR);
@@ -140,8 +141,35 @@ public final class ConfigLoader {
                 .ifPresent(volatileDir -> t.error("state_dir", "state under " + volatileDir + " is lost on reboot"
                         + (volatileDir.equals("/tmp") ? " (and hidden by PrivateTmp=)" : ""), "use a durable directory such as /var/lib/sparkd"));
         Suite.LogFormat format = Suite.LogFormat.valueOf(t.choice("log_format", List.of("text", "json")).orElse("text").toUpperCase());
+        EdgeSettings edge = readEdge(t);
         t.finish();
-        return new Suite(name, stateDir, format);
+        return new Suite(name, stateDir, format, edge);
+    }
+
+    /** The edge's keys in {@code [suite]}: {@code allowed_hosts}, {@code allowed_origins}, {@code admin_token_*}, {@code metrics_admin_only}. */
+    private static EdgeSettings readEdge(ConfigTable t) {
+        List<String> hosts = new ArrayList<>();
+        for (String host : t.strings("allowed_hosts")) {
+            if (host.equals("*") || host.startsWith("*.")) {
+                t.error("allowed_hosts", "wildcards are not accepted (\"" + host + "\"): they undo the DNS-rebinding defence",
+                        "list each name clients use to reach the daemons, e.g. [\"spark-1.lan\"]");
+            } else if (!HOSTNAME.matcher(host).matches() && !(host.contains(":") && IPV6.matcher(host.replace("[", "").replace("]", "")).matches())) {
+                t.error("allowed_hosts", "not a host name or address: \"" + host + "\"", "a name without scheme or port, e.g. \"spark-1.lan\" or \"192.168.1.50\"");
+            } else {
+                hosts.add(host.toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        List<String> origins = new ArrayList<>();
+        for (String origin : t.strings("allowed_origins")) {
+            if (!ORIGIN.matcher(origin).matches()) {
+                t.error("allowed_origins", "not a browser origin: \"" + origin + "\"", "scheme, host and optional port, no path and no wildcard, e.g. \"https://grafana.lan\"");
+            } else {
+                origins.add(origin.toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        Optional<SecretRef> token = t.secret("admin_token", false);
+        boolean metricsAdminOnly = t.bool("metrics_admin_only", false);
+        return new EdgeSettings(hosts, origins, token, metricsAdminOnly);
     }
 
     private static DatabaseSettings readDatabase(ConfigTable root) {
@@ -247,12 +275,36 @@ public final class ConfigLoader {
                     ? t.matching("container", Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}"), "a Docker container name") : Optional.empty();
             Optional<SecretRef> apiKey = kind == ServiceKind.OPENAI
                     ? t.secret("api_key", !"compatible".equals(provider.orElse(""))) : Optional.empty();
+            boolean local = locality(t, kind, provider);
             List<String> conditions = kind == ServiceKind.HTTP ? t.strings("conditions") : List.of();
             Duration timeout = t.duration("timeout", Duration.ofMillis(100), Duration.ofMinutes(5)).orElse(Duration.ofSeconds(5));
             t.finish();
-            services.put(name, new ServiceDef(name, kind, host, base, model, grace, container, provider, apiKey, conditions, timeout));
+            services.put(name, new ServiceDef(name, kind, host, base, model, grace, container, provider, apiKey, conditions, timeout, local));
         });
         return services;
+    }
+
+    /**
+     * Whether prompts sent to the service stay on hardware the operator controls. Model servers on {@code [hosts.*]}
+     * are; public providers are not; a {@code compatible} provider could be either (a LiteLLM on the LAN, or a hosted
+     * service), so it must say {@code local = true|false} — guessing wrong would leak prompts from local-only routes.
+     */
+    private static boolean locality(ConfigTable t, ServiceKind kind, Optional<String> provider) {
+        boolean compatible = kind == ServiceKind.OPENAI && provider.orElse("").equals("compatible");
+        if (!compatible) {
+            if (t.has("local")) {
+                t.accept("local");
+                t.error("local", "`local` is only read for provider = \"compatible\"",
+                        kind == ServiceKind.OPENAI ? "a public provider is never local; remove `local`" : "a model server on a [hosts.*] entry is always local; remove `local`");
+            }
+            return kind != ServiceKind.OPENAI;
+        }
+        Optional<Boolean> local = t.bool("local");
+        if (local.isEmpty() && !t.has("local")) {
+            t.error(null, "a `compatible` provider must say whether it is local", "add local = true if it runs on hardware you control "
+                    + "(prompts from local_only routes and keys may go there), or local = false for a hosted service");
+        }
+        return local.orElse(false);
     }
 
     /** The service's base URI: {@code url}, or {@code http://<host address>:<port>}, or the provider's public URL. */

@@ -1,6 +1,13 @@
 package dev.sparkd.core.config;
 
-/** What every daemon's section provides, so shared code can map it onto Quarkus (listen address and port). */
+import java.util.List;
+
+/** What every daemon's section provides, so shared code can map it onto Quarkus (listen address and port) and the edge. */
 public interface DaemonSettings {
     Listen listen();
+
+    /** Browser origins this daemon accepts on top of {@code [suite] allowed_origins} (the gateway's {@code [mcp]} list). */
+    default List<String> allowedOrigins() {
+        return List.of();
+    }
 }

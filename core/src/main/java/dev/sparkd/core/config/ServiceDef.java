@@ -17,10 +17,12 @@ import java.util.Optional;
  * @param apiKey      for cloud providers, by reference
  * @param conditions  for {@code http} kind: Gatus-style conditions such as {@code [STATUS] == 200}
  * @param timeout     per-request timeout for probes
+ * @param local       prompts sent here stay on hardware the operator controls (model servers; {@code compatible} with
+ *                    {@code local = true}); local-only routes, keys and requests use only such services
  */
 public record ServiceDef(String name, ServiceKind kind, Optional<String> host, URI baseUri, Optional<String> model,
         Duration startGrace, Optional<String> container, Optional<String> provider, Optional<SecretRef> apiKey,
-        List<String> conditions, Duration timeout) {
+        List<String> conditions, Duration timeout, boolean local) {
 
     /** True for services that cost money per token and may receive prompts only under policy. */
     public boolean isCloud() {

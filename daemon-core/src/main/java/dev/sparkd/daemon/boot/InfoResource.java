@@ -10,6 +10,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import dev.sparkd.core.config.Host;
 import dev.sparkd.core.config.ServiceDef;
 import dev.sparkd.core.config.SuiteConfig;
+import dev.sparkd.daemon.edge.AdminOnly;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -18,8 +19,10 @@ import jakarta.ws.rs.core.MediaType;
 
 /**
  * {@code GET /api/v1/info}: which daemon this is, what it was configured with — names, kinds and addresses, never a
- * secret (secrets are shown as references at most) — and how often it restarted.
+ * secret (secrets are shown as references at most) — and how often it restarted. Admin only: addresses, paths and
+ * topology help whoever plans an attack more than whoever runs a health check ({@code /q/health/*} stays open).
  */
+@AdminOnly
 @Path("/api/v1/info")
 @Produces(MediaType.APPLICATION_JSON)
 public class InfoResource {

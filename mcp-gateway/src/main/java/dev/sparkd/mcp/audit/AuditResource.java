@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.sparkd.daemon.api.ApiError;
+import dev.sparkd.daemon.edge.AdminOnly;
 import dev.sparkd.core.config.Durations;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DefaultValue;
@@ -16,6 +17,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 /** {@code GET /api/v1/audit?key=&server=&since=&limit=}: recent tool calls, newest first. */
+@AdminOnly
 @Path("/api/v1/audit")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {

@@ -8,6 +8,7 @@ import dev.sparkd.models.engine.ModelsService;
 import dev.sparkd.models.engine.Plan;
 import dev.sparkd.models.engine.SwapService;
 import dev.sparkd.models.operation.OperationView;
+import dev.sparkd.daemon.edge.AdminOnly;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -33,12 +34,14 @@ public class ModelsResource {
     }
 
     @GET
+    @AdminOnly // fans out SSH commands and probes on every call
     @Path("/plan")
     public Uni<Plan> plan(@QueryParam("force_prune") boolean forcePrune) {
         return models.plan(forcePrune);
     }
 
     @POST
+    @AdminOnly
     @Path("/reconcile")
     public Uni<Response> reconcile() {
         return Uni.createFrom().item(models::startReconcile)
@@ -59,6 +62,7 @@ public class ModelsResource {
     }
 
     @POST
+    @AdminOnly
     @Path("/services/{name}/swap")
     public Uni<Response> swap(@PathParam("name") String service, SwapRequest body) {
         return models.startSwap(service, body == null ? null : body.model())

@@ -130,8 +130,9 @@ public final class RouterSchema implements SectionSchema<RouterSettings> {
             String strategy = r.choice("strategy", STRATEGIES).orElse("priority");
             boolean localOnly = r.bool("local_only", false);
             if (localOnly) {
-                targets.stream().filter(x -> core.services().get(x.service()).isCloud()).forEach(x ->
-                        r.error("local_only", "route is local_only but target \"" + x + "\" is a cloud provider", "remove the cloud target or local_only"));
+                targets.stream().filter(x -> !core.services().get(x.service()).local()).forEach(x ->
+                        r.error("local_only", "route is local_only but target \"" + x.service() + (x.model().isEmpty() ? "" : ":" + x.model()) + "\" is not local (a cloud provider, or `compatible` with local = false)",
+                                "remove the target or local_only (a `compatible` service on your own hardware can say local = true)"));
             }
             r.finish();
             routes.put(name, new RouterSettings.Route(name, List.copyOf(targets), strategy, localOnly));

@@ -10,12 +10,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sparkd.core.config.ConfigLoader;
 import dev.sparkd.core.config.ConfigLocation;
+import dev.sparkd.core.config.SuiteConfig;
+import dev.sparkd.daemon.edge.AdminToken;
 import dev.sparkd.router.config.RouterSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,27 +28,30 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code router keys create|list|revoke}: talks to the running router's loopback admin API ({@link KeysResource}).
+ * {@code router keys create|list|revoke}: talks to the running router's admin API ({@link KeysResource}) with the
+ * admin token it reads from the state directory (or {@code [suite] admin_token_file}/{@code _env}), so nobody types it.
  */
 @Command(name = "router keys", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "(create | list | revoke)",
         description = "Manages the router's API keys through the running daemon's loopback admin API.")
 public final class KeysCli implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Where the admin API is, when not read from the config (tests). */
+    /** Where the admin API is and its token, when not read from the config (tests). */
     private final URI adminUri;
+    private final String adminToken;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Spec
     CommandSpec spec;
 
-    KeysCli(URI adminUri) {
+    KeysCli(URI adminUri, String adminToken) {
         this.adminUri = adminUri;
+        this.adminToken = adminToken;
     }
 
     /** Runs {@code args} (after {@code keys}) and returns the exit code: 0 done, 1 refused or unreachable, 2 usage. */
     public static int run(String... args) {
-        return new CommandLine(new KeysCli(null)).execute(args);
+        return new CommandLine(new KeysCli(null, null)).execute(args);
     }
 
     @Override
@@ -62,9 +68,7 @@ public final class KeysCli implements Runnable {
             @Option(names = "--local-only", description = "its requests never reach a cloud target") boolean localOnly,
             @Option(names = "--config", paramLabel = "FILE") Path config) throws IOException, InterruptedException {
         String body = createBody(name, routes, rpm, daily, monthly, localOnly);
-        HttpRequest request = HttpRequest.newBuilder(keysUri(config, "")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        int code = send(request);
+        int code = send(config, "", b -> b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
         if (code == 0) {
             spec.commandLine().getErr().println("the key is shown once; store it now");
         }
@@ -73,13 +77,13 @@ public final class KeysCli implements Runnable {
 
     @Command(name = "list", description = "Lists the keys (never their secrets).")
     int list(@Option(names = "--config", paramLabel = "FILE") Path config) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(keysUri(config, "")).GET().build());
+        return send(config, "", HttpRequest.Builder::GET);
     }
 
     @Command(name = "revoke", description = "Revokes a key at once.")
     int revoke(@Parameters(paramLabel = "ID") String id, @Option(names = "--config", paramLabel = "FILE") Path config)
             throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(keysUri(config, "/" + id)).DELETE().build());
+        return send(config, "/" + id, HttpRequest.Builder::DELETE);
     }
 
     /** The body of {@code POST /api/v1/keys}; only what was given, so the daemon's defaults apply to the rest. */
@@ -103,14 +107,26 @@ public final class KeysCli implements Runnable {
         return body.toString();
     }
 
-    private URI keysUri(Path config, String suffix) {
+    /** Sends one request to {@code /api/v1/keys<suffix>} with the admin token; 1 when the token cannot be read. */
+    private int send(Path config, String suffix, UnaryOperator<HttpRequest.Builder> method) throws IOException, InterruptedException {
         URI base = adminUri;
+        String token = adminToken;
         if (base == null) {
             String[] args = config == null ? new String[0] : new String[] { "--config", config.toString() };
-            int port = ConfigLoader.load(ConfigLocation.resolve(args, System.getenv())).section(RouterSettings.class).listen().port();
-            base = URI.create("http://127.0.0.1:" + port);
+            SuiteConfig suite = ConfigLoader.load(ConfigLocation.resolve(args, System.getenv()));
+            base = URI.create("http://127.0.0.1:" + suite.section(RouterSettings.class).listen().port());
+            try {
+                token = AdminToken.read(suite);
+            } catch (IllegalStateException e) {
+                spec.commandLine().getErr().println("router keys: " + e.getMessage());
+                return 1;
+            }
         }
-        return base.resolve("/api/v1/keys" + suffix);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve("/api/v1/keys" + suffix));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return send(method.apply(builder).build());
     }
 
     private int send(HttpRequest request) throws IOException, InterruptedException {

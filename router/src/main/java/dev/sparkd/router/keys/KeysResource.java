@@ -5,10 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.sparkd.core.net.Peers;
 import dev.sparkd.daemon.api.ApiError;
+import dev.sparkd.daemon.edge.AdminOnly;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -16,13 +15,14 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 /**
- * Admin API for API keys, answered to loopback callers only (what {@code router keys …} uses on the same machine).
+ * Admin API for API keys, answered only with the admin token (what {@code router keys …} sends); where a caller
+ * connects from is never a credential.
  * The secret is in the answer to create, and nowhere else ever.
  */
+@AdminOnly
 @Path("/api/v1/keys")
 @Produces(MediaType.APPLICATION_JSON)
 public class KeysResource {
@@ -38,8 +38,7 @@ public class KeysResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Map<String, Object>> create(CreateRequest body, @Context HttpServerRequest request) {
-        loopbackOnly(request);
+    public Uni<Map<String, Object>> create(CreateRequest body) {
         if (body == null || body.name() == null || !body.name().matches("[A-Za-z0-9._@-]{1,64}")) {
             throw ApiError.badRequest("a key needs a `name` of letters, digits, . _ @ -", "e.g. {\"name\":\"laptop\"}");
         }
@@ -53,15 +52,13 @@ public class KeysResource {
     }
 
     @GET
-    public Uni<List<Map<String, Object>>> list(@Context HttpServerRequest request) {
-        loopbackOnly(request);
+    public Uni<List<Map<String, Object>>> list() {
         return keys.list().map(all -> all.stream().map(KeysResource::view).toList());
     }
 
     @DELETE
     @Path("{id}")
-    public Uni<Map<String, Object>> revoke(@PathParam("id") String id, @Context HttpServerRequest request) {
-        loopbackOnly(request);
+    public Uni<Map<String, Object>> revoke(@PathParam("id") String id) {
         return keys.revoke(id).map(ok -> {
             if (!ok) {
                 throw ApiError.notFound("no active key with id \"" + id + "\"", "list keys with `router keys list`");
@@ -82,11 +79,5 @@ public class KeysResource {
         m.put("created_at", k.createdAt().toString());
         m.put("revoked_at", k.revokedAt() == null ? null : k.revokedAt().toString());
         return m;
-    }
-
-    private static void loopbackOnly(HttpServerRequest request) {
-        if (request.remoteAddress() == null || !Peers.isLoopback(request.remoteAddress().host())) {
-            throw new ApiError(403, "forbidden", "the key admin API answers loopback callers only", "run `router keys …` on the router's machine");
-        }
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.sparkd.daemon.api.ApiError;
+import dev.sparkd.daemon.edge.AdminOnly;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 /** {@code GET /api/v1/usage?group_by=provider|key|route|target&since=2025-01-01[T…Z]}: requests, tokens and cost. */
+@AdminOnly
 @Path("/api/v1/usage")
 @Produces(MediaType.APPLICATION_JSON)
 public class UsageResource {

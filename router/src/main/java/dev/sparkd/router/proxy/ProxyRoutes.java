@@ -5,6 +5,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sparkd.core.net.Peers;
+import dev.sparkd.daemon.edge.RejectedRequests;
+import dev.sparkd.daemon.edge.RejectedRequests.Reason;
 import dev.sparkd.router.RouterMetrics;
 import dev.sparkd.router.budget.Budgets;
 import dev.sparkd.router.config.RouterSettings;
@@ -46,8 +49,11 @@ public class ProxyRoutes {
     private final Recorder recorder;
     private final ObjectMapper mapper = new ObjectMapper();
     private final ExchangeContext exchanges;
+    private final RejectedRequests refusals;
 
-    public ProxyRoutes(Vertx vertx, Targets targets, Budgets budgets, KeyStore keys, Recorder recorder, RouterMetrics metrics) {
+    public ProxyRoutes(Vertx vertx, Targets targets, Budgets budgets, KeyStore keys, Recorder recorder, RouterMetrics metrics,
+            RejectedRequests refusals) {
+        this.refusals = refusals;
         this.targets = targets;
         this.settings = targets.settings();
         this.keys = keys;
@@ -89,6 +95,25 @@ public class ProxyRoutes {
         return null;
     }
 
+    /**
+     * {@code X-Sparkd-Local-Only}: absent → false; {@code true/1/yes/on} → true; {@code false/0/no/off} → false, in any
+     * case; anything else → null, answered with 400 — a privacy switch must never fail open on a spelling.
+     */
+    static Boolean localOnlyHeader(String value) {
+        if (value == null) {
+            return false;
+        }
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> null;
+        };
+    }
+
+    private static OpenAiError badLocalOnly() {
+        return OpenAiError.invalid("X-Sparkd-Local-Only must be true or false (or 1/0, yes/no, on/off).", null, "invalid_local_only_header");
+    }
+
     private void handle(RoutingContext ctx, Endpoint endpoint) {
         long t0 = System.nanoTime();
         HttpServerRequest req = ctx.request();
@@ -98,16 +123,21 @@ public class ProxyRoutes {
             rejected(rid, endpoint, null, "-", 401, "unauthenticated", t0);
             return;
         }
+        Boolean headerLocal = localOnlyHeader(req.getHeader(LOCAL_ONLY_HEADER));
+        if (headerLocal == null) {
+            reject(req.response(), rid, endpoint, null, key, t0, badLocalOnly());
+            return;
+        }
         req.body().onComplete(ar -> {
             if (ar.failed()) {
                 return; // the connection is gone
             }
-            start(ctx, endpoint, rid, key, ar.result(), t0);
+            start(ctx, endpoint, rid, key, ar.result(), t0, headerLocal);
         });
         req.resume(); // Quarkus hands requests over paused
     }
 
-    private void start(RoutingContext ctx, Endpoint endpoint, String rid, ApiKey key, Buffer raw, long t0) {
+    private void start(RoutingContext ctx, Endpoint endpoint, String rid, ApiKey key, Buffer raw, long t0, boolean headerLocal) {
         HttpServerResponse resp = ctx.response();
         JsonNode parsed;
         try {
@@ -142,7 +172,7 @@ public class ProxyRoutes {
             return;
         }
         boolean stream = endpoint.streams && body.path("stream").asBoolean(false);
-        boolean localOnly = route.localOnly() || key.localOnly() || "true".equalsIgnoreCase(ctx.request().getHeader(LOCAL_ONLY_HEADER));
+        boolean localOnly = route.localOnly() || key.localOnly() || headerLocal;
         List<Target> ordered = planner.order(model, route.strategy(), targets.route(model), localOnly, System.nanoTime());
         if (endpoint != Endpoint.CHAT) {
             ordered.removeIf(t -> t.upstream().anthropic());
@@ -163,8 +193,15 @@ public class ProxyRoutes {
 
     private void rejected(String rid, Endpoint endpoint, String route, String keyId, int status, String why, long t0) {
         long nanos = System.nanoTime() - t0;
-        recorder.record(new LedgerEntry(Instant.now(), rid, endpoint.ledgerName(), route, null, null, keyId, status, "rejected", why, 0,
-                0, 0, nanos / 1e6, null, false, 0, null), nanos, -1);
+        LedgerEntry entry = new LedgerEntry(Instant.now(), rid, endpoint.ledgerName(), route, null, null, keyId, status, "rejected", why, 0,
+                0, 0, nanos / 1e6, null, false, 0, null);
+        if (status == 401 || route == null) {
+            // unauthenticated or malformed: counted, never a ledger row (a flood of them must not fill the disk)
+            refusals.count(status == 401 ? Reason.API_KEY : Reason.MALFORMED);
+            recorder.refused(entry, nanos);
+            return;
+        }
+        recorder.record(entry, nanos, -1);
     }
 
     static void reply(HttpServerResponse resp, String rid, OpenAiError e) {
@@ -179,9 +216,15 @@ public class ProxyRoutes {
         String rid = requestId(ctx.request());
         ApiKey key = authenticate(ctx.request(), rid);
         if (key == null) {
+            refusals.count(Reason.API_KEY);
             return;
         }
-        boolean headerLocal = "true".equalsIgnoreCase(ctx.request().getHeader(LOCAL_ONLY_HEADER));
+        Boolean headerLocal = localOnlyHeader(ctx.request().getHeader(LOCAL_ONLY_HEADER));
+        if (headerLocal == null) {
+            refusals.count(Reason.MALFORMED);
+            reply(ctx.response(), rid, badLocalOnly());
+            return;
+        }
         long now = System.nanoTime();
         long created = System.currentTimeMillis() / 1000;
         StringWriter out = new StringWriter(256);
@@ -192,7 +235,7 @@ public class ProxyRoutes {
             for (var e : settings.routes().entrySet()) {
                 String name = e.getKey();
                 boolean localOnly = e.getValue().localOnly() || key.localOnly() || headerLocal;
-                if (!key.allows(name) || targets.route(name).stream().noneMatch(t -> !(localOnly && t.cloud()) && t.usable(now))) {
+                if (!key.allows(name) || targets.route(name).stream().noneMatch(t -> !(localOnly && !t.local()) && t.usable(now))) {
                     continue;
                 }
                 g.writeStartObject();

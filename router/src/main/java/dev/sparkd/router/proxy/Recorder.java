@@ -39,6 +39,15 @@ public class Recorder {
      */
     public void record(LedgerEntry e, long nanos, long ttftNanos) {
         ledger.record(e);
+        observe(e, nanos, ttftNanos);
+    }
+
+    /** A request refused before it was authenticated or understood: metrics and access log, never a ledger row. */
+    public void refused(LedgerEntry e, long nanos) {
+        observe(e, nanos, -1);
+    }
+
+    private void observe(LedgerEntry e, long nanos, long ttftNanos) {
         String route = e.route() == null ? "-" : e.route();
         String target = e.target() == null ? "-" : e.target();
         String provider = e.provider() == null ? "-" : e.provider();

@@ -19,7 +19,7 @@ public final class Planner {
         List<Target> usable = new ArrayList<>(targets.size());
         List<Target> rest = new ArrayList<>(2);
         for (Target t : targets) {
-            if (localOnly && t.cloud()) {
+            if (localOnly && !t.local()) {
                 continue;
             }
             (t.usable(now) ? usable : rest).add(t);

@@ -42,6 +42,11 @@ public final class Target {
         return upstream.cloud();
     }
 
+    /** Prompts sent here stay on hardware the operator controls: the only targets of local-only requests. */
+    public boolean local() {
+        return upstream.def().local();
+    }
+
     public String provider() {
         return upstream.provider();
     }

@@ -24,6 +24,7 @@ import picocli.CommandLine;
 class KeysCliTest {
     final ObjectMapper mapper = new ObjectMapper();
     final List<String> requests = new CopyOnWriteArrayList<>();
+    final List<String> authorizations = new CopyOnWriteArrayList<>();
     final StringWriter out = new StringWriter();
     final StringWriter err = new StringWriter();
     HttpServer admin;
@@ -35,6 +36,7 @@ class KeysCliTest {
         admin.createContext("/api/v1/keys", ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             requests.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " " + body);
+            authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
             byte[] answer = "{\"id\":\"3f9a0c12\"}".getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(status, answer.length);
             ex.getResponseBody().write(answer);
@@ -49,7 +51,7 @@ class KeysCliTest {
     }
 
     int keys(String... args) {
-        CommandLine cli = new CommandLine(new KeysCli(URI.create("http://127.0.0.1:" + admin.getAddress().getPort())));
+        CommandLine cli = new CommandLine(new KeysCli(URI.create("http://127.0.0.1:" + admin.getAddress().getPort()), "test-admin-token"));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);
@@ -75,6 +77,7 @@ class KeysCliTest {
         assertThat(body.path("local_only").asBoolean()).isTrue();
         assertThat(out.toString()).contains("3f9a0c12");
         assertThat(err.toString()).contains("shown once");
+        assertThat(authorizations).containsExactly("Bearer test-admin-token");
     }
 
     @Test

@@ -32,7 +32,8 @@ class PlannerTest {
 
     static Upstream upstream(String name, ServiceKind kind, int port, String provider) {
         ServiceDef def = new ServiceDef(name, kind, Optional.empty(), URI.create("http://127.0.0.1:" + port), Optional.empty(),
-                Duration.ZERO, Optional.empty(), Optional.ofNullable(provider), Optional.empty(), List.of(), Duration.ofSeconds(1));
+                Duration.ZERO, Optional.empty(), Optional.ofNullable(provider), Optional.empty(), List.of(), Duration.ofSeconds(1),
+                kind != ServiceKind.OPENAI);
         return new Upstream(VERTX, def, TIMEOUTS);
     }
 
