@@ -71,7 +71,7 @@ class SparkdConfigSourceFactoryTest {
                 .containsEntry("quarkus.datasource.jdbc.url", "jdbc:postgresql://10.0.0.5:5433/sparkd")
                 .containsEntry("quarkus.datasource.username", "lab")
                 .containsEntry("quarkus.datasource.password", "s3cret")
-                .containsEntry(JsonLogFormat.PROPERTY, "true")
+                .containsEntry(SparkdConfigSourceFactory.JSON_LOG, "true")
                 .containsEntry("sparkd.state-dir", "/var/lib/lab/router");
     }
 
@@ -90,6 +90,6 @@ class SparkdConfigSourceFactoryTest {
                 .containsEntry("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:54321/sparkd")
                 .containsEntry("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:54321/sparkd")
                 .containsEntry("quarkus.datasource.password", "generated")
-                .doesNotContainKey(JsonLogFormat.PROPERTY);
+                .doesNotContainKey(SparkdConfigSourceFactory.JSON_LOG);
     }
 }
