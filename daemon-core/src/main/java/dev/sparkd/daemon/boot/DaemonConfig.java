@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 /** Which daemon this is and what it was started with (set by {@link DaemonMain}, or by tests). */
@@ -19,11 +18,6 @@ public interface DaemonConfig {
     /** This daemon's state directory, {@code <[suite] state_dir>/<daemon>} (mapped from the file). */
     @WithName("state-dir")
     Optional<String> stateDir();
-
-    /** One JSON object per log line ({@code [suite] log_format = "json"}). */
-    @WithName("log.json")
-    @WithDefault("false")
-    boolean logJson();
 
     /** {@code url}, {@code user}, {@code password-file} of the embedded PostgreSQL, when {@link DaemonMain} started one. */
     @WithName("embedded-db")

@@ -24,6 +24,8 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * variables (300) and system properties (400), which stay available as operator overrides.
  */
 public final class SparkdConfigSourceFactory implements ConfigSourceFactory {
+    /** Quarkus' JSON console logging, switched on by {@code [suite] log_format = "json"}. */
+    static final String JSON_LOG = "quarkus.log.console.json.enabled";
     public static final int ORDINAL = 275;
     /** Set by {@link DaemonMain} when it found the host's embedded PostgreSQL: URL, the daemon's role, its password file. */
     public static final String EMBEDDED_DB_URL = "sparkd.embedded-db.url";
@@ -53,7 +55,7 @@ public final class SparkdConfigSourceFactory implements ConfigSourceFactory {
         });
         p.put("sparkd.state-dir", config.suite().stateDir(daemon).toString());
         if (config.suite().logFormat() == Suite.LogFormat.JSON) {
-            p.put(JsonLogFormat.PROPERTY, "true");
+            p.put(JSON_LOG, "true");
         }
         DatabaseSettings db = config.database();
         if (!db.embedded()) {

@@ -70,7 +70,7 @@ class SparkdConfigSourceFactoryTest {
                 .containsEntry("quarkus.datasource.reactive.url", "postgresql://10.0.0.5:5433/sparkd")
                 .containsEntry("quarkus.datasource.username", "lab")
                 .containsEntry("quarkus.datasource.password", "s3cret")
-                .containsEntry(JsonLogFormat.PROPERTY, "true")
+                .containsEntry(SparkdConfigSourceFactory.JSON_LOG, "true")
                 .containsEntry("sparkd.state-dir", "/var/lib/lab/router");
         assertThat(p.keySet()).as("one database stack: no JDBC datasource in a daemon").noneMatch(k -> k.contains("jdbc"));
     }
@@ -90,7 +90,7 @@ class SparkdConfigSourceFactoryTest {
                 .containsEntry("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:54321/sparkd")
                 .containsEntry("quarkus.datasource.username", "router")
                 .containsEntry("quarkus.datasource.password", "generated")
-                .doesNotContainKey(JsonLogFormat.PROPERTY);
+                .doesNotContainKey(SparkdConfigSourceFactory.JSON_LOG);
         assertThat(p.keySet()).noneMatch(k -> k.contains("jdbc"));
     }
 }
