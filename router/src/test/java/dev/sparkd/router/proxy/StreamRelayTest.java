@@ -2,6 +2,9 @@ package dev.sparkd.router.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,11 +22,11 @@ class StreamRelayTest {
 
     /** Relays {@code stream} cut into pieces of {@code size} bytes; returns what the client got. */
     String relay(StreamRelay relay, String stream, int size) {
-        byte[] bytes = stream.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
         Buffer client = Buffer.buffer();
         for (int i = 0; i < bytes.length; i += size) {
             Buffer out = Buffer.buffer();
-            String error = relay.relay(Buffer.buffer(java.util.Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + size))), out,
+            String error = relay.relay(Buffer.buffer(Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + size))), out,
                     client.length() > 0);
             client.appendBuffer(out);
             if (error != null) {
