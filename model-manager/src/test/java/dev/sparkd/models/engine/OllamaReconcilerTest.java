@@ -2,6 +2,7 @@ package dev.sparkd.models.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.sparkd.models.SimFixture;
 import dev.sparkd.models.operation.Operation;
+import dev.sparkd.models.operation.OperationView;
 import dev.sparkd.models.operation.Operations;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
@@ -89,6 +91,24 @@ class OllamaReconcilerTest {
                 org.assertj.core.groups.Tuple.tuple("pull", "qwen2.5-coder:7b"),
                 org.assertj.core.groups.Tuple.tuple("prune", "llama3.2:1b"));
         assertThat(plan.items().stream().filter(i -> i.action().equals("pull")).findFirst().orElseThrow().bytes()).isGreaterThan(4_000_000_000L);
+    }
+
+    @Test
+    void maxParallelPullsRunsThatManyAtOnceAndReportsThemInPlanOrder() {
+        Backends b = fx.backends("""
+                [models.ollama-1]
+                pull = ["llama3.2:1b", "llama3.2:3b"]
+                min_free_disk = "1GB"
+                max_parallel_pulls = 2
+                """);
+        OllamaReconciler.Result r = reconciler(b, new Operations(), (s, m, p) -> Optional.empty()).reconcile("ollama-1", false);
+        assertThat(r.converged()).isTrue();
+        assertThat(r.operations()).extracting(Operation::subject).containsExactly("llama3.2:1b", "llama3.2:3b");
+        OperationView first = r.operations().get(0).view();
+        OperationView second = r.operations().get(1).view();
+        assertThat(Instant.parse(second.startedAt())).as("the second pull started before the first one ended")
+                .isBefore(Instant.parse(first.finishedAt()));
+        assertThat(installed()).containsExactly("llama3.2:1b", "llama3.2:3b");
     }
 
     @Test
