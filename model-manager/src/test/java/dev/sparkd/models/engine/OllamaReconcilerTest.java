@@ -1,6 +1,7 @@
 package dev.sparkd.models.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Instant;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.sparkd.core.ollama.GenerateRequest;
 import dev.sparkd.models.SimFixture;
 import dev.sparkd.models.operation.Operation;
 import dev.sparkd.models.operation.OperationView;
@@ -87,9 +89,9 @@ class OllamaReconcilerTest {
                 """);
         Plan.ServicePlan plan = reconciler(changed, ops).plan("ollama-1", false);
         assertThat(plan.items()).extracting(Plan.Item::action, Plan.Item::model).containsExactlyInAnyOrder(
-                org.assertj.core.groups.Tuple.tuple("keep", "llama3.2:latest"),
-                org.assertj.core.groups.Tuple.tuple("pull", "qwen2.5-coder:7b"),
-                org.assertj.core.groups.Tuple.tuple("prune", "llama3.2:1b"));
+                tuple("keep", "llama3.2:latest"),
+                tuple("pull", "qwen2.5-coder:7b"),
+                tuple("prune", "llama3.2:1b"));
         assertThat(plan.items().stream().filter(i -> i.action().equals("pull")).findFirst().orElseThrow().bytes()).isGreaterThan(4_000_000_000L);
     }
 
@@ -121,7 +123,7 @@ class OllamaReconcilerTest {
                 """);
         assertThat(reconciler(seed, new Operations(), (s, m, p) -> Optional.empty()).reconcile("ollama-1", false).converged()).isTrue();
         // load qwen2.5-coder so it shows in /api/ps
-        seed.ollama("ollama-1").generate(dev.sparkd.core.ollama.GenerateRequest.of("qwen2.5-coder:7b", "hi")).await().indefinitely();
+        seed.ollama("ollama-1").generate(GenerateRequest.of("qwen2.5-coder:7b", "hi")).await().indefinitely();
 
         Backends b = fx.backends("""
                 [models.ollama-1]
@@ -133,8 +135,8 @@ class OllamaReconcilerTest {
         OllamaReconciler r = reconciler(b, ops, (s, m, p) -> Optional.empty());
         Plan.ServicePlan plan = r.plan("ollama-1", false);
         assertThat(plan.items()).extracting(Plan.Item::action, Plan.Item::model).contains(
-                org.assertj.core.groups.Tuple.tuple("prune", "llama3.2:1b"),
-                org.assertj.core.groups.Tuple.tuple("skip", "qwen2.5-coder:7b"));
+                tuple("prune", "llama3.2:1b"),
+                tuple("skip", "qwen2.5-coder:7b"));
         OllamaReconciler.Result result = r.reconcile("ollama-1", false);
         // llama3.2:3b has the same content as llama3.2:latest, but a different name: declared "llama3.2" does not keep it
         assertThat(installed()).contains("llama3.2:latest", "qwen2.5-coder:7b").doesNotContain("llama3.2:1b", "llama3.2:3b");
