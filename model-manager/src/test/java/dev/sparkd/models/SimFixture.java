@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -107,7 +108,7 @@ public final class SimFixture implements AutoCloseable {
             if (!sha.equals(m.digest())) {
                 throw new IllegalStateException("the fixture registry no longer reproduces the simulator's manifest digest");
             }
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
         return json;

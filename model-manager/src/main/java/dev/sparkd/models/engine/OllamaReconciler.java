@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -131,7 +132,7 @@ public class OllamaReconciler {
         if (!downloads.isEmpty()) {
             // in plan order, at most max_parallel_pulls at once; this thread waits (it is a worker too)
             Uni.join().all(downloads).usingConcurrencyOf(Math.max(1, desired.maxParallelPulls())).andFailFast()
-                    .await().indefinitely().stream().filter(op -> op != null).forEach(ops::add);
+                    .await().indefinitely().stream().filter(Objects::nonNull).forEach(ops::add);
         }
         for (Plan.Item item : plan.items()) {
             if (item.action().equals("prune")) {

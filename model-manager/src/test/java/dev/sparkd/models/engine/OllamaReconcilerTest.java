@@ -1,7 +1,9 @@
 package dev.sparkd.models.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,8 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.sparkd.core.ollama.GenerateRequest;
 import dev.sparkd.models.SimFixture;
 import dev.sparkd.models.operation.Operation;
+import dev.sparkd.models.operation.OperationView;
 import dev.sparkd.models.operation.Operations;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
@@ -85,10 +89,28 @@ class OllamaReconcilerTest {
                 """);
         Plan.ServicePlan plan = reconciler(changed, ops).plan("ollama-1", false);
         assertThat(plan.items()).extracting(Plan.Item::action, Plan.Item::model).containsExactlyInAnyOrder(
-                org.assertj.core.groups.Tuple.tuple("keep", "llama3.2:latest"),
-                org.assertj.core.groups.Tuple.tuple("pull", "qwen2.5-coder:7b"),
-                org.assertj.core.groups.Tuple.tuple("prune", "llama3.2:1b"));
+                tuple("keep", "llama3.2:latest"),
+                tuple("pull", "qwen2.5-coder:7b"),
+                tuple("prune", "llama3.2:1b"));
         assertThat(plan.items().stream().filter(i -> i.action().equals("pull")).findFirst().orElseThrow().bytes()).isGreaterThan(4_000_000_000L);
+    }
+
+    @Test
+    void maxParallelPullsRunsThatManyAtOnceAndReportsThemInPlanOrder() {
+        Backends b = fx.backends("""
+                [models.ollama-1]
+                pull = ["llama3.2:1b", "llama3.2:3b"]
+                min_free_disk = "1GB"
+                max_parallel_pulls = 2
+                """);
+        OllamaReconciler.Result r = reconciler(b, new Operations(), (s, m, p) -> Optional.empty()).reconcile("ollama-1", false);
+        assertThat(r.converged()).isTrue();
+        assertThat(r.operations()).extracting(Operation::subject).containsExactly("llama3.2:1b", "llama3.2:3b");
+        OperationView first = r.operations().get(0).view();
+        OperationView second = r.operations().get(1).view();
+        assertThat(Instant.parse(second.startedAt())).as("the second pull started before the first one ended")
+                .isBefore(Instant.parse(first.finishedAt()));
+        assertThat(installed()).containsExactly("llama3.2:1b", "llama3.2:3b");
     }
 
     @Test
@@ -101,7 +123,7 @@ class OllamaReconcilerTest {
                 """);
         assertThat(reconciler(seed, new Operations(), (s, m, p) -> Optional.empty()).reconcile("ollama-1", false).converged()).isTrue();
         // load qwen2.5-coder so it shows in /api/ps
-        seed.ollama("ollama-1").generate(dev.sparkd.core.ollama.GenerateRequest.of("qwen2.5-coder:7b", "hi")).await().indefinitely();
+        seed.ollama("ollama-1").generate(GenerateRequest.of("qwen2.5-coder:7b", "hi")).await().indefinitely();
 
         Backends b = fx.backends("""
                 [models.ollama-1]
@@ -113,8 +135,8 @@ class OllamaReconcilerTest {
         OllamaReconciler r = reconciler(b, ops, (s, m, p) -> Optional.empty());
         Plan.ServicePlan plan = r.plan("ollama-1", false);
         assertThat(plan.items()).extracting(Plan.Item::action, Plan.Item::model).contains(
-                org.assertj.core.groups.Tuple.tuple("prune", "llama3.2:1b"),
-                org.assertj.core.groups.Tuple.tuple("skip", "qwen2.5-coder:7b"));
+                tuple("prune", "llama3.2:1b"),
+                tuple("skip", "qwen2.5-coder:7b"));
         OllamaReconciler.Result result = r.reconcile("ollama-1", false);
         // llama3.2:3b has the same content as llama3.2:latest, but a different name: declared "llama3.2" does not keep it
         assertThat(installed()).contains("llama3.2:latest", "qwen2.5-coder:7b").doesNotContain("llama3.2:1b", "llama3.2:3b");

@@ -2,6 +2,7 @@ package dev.sparkd.models.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
 import java.util.Optional;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.sparkd.models.SimFixture;
@@ -55,7 +57,7 @@ class SwapServiceTest {
                 """.formatted(port, port, port));
     }
 
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void vllmIsUp() throws InterruptedException {
         for (int i = 0; i < 100 && !fx.sim.service("vllm-1").listening(); i++) {
             Thread.sleep(100);
@@ -75,7 +77,7 @@ class SwapServiceTest {
         Operation ok = swaps.swapAndWait("vllm-1", "llama8b", true);
         assertThat(ok.state()).as(ok.view().toString()).isEqualTo(Operation.State.SUCCEEDED);
         assertThat(ok.attempts()).extracting(Operation.Attempt::model, Operation.Attempt::outcome)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("llama8b", "passed"));
+                .containsExactly(tuple("llama8b", "passed"));
         assertThat(swaps.observe("vllm-1")).contains("llama8b");
         assertThat(swaps.desired("vllm-1")).as("the API choice is kept").isEqualTo("llama8b");
         List<String> commands = fx.sim.spark("spark-1").ssh().commandLog().commands();
@@ -85,8 +87,8 @@ class SwapServiceTest {
         Operation failed = swaps.swapAndWait("vllm-1", "broken", true);
         assertThat(failed.state()).as(failed.view().toString()).isEqualTo(Operation.State.ROLLED_BACK);
         assertThat(failed.attempts()).extracting(Operation.Attempt::model, Operation.Attempt::role, Operation.Attempt::outcome)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("broken", "swap", "failed"),
-                        org.assertj.core.groups.Tuple.tuple("llama8b", "rollback", "passed"));
+                .containsExactly(tuple("broken", "swap", "failed"),
+                        tuple("llama8b", "rollback", "passed"));
         Operation.Attempt first = failed.attempts().get(0);
         assertThat(first.reason()).contains("exited with code");
         assertThat(first.logTail()).isNotEmpty();
