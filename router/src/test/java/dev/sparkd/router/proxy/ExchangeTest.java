@@ -118,16 +118,19 @@ class ExchangeTest {
                 [services.a]
                 kind = "openai"
                 provider = "compatible"
+                local = true
                 url = "http://127.0.0.1:%d"
 
                 [services.b]
                 kind = "openai"
                 provider = "compatible"
+                local = true
                 url = "http://127.0.0.1:%d"
 
                 [services.c]
                 kind = "openai"
                 provider = "compatible"
+                local = true
                 url = "http://127.0.0.1:%d"
 
                 [services.cloud]
