@@ -114,6 +114,8 @@ let
     };
     serviceConfig = hardening // credentialConfig // {
       Type = "exec";
+      # Migrations run before the daemon, not inside it: the daemon's schema, then pending versioned migrations.
+      ExecStartPre = "${cfg.package}/bin/sparkd-migrate --config ${checkedConfigFile} ${d}";
       ExecStart = javaCommand d "";
       # Readiness: active only once /q/health/ready answers 200.
       ExecStartPost = "${cfg.package}/bin/sparkd-wait-ready ${d} ${checkedConfigFile}";
@@ -256,8 +258,10 @@ in
         type = types.bool;
         default = true;
         description = ''
-          Create the database and role in services.postgresql and point [database] at it. The daemons'
-          embedded PostgreSQL does not run on NixOS: without this, set settings.database.url yourself.
+          Create the database and role in services.postgresql (the host's one PostgreSQL) and point [database]
+          at it; each daemon keeps its tables in its own schema, created and migrated by `sparkd migrate`
+          (ExecStartPre=). The embedded PostgreSQL does not run on NixOS: without this, set
+          settings.database.url yourself.
         '';
       };
       name = mkOption { type = types.str; default = "sparkd"; description = "Database name."; };

@@ -2,6 +2,7 @@
 # fast-jar directories (share/sparkd/<daemon>/, installed whole), the config checker's jars, and wrappers:
 #   bin/sparkd-<daemon>      java -jar …/quarkus-run.jar (pass --config FILE)
 #   bin/sparkd-check FILE    exit 0 valid, 2 invalid (used by the module at build time)
+#   bin/sparkd-migrate --config FILE DAEMON…   each daemon's schema and migrations (the units' ExecStartPre=)
 #   bin/sparkd-wait-ready    the units' readiness wait (systemd/bin/)
 { lib, maven, jdk17_headless, jre_headless, makeWrapper, bash }:
 
@@ -35,6 +36,8 @@ maven.buildMavenPackage {
     cp -r cli/target/lib "$out/share/sparkd/cli/lib"
     makeWrapper ${jre_headless}/bin/java "$out/bin/sparkd-check" \
       --add-flags "-cp '$out/share/sparkd/cli/lib/*' dev.sparkd.core.config.CheckCommand"
+    makeWrapper ${jre_headless}/bin/java "$out/bin/sparkd-migrate" \
+      --add-flags "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp '$out/share/sparkd/cli/lib/*' dev.sparkd.migrate.MigrateCommand"
     install -Dm755 systemd/bin/sparkd-wait-ready "$out/bin/sparkd-wait-ready"
     install -Dm755 systemd/bin/sparkd-notify "$out/bin/sparkd-notify"
     patchShebangs "$out/bin"

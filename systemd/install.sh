@@ -10,12 +10,15 @@
 #
 # Layout:
 #   /opt/sparkd/<daemon>/          each daemon's quarkus-app/ directory (quarkus-run.jar + lib/ + app/ + quarkus/)
-#   /opt/sparkd/cli/lib/           the config checker's jars; /opt/sparkd/bin/sparkd-check FILE
+#   /opt/sparkd/cli/lib/           the command-line tools' jars: sparkd-check FILE, and `sparkd migrate` / `sparkd db`
+#                                  (Flyway, JDBC, the embedded PostgreSQL), which sparkd-postgres.service and the
+#                                  daemons' ExecStartPre= run
 #   /opt/sparkd/bin/               sparkd-wait-ready (readiness), sparkd-notify (OnFailure hook)
 #   /etc/sparkd/sparkd.toml        the config (a sample is installed only when none exists)
 #   /etc/sparkd/credentials/       secrets (root, 0600), handed to the units with LoadCredential=
 #   /etc/sparkd/ssh/               id_ed25519 (root, 0600) and known_hosts
 #   /etc/systemd/system/           sparkd-*.service, sparkd-*.timer, sparkd.target, sparkd-notify@.service
+#   /var/lib/sparkd/postgres/      the host's one PostgreSQL (sparkd-postgres.service), owned by `sparkd`
 #   /var/lib/sparkd/<daemon>/      state (StateDirectory=), owned by the system user `sparkd`
 set -euo pipefail
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -45,7 +48,7 @@ if [ $UNITS_ONLY = 0 ]; then
 for d in "${DAEMONS[@]}"; do
   [ -f "$SRC/$d/target/quarkus-app/quarkus-run.jar" ] || die "$d is not built: run ./mvnw -B package -DskipTests first"
 done
-[ -d "$SRC/cli/target/lib" ] || die "the config checker is not built (cli/target/lib): run ./mvnw -B package -DskipTests first"
+[ -d "$SRC/cli/target/lib" ] || die "the command-line tools are not built (cli/target/lib): run ./mvnw -B package -DskipTests first"
 if [ -z "$DEST" ]; then
   command -v java >/dev/null 2>&1 || die "java not found: apt-get install -y openjdk-17-jre-headless"
   [ -x /usr/bin/java ] || die "the units start /usr/bin/java, which is missing (install openjdk-17-jre-headless)"
@@ -119,14 +122,14 @@ getent passwd sparkd >/dev/null || useradd --system --gid sparkd --home-dir /var
   --shell /usr/sbin/nologin --comment "sparkd daemons" sparkd
 
 systemctl daemon-reload
-systemctl enable sparkd.target sparkd-router.service sparkd-health-agent.service sparkd-model-manager.service \
+systemctl enable sparkd.target sparkd-postgres.service sparkd-router.service sparkd-health-agent.service sparkd-model-manager.service \
   sparkd-mcp-gateway.service sparkd-health-check.timer sparkd-model-reconcile.timer
 if [ $START = 1 ]; then
   if ! "$opt/bin/sparkd-check" /etc/sparkd/sparkd.toml; then
     die "/etc/sparkd/sparkd.toml is invalid (see above): fix it, then run: systemctl restart sparkd.target"
   fi
   # Upgrade: restart what runs; first install: start everything.
-  for d in "${DAEMONS[@]}"; do systemctl try-restart "sparkd-$d.service"; done
+  for d in "${DAEMONS[@]}"; do systemctl try-restart "sparkd-$d.service"; done  # runs their migrations first
   systemctl start sparkd.target
   systemctl --no-pager --lines=0 status 'sparkd-*.service' || true
 fi

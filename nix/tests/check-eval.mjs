@@ -21,6 +21,8 @@ for (const d of daemons) {
     const c = s.serviceConfig;
     assert.match(c.ExecStart, new RegExp(`/bin/java .*-jar /nix/store/[^ ]+/share/sparkd/${d}/quarkus-run\\.jar --config /nix/store/[^ ]+-sparkd-checked\\.toml$`));
     assert.match(c.ExecStartPost, new RegExp(`sparkd-wait-ready ${d} `));
+    // Migrations as a separate step before the daemon, for this daemon's schema only.
+    assert.match(c.ExecStartPre, new RegExp(`^/nix/store/[^ ]+/bin/sparkd-migrate --config /nix/store/[^ ]+-sparkd-checked\\.toml ${d}$`));
     assert.equal(c.User, "sparkd");
     assert.deepEqual(c.StateDirectory, ["sparkd", `sparkd/${d}`]);
     for (const [k, v] of Object.entries({ ProtectSystem: "strict", ProtectHome: true, PrivateTmp: true, NoNewPrivileges: true,

@@ -94,21 +94,25 @@ public class EmbeddedPostgresTestResource implements QuarkusTestResourceLifecycl
         }
     }
 
-    /** {@code sparkd.daemon} from the test class path's {@code application.properties}. */
+    /**
+     * {@code sparkd.daemon} of the module under test: its {@code application.properties}, which Surefire (running in
+     * the module's directory) finds in {@code target/classes}.
+     */
     private static String daemonOfThisModule() {
-        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream("application.properties")) {
-            Properties properties = new Properties();
-            if (in != null) {
+        Path file = Path.of("target/classes/application.properties");
+        Properties properties = new Properties();
+        if (Files.exists(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
                 properties.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            String daemon = properties.getProperty("sparkd.daemon");
-            if (daemon == null) {
-                throw new IllegalStateException("no sparkd.daemon in application.properties: pass the init arg " + DAEMON);
-            }
-            return daemon;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        String daemon = properties.getProperty("sparkd.daemon");
+        if (daemon == null) {
+            throw new IllegalStateException("no sparkd.daemon in " + file.toAbsolutePath() + ": pass the init arg " + DAEMON);
+        }
+        return daemon;
     }
 
     private static void deleteTree(Path dir) {
