@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import org.jboss.logging.Logger;
 
+import dev.sparkd.core.config.Durations;
 import dev.sparkd.health.config.HealthSettings;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -28,7 +29,7 @@ public class RetentionJob {
                 .invoke(n -> {
                     if (n > 0) {
                         LOG.infof("retention: deleted %d row(s) older than %s", n,
-                                dev.sparkd.core.config.Durations.format(settings.retention()));
+                                Durations.format(settings.retention()));
                     }
                 })
                 .replaceWithVoid();

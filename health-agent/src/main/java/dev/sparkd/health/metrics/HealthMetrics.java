@@ -134,15 +134,22 @@ public class HealthMetrics {
 
     /** Host telemetry, once per round: series for the figures known now; the values are read when scraped. */
     void hostCollected(@Observes HostStatus h) {
-        hosts.computeIfAbsent(h.name(), this::hostGauges).sync();
+        String prefix = h.name() + "\u0000";
+        hosts.computeIfAbsent(h.name(), this::hostGauges);
         Tags t = Tags.of("host", h.name());
         for (HostStatus.Disk d : h.disks() == null ? List.<HostStatus.Disk>of() : h.disks()) {
-            hosts.computeIfAbsent(h.name() + "\u0000disk\u0000" + d.path(), k -> diskGauges(h.name(), t.and("path", d.path()), d.path())).sync();
+            hosts.computeIfAbsent(prefix + "disk\u0000" + d.path(), k -> diskGauges(h.name(), t.and("path", d.path()), d.path()));
         }
         if (h.containers() != null) {
-            h.containers().values().forEach(c -> hosts.computeIfAbsent(h.name() + "\u0000container\u0000" + c.service(),
-                    k -> containerGauges(h.name(), t.and("service", c.service()), c.service())).sync());
+            h.containers().values().forEach(c -> hosts.computeIfAbsent(prefix + "container\u0000" + c.service(),
+                    k -> containerGauges(h.name(), t.and("service", c.service()), c.service())));
         }
+        // Every series of the host, including disks and containers this round did not report (a failed round).
+        hosts.forEach((key, gauges) -> {
+            if (key.equals(h.name()) || key.startsWith(prefix)) {
+                gauges.sync();
+            }
+        });
     }
 
     private BoundGauges<HostStatus> hostGauges(String host) {

@@ -98,6 +98,7 @@ public final class Webhook implements AutoCloseable {
                     }
                     String why = ar.succeeded() ? "HTTP " + ar.result() : ar.cause().getClass().getSimpleName();
                     if (attempt < settings.retries()) {
+                        // A one-off delay before a retry, not a schedule: a Vert.x timer, not a scheduler job.
                         vertx.setTimer(firstBackoff.toMillis() << attempt, id -> send(m, attempt + 1));
                     } else {
                         outcomes.record("failed");

@@ -1,6 +1,7 @@
 package dev.sparkd.health.probe;
 
 import java.time.Duration;
+import java.util.Locale;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -85,6 +86,6 @@ public abstract class Probe {
     }
 
     protected static String number(double n) {
-        return n == Math.rint(n) ? Long.toString((long) n) : String.format(java.util.Locale.ROOT, "%.2f", n);
+        return n == Math.rint(n) ? Long.toString((long) n) : String.format(Locale.ROOT, "%.2f", n);
     }
 }

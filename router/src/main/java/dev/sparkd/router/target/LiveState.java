@@ -100,8 +100,12 @@ public class LiveState {
                 Set<String> names = new HashSet<>();
                 try {
                     for (RunningModel m : OllamaPs.parse(body.getBytes())) {
-                        names.add(m.name());
-                        names.add(m.model());
+                        if (m.name() != null) {
+                            names.add(m.name());
+                        }
+                        if (m.model() != null) {
+                            names.add(m.model());
+                        }
                     }
                 } catch (IOException e) {
                     return;
