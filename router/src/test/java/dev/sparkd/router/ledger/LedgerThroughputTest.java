@@ -57,6 +57,16 @@ class LedgerThroughputTest {
         assertThat(hibernate).as("Hibernate %d ms vs plain client %d ms", hibernate, client).isLessThan(client * 3 + 500);
     }
 
+    @Test
+    void theTimerWritesQueuedEntriesFromTheEventLoop() throws InterruptedException {
+        ledger.record(entries("timer-", 1).get(0));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (count("timer-%") == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(count("timer-%")).as("written by the 200 ms timer, nobody draining").isEqualTo(1);
+    }
+
     /** Through the ledger: queue, batches of 500, one transaction each. */
     private long write(String prefix, int n) {
         List<LedgerEntry> list = entries(prefix, n);
