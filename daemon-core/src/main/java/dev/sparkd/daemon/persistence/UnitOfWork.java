@@ -6,6 +6,8 @@ import java.util.function.Supplier;
 
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
 
 /**
  * Runs a Hibernate Reactive unit of work (a {@code @WithTransaction} service call) for a caller that has no Vert.x
@@ -16,11 +18,26 @@ public final class UnitOfWork {
     private UnitOfWork() {
     }
 
-    /** Starts {@code work} without waiting; the stage completes with its item (null when it has none). */
+    /**
+     * Starts {@code work} without waiting; the stage completes with its item (null when it has none). From an event
+     * loop (which {@link VertxContextSupport} refuses) the subscription is handed to a worker first; the work itself
+     * then runs on a new safe duplicated context, never blocking the worker.
+     */
     public static <T> CompletionStage<T> start(Supplier<Uni<T>> work) {
         CompletableFuture<T> done = new CompletableFuture<>();
-        VertxContextSupport.subscribe(() -> work.get().toMulti(),
-                s -> s.with(done::complete, done::completeExceptionally, () -> done.complete(null)));
+        Runnable subscribe = () -> {
+            try {
+                VertxContextSupport.subscribe(() -> work.get().toMulti(),
+                        s -> s.with(done::complete, done::completeExceptionally, () -> done.complete(null)));
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        };
+        if (Context.isOnEventLoopThread()) {
+            Infrastructure.getDefaultWorkerPool().execute(subscribe);
+        } else {
+            subscribe.run();
+        }
         return done;
     }
 

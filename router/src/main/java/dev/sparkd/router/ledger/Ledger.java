@@ -1,15 +1,12 @@
 package dev.sparkd.router.ledger;
 
 import java.time.Duration;
-import java.util.List;
 
 import dev.sparkd.core.queue.WriteBehindQueue;
 import dev.sparkd.daemon.persistence.UnitOfWork;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -17,7 +14,7 @@ import jakarta.inject.Singleton;
 
 /**
  * The usage ledger's write side: requests enqueue entries (no I/O on the request path); a 200 ms timer, or a full
- * batch, writes them in batches of up to {@value #BATCH}, one transaction each. A failed write keeps the entries for
+ * batch, writes them in batches of up to {@value #BATCH}, one transaction and one round trip each. A failed write keeps the entries for
  * the next round. Shutdown drains the queue before the database goes away.
  */
 @Singleton
@@ -32,11 +29,7 @@ public class Ledger {
     public Ledger(LedgerRepository repository, Vertx vertx) {
         this.vertx = vertx;
         this.queue = new WriteBehindQueue<>("ledger", MAX_QUEUED, BATCH, BATCH,
-                batch -> UnitOfWork.start(() -> write(repository, batch)));
-    }
-
-    private static Uni<Void> write(LedgerRepository repository, List<LedgerEntry> batch) {
-        return Panache.withTransaction(() -> repository.insertAll(batch));
+                batch -> UnitOfWork.start(() -> repository.insertAll(batch)));
     }
 
     void start(@Observes StartupEvent event) {

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.hibernate.reactive.mutiny.Mutiny;
+
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -21,13 +23,22 @@ public class LedgerRepository implements PanacheRepository<LedgerRow> {
     static final Map<String, String> GROUPS = Map.of("provider", "coalesce(l.provider, '-')", "key", "l.keyId",
             "route", "coalesce(l.route, '-')", "target", "coalesce(l.target, '-')");
 
-    /** Persists the batch; inside the caller's transaction its inserts go out as one JDBC batch. */
+    private final Mutiny.SessionFactory sessions;
+
+    public LedgerRepository(Mutiny.SessionFactory sessions) {
+        this.sessions = sessions;
+    }
+
+    /**
+     * Inserts the batch in one transaction of a stateless session: rows that are only ever written need no persistence
+     * context, and the inserts go out as one JDBC batch (one round trip).
+     */
     public Uni<Void> insertAll(List<LedgerEntry> entries) {
         List<LedgerRow> rows = new ArrayList<>(entries.size());
         for (LedgerEntry e : entries) {
             rows.add(new LedgerRow(e));
         }
-        return getSession().invoke(s -> s.setBatchSize(Math.max(1, rows.size()))).chain(() -> persist(rows));
+        return sessions.withStatelessTransaction(s -> s.insertMultiple(rows));
     }
 
     /** Spend per scope since {@code since}: {@code provider:<service>} (a target's service) and {@code key:<id>}. */
