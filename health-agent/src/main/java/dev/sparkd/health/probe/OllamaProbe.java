@@ -13,7 +13,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * Ollama has no health endpoint: {@code GET /} must answer "Ollama is running", {@code /api/version} its version;
  * {@code /api/ps} gives the loaded models and their memory, {@code /api/tags} the installed ones (ollama/ollama
- * {@code server/routes.go}).
+ * {@code server/routes.go}). Only the two cheap endpoints decide UP or DOWN: from v0.32.10 {@code /api/ps} waits for
+ * every model load in progress (server/sched.go), 10–60 s on a GB10, so a slow or failed {@code /api/ps} means
+ * "a model is loading" — UP, with that reason — not a dead server.
  */
 public final class OllamaProbe extends Probe {
 
@@ -23,7 +25,7 @@ public final class OllamaProbe extends Probe {
 
     @Override
     protected Uni<ProbeResult> probe() {
-        return Uni.combine().all().unis(get("/"), get("/api/version"), get("/api/ps"), get("/api/tags")).asTuple().map(t -> {
+        return Uni.combine().all().unis(get("/"), get("/api/version"), extra("/api/ps"), extra("/api/tags")).asTuple().map(t -> {
             ProbeHttp.Answer root = t.getItem1();
             if (root.status() != 200) {
                 return ProbeResult.of(State.DOWN, "GET / answered " + root.status(), root.latency(), root.status(), Load.NONE);
@@ -32,23 +34,36 @@ public final class OllamaProbe extends Probe {
                 return ProbeResult.of(State.DOWN, "GET / answered 200 but not \"Ollama is running\" (" + snippet(root.body()) + ")",
                         root.latency(), root.status(), Load.NONE);
             }
-            for (var a : List.of(t.getItem2(), t.getItem3(), t.getItem4())) {
-                if (a.status() != 200) {
-                    String path = a == t.getItem2() ? "/api/version" : a == t.getItem3() ? "/api/ps" : "/api/tags";
-                    return ProbeResult.of(State.DOWN, "GET " + path + " answered " + a.status(), root.latency(), root.status(), Load.NONE);
-                }
+            if (t.getItem2().status() != 200) {
+                return ProbeResult.of(State.DOWN, "GET /api/version answered " + t.getItem2().status(), root.latency(), root.status(), Load.NONE);
             }
             String version = json("/api/version", t.getItem2()).path("version").asText(null);
-            JsonNode ps = json("/api/ps", t.getItem3()).path("models");
-            JsonNode tags = json("/api/tags", t.getItem4()).path("models");
+            String busy = t.getItem3().failure();
+            JsonNode ps = busy == null ? json("/api/ps", t.getItem3().answer()).path("models") : null;
+            JsonNode tags = t.getItem4().failure() == null ? json("/api/tags", t.getItem4().answer()).path("models") : null;
             List<String> loaded = new ArrayList<>();
             long bytes = 0;
-            for (JsonNode m : ps) {
+            for (JsonNode m : ps == null ? List.<JsonNode>of() : ps) {
                 loaded.add(m.path("name").asText());
                 bytes += m.path("size_vram").asLong(0);
             }
-            Load load = new Load(null, null, null, loaded, bytes, tags.isArray() ? tags.size() : 0, null, null, null, version);
-            return speed(ProbeResult.up(root.latency(), root.status(), load));
+            Load load = new Load(null, null, null, ps == null ? null : loaded, ps == null ? null : bytes,
+                    tags != null && tags.isArray() ? tags.size() : null, null, null, null, version);
+            ProbeResult up = speed(ProbeResult.up(root.latency(), root.status(), load));
+            if (busy != null && up.state() == State.UP) {
+                return new ProbeResult(State.UP, "model loading (" + busy + ")", up.latency(), up.httpStatus(), false, load,
+                        up.at(), null);
+            }
+            return up;
         });
+    }
+
+    /** An answer or why there was none; {@code /api/ps} and {@code /api/tags} never decide the state on their own. */
+    private record Extra(ProbeHttp.Answer answer, String failure) {
+    }
+
+    private Uni<Extra> extra(String path) {
+        return get(path).map(a -> a.status() == 200 ? new Extra(a, null) : new Extra(null, "GET " + path + " answered " + a.status()))
+                .onFailure().recoverWithItem(e -> new Extra(null, e.getMessage()));
     }
 }

@@ -1,6 +1,7 @@
 package dev.sparkd.health.probe;
 
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.security.cert.Certificate;
@@ -17,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
@@ -107,6 +109,11 @@ public final class ProbeHttp implements AutoCloseable {
             }
             if (c instanceof ConnectException) {
                 return new ProbeFailure(ProbeFailure.Kind.REFUSED, what + ": connection refused");
+            }
+            if (c instanceof HttpClosedException || (c instanceof SocketException && String.valueOf(c.getMessage()).contains("reset"))) {
+                // docker-proxy in front of a container whose server is not listening yet accepts, then closes
+                // (moby/moby#16976): as good as a refusal
+                return new ProbeFailure(ProbeFailure.Kind.REFUSED, what + ": connection closed before any answer (nothing listening behind the port)");
             }
             if (c instanceof UnknownHostException) {
                 return new ProbeFailure(ProbeFailure.Kind.ERROR, what + ": unknown host " + c.getMessage());
