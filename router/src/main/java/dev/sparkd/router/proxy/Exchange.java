@@ -417,10 +417,13 @@ final class Exchange {
             out.appendBuffer(ev);
             return;
         }
-        if (data.startsWith("{\"error\"")) {
+        // nested {"error":{…}} (vLLM 0.10.1+, llama.cpp, Ollama /v1) or vLLM's flat {"object":"error",…} before 0.10.1
+        boolean flat = data.startsWith("{\"object\":\"error\"");
+        if (flat || data.startsWith("{\"error\"")) {
             String msg = data;
             try {
-                msg = p.mapper.readTree(data).path("error").path("message").asText(data);
+                JsonNode node = p.mapper.readTree(data);
+                msg = (flat ? node : node.path("error")).path("message").asText(data);
             } catch (Exception e) {
                 // keep the raw text
             }
