@@ -465,14 +465,19 @@ final class Exchange {
             return;
         }
         cancelTimer();
+        if (headersSent) {
+            // end the client's stream with this message first: resetting the upstream fires its exception handler,
+            // which would otherwise report the reset instead of the upstream's own error
+            streamFailed(t, message);
+            if (upstreamRequest != null && !upstreamEnded) {
+                upstreamRequest.reset();
+            }
+            return;
+        }
         if (upstreamRequest != null && !upstreamEnded) {
             upstreamRequest.reset();
         }
-        if (!headersSent) {
-            attemptFailed(t, "stream_error", new OpenAiError(502, "upstream_error", "stream_interrupted", null, message, t.service()), true);
-        } else {
-            streamFailed(t, message);
-        }
+        attemptFailed(t, "stream_error", new OpenAiError(502, "upstream_error", "stream_interrupted", null, message, t.service()), true);
     }
 
     private void streamFailed(Target t, String message) {
