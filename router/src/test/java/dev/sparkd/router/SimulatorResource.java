@@ -56,6 +56,17 @@ public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
                 kind = "vllm"
                 port = 38888
                 model = "Qwen/Qwen2.5-7B-Instruct"
+
+                [sparks.spark-1.services.vllm-old]
+                kind = "vllm"
+                port = 38887
+                model = "Qwen/Qwen2.5-7B-Instruct"
+                version = "0.10.0"
+
+                [sparks.spark-1.services.llamacpp-1]
+                kind = "llamacpp"
+                port = 38480
+                load_delay = "0ms"
                 """, Path.of("..").toAbsolutePath().normalize()));
         return Map.of();
     }

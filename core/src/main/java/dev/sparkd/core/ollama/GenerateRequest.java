@@ -48,6 +48,11 @@ public record GenerateRequest(
         return new GenerateRequest(model, prompt, suffix, system, format, value, keepAlive, raw, think, images);
     }
 
+    /** A copy with a {@code think} value ({@code false}, {@code true}, or an effort such as {@code "low"}). */
+    public GenerateRequest withThink(Object value) {
+        return new GenerateRequest(model, prompt, suffix, system, format, options, keepAlive, raw, value, images);
+    }
+
     /** A copy with a keep-alive. */
     public GenerateRequest withKeepAlive(KeepAlive value) {
         return new GenerateRequest(model, prompt, suffix, system, format, options, value, raw, think, images);

@@ -37,4 +37,16 @@ public record ModelInfo(
     public boolean has(String capability) {
         return capabilities != null && capabilities.contains(capability);
     }
+
+    /**
+     * The {@code think} value that thinks least: null for a model without the {@code thinking} capability (Ollama
+     * rejects {@code think} there), {@code "low"} for gpt-oss (family {@code gptoss} ignores {@code false}), else
+     * {@code false}. Ollama turns thinking on by default and counts it against {@code num_predict} (routes.go).
+     */
+    public Object leastThinking() {
+        if (!has("thinking")) {
+            return null;
+        }
+        return details != null && "gptoss".equals(details.family()) ? "low" : Boolean.FALSE;
+    }
 }

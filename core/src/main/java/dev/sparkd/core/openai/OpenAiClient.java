@@ -172,7 +172,8 @@ public final class OpenAiClient implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw badResponse(request, "stream event is not JSON: " + abbreviate(event.data()));
         }
-        if (node.has("error") && !node.get("error").isNull()) {
+        // nested {"error":…} or vLLM's flat {"object":"error",…} (before 0.10.1), both sent inside a 200 stream
+        if ((node.has("error") && !node.get("error").isNull()) || "error".equals(node.path("object").asText())) {
             throw fromErrorBody(request, 200, node, UpstreamException.Kind.STREAM_ERROR, null);
         }
         JsonNode usage = node.get("usage");

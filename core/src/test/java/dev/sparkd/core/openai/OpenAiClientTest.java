@@ -287,6 +287,23 @@ class OpenAiClientTest {
     }
 
     @Test
+    void flatErrorInsideTheStreamFailsIt() {
+        // vLLM before 0.10.1 (vllm-project/vllm#22099) sends the flat ErrorResponse inside the stream, then [DONE]
+        server.on("POST", "/v1/chat/completions", (req, resp) -> server.writeSlowly(resp, List.of(ROLE_CHUNK,
+                "data: {\"object\":\"error\",\"message\":\"CUDA error: out of memory\",\"type\":\"InternalServerError\",\"param\":null,\"code\":500}\n\n",
+                "data: [DONE]\n\n"), 5, true));
+
+        AssertSubscriber<SseEvent> sub = client().streamChatCompletion(chatBody())
+                .subscribe().withSubscriber(AssertSubscriber.create(10));
+
+        sub.awaitFailure(WAIT);
+        assertThat(sub.getFailure()).isInstanceOfSatisfying(OpenAiException.class, e -> {
+            assertThat(e.kind()).isEqualTo(UpstreamException.Kind.STREAM_ERROR);
+            assertThat(e.upstreamMessage()).isEqualTo("CUDA error: out of memory");
+        });
+    }
+
+    @Test
     void streamEndingWithoutDoneIsTruncated() {
         server.on("POST", "/v1/chat/completions", (req, resp) -> resp.end(ROLE_CHUNK + CONTENT_CHUNK));
 

@@ -35,13 +35,17 @@ import io.vertx.mutiny.core.Vertx;
  * The inference handshake: a tiny deterministic generation that proves the model answers, and measures time to
  * first token and tokens per second. It never cold-loads a model by accident: on Ollama it uses the declared
  * {@code handshake_model}, or a model that {@code /api/ps} shows loaded, or it skips. Cloud services are never asked
- * (that would spend tokens).
+ * (that would spend tokens). Reasoning models think before answering and spend the token budget on it (Ollama
+ * routes.go, vLLM reasoning parsers), so thinking is turned off or down where the server allows it, the budget leaves
+ * room for the answer, and only the answer is judged, never the reasoning.
  */
 public final class Handshake implements AutoCloseable {
     public static final String PROMPT = "What is 2+2? Reply with just the number.";
     static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NUMBER = Pattern.compile("-?\\d+");
+    /** Tokens for a model that may think first: its shortened thinking and the answer share them. */
+    static final int THINKING_BUDGET = 256;
 
     private final Vertx vertx;
     private final HealthSettings settings;
@@ -86,11 +90,19 @@ public final class Handshake implements AutoCloseable {
     private Uni<HandshakeResult> ollama(ServiceDef def, String model) {
         OllamaClient client = (OllamaClient) clients.computeIfAbsent(def.name(), n -> new OllamaClient(vertx, def.baseUri(),
                 OllamaSettings.defaults().withInference(new HttpTimeouts(Duration.ofSeconds(5), DEADLINE, Duration.ofSeconds(30)))));
+        return client.show(model).onFailure().recoverWithNull().onItem().transformToUni(info -> {
+            Object think = info == null ? null : info.leastThinking();
+            GenerateRequest request = GenerateRequest.of(model, PROMPT).withThink(think)
+                    .withOptions(Map.of("num_predict", think == null ? 8 : THINKING_BUDGET, "temperature", 0));
+            return ollamaGenerate(def, model, client, request);
+        });
+    }
+
+    private Uni<HandshakeResult> ollamaGenerate(ServiceDef def, String model, OllamaClient client, GenerateRequest request) {
         long start = System.nanoTime();
         AtomicLong first = new AtomicLong(-1);
         StringBuilder text = new StringBuilder();
         AtomicReference<GenerateResponse> last = new AtomicReference<>();
-        GenerateRequest request = GenerateRequest.of(model, PROMPT).withOptions(Map.of("num_predict", 8, "temperature", 0));
         return client.generateStream(request).onItem().invoke(chunk -> {
             if (chunk.response() != null && !chunk.response().isEmpty()) {
                 first.compareAndSet(-1, System.nanoTime());
@@ -111,7 +123,11 @@ public final class Handshake implements AutoCloseable {
         URI base = URI.create(def.baseUri().toString().replaceAll("/$", "") + "/v1");
         OpenAiClient client = (OpenAiClient) clients.computeIfAbsent(def.name(), n -> new OpenAiClient(vertx, base, null,
                 new HttpTimeouts(Duration.ofSeconds(5), DEADLINE, Duration.ofSeconds(30))));
-        ObjectNode body = JSON.createObjectNode().put("model", model).put("max_tokens", 8).put("temperature", 0);
+        // Qwen3 templates take enable_thinking=false; gpt-oss cannot stop reasoning, "low" keeps it short. Servers and
+        // templates that know neither ignore them.
+        ObjectNode body = JSON.createObjectNode().put("model", model).put("max_tokens", THINKING_BUDGET).put("temperature", 0)
+                .put("reasoning_effort", "low");
+        body.putObject("chat_template_kwargs").put("enable_thinking", false);
         body.putArray("messages").addObject().put("role", "user").put("content", PROMPT);
         ChatStream stream = client.openChatStream(body, true);
         StringBuilder text = new StringBuilder();

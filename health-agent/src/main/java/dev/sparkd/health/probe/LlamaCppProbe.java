@@ -1,5 +1,7 @@
 package dev.sparkd.health.probe;
 
+import java.util.Locale;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sparkd.health.config.HealthSettings;
@@ -24,7 +26,7 @@ public final class LlamaCppProbe extends Probe {
     @Override
     protected Uni<ProbeResult> probe() {
         return get("/health").chain(health -> {
-            if (health.status() == 503 && health.body().contains("Loading model")) {
+            if (health.status() == 503 && health.body().toLowerCase(Locale.ROOT).contains("loading model")) {
                 return Uni.createFrom().item(ProbeResult.of(State.LOADING, "loading model (/health answered 503 \"Loading model\")",
                         health.latency(), 503, Load.NONE));
             }

@@ -1,6 +1,7 @@
 package dev.sparkd.health.probe;
 
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 
@@ -8,6 +9,7 @@ import javax.net.ssl.SSLException;
 
 import dev.sparkd.core.http.UpstreamException;
 import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.http.HttpClosedException;
 
 /** A probe request that got no HTTP answer: refused, timed out, or broke. The message is safe to show. */
 public final class ProbeFailure extends RuntimeException {
@@ -36,6 +38,11 @@ public final class ProbeFailure extends RuntimeException {
             }
             if (c instanceof ConnectException) {
                 return new ProbeFailure(Kind.REFUSED, what + ": connection refused");
+            }
+            if (c instanceof HttpClosedException || (c instanceof SocketException && String.valueOf(c.getMessage()).contains("reset"))) {
+                // docker-proxy in front of a container whose server is not listening yet accepts, then closes
+                // (moby/moby#16976): as good as a refusal
+                return new ProbeFailure(Kind.REFUSED, what + ": connection closed before any answer (nothing listening behind the port)");
             }
             if (c instanceof UnknownHostException) {
                 return new ProbeFailure(Kind.ERROR, what + ": unknown host " + c.getMessage());

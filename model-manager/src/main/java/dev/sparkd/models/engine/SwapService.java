@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -214,6 +215,11 @@ public class SwapService {
             CommandResult rm = docker(service, Duration.ofSeconds(30), "rm", "-f", c);
             op.event("docker stop/rm " + c + ": " + (stop.succeeded() ? "stopped" : "not running") + (rm.succeeded() ? ", removed" : ""));
         }
+        Optional<String> notReady = pullImage(service, entry, op).or(() -> memoryCheck(service, entry, op));
+        if (notReady.isPresent()) {
+            op.attempt(new Operation.Attempt(entry.key(), role, "failed", notReady.get(), List.of()));
+            return notReady;
+        }
         CommandResult run = backends.run(service, runCommand(entry), Duration.ofMinutes(5));
         if (!run.succeeded()) {
             String reason = "docker run failed (exit " + run.exitCode() + "): " + run.stderr().strip();
@@ -233,6 +239,96 @@ public class SwapService {
     private record Gate(String reason, List<String> logTail) {
     }
 
+    /** A vLLM image is 10–20 GB: the first {@code docker run} of a new tag would spend the run's timeout pulling it. */
+    static final Duration IMAGE_PULL_TIMEOUT = Duration.ofMinutes(60);
+    /**
+     * Memory CUDA does not report free on a GB10 although /proc/meminfo counts it available: an idle GB10 shows about
+     * 102 of 119.7 GiB CUDA-free (public GB10 reports, see docs/model-manager.md).
+     */
+    static final long GB10_CUDA_UNREPORTED = 13L << 30;
+
+    /** Pulls the entry's image as its own step when the host does not have it. Empty = present now. */
+    private Optional<String> pullImage(String service, ModelsSettings.CatalogEntry entry, Operation op) {
+        RemoteCommand inspect = RemoteCommand.builder("docker").args("image", "inspect", "--format", "{{.Id}}")
+                .arg(entry.image(), ModelsSchema.IMAGE).build();
+        if (backends.run(service, inspect, Duration.ofSeconds(30)).succeeded()) {
+            return Optional.empty();
+        }
+        op.event("pulling image " + entry.image() + " (not on the host yet; up to " + IMAGE_PULL_TIMEOUT.toMinutes() + " min)");
+        CommandResult pull = backends.run(service, RemoteCommand.builder("docker").arg("pull").arg(entry.image(), ModelsSchema.IMAGE)
+                .build(), IMAGE_PULL_TIMEOUT);
+        List<String> lines = Arrays.stream((pull.stdout() + "\n" + pull.stderr()).split("\n")).filter(l -> !l.isBlank()).toList();
+        if (!pull.succeeded()) {
+            return Optional.of("docker pull " + entry.image() + " failed (exit " + pull.exitCode() + "): "
+                    + (lines.isEmpty() ? "" : lines.get(lines.size() - 1)));
+        }
+        op.event("pulled " + entry.image() + (lines.isEmpty() ? "" : ": " + lines.get(lines.size() - 1)));
+        return Optional.empty();
+    }
+
+    /**
+     * vLLM refuses to start when the device has less free memory than {@code --gpu-memory-utilization} × total
+     * (gpu_worker.py init_device); on GB10 the device is the host's unified memory. Checked before {@code docker run}
+     * so the swap says why instead of waiting for the container to die. Empty = fits (or not a GB10 host).
+     */
+    private Optional<String> memoryCheck(String service, ModelsSettings.CatalogEntry entry, Operation op) {
+        if (backends.hostOf(service).map(h -> h.gpu() != Host.GpuKind.GB10).orElse(true)) {
+            return Optional.empty();
+        }
+        CommandResult meminfo = backends.run(service, RemoteCommand.builder("cat").arg("/proc/meminfo").build(), Duration.ofSeconds(30));
+        long total = meminfoBytes(meminfo.stdout(), "MemTotal");
+        long available = meminfoBytes(meminfo.stdout(), "MemAvailable");
+        if (!meminfo.succeeded() || total <= 0 || available < 0) {
+            op.event("could not read /proc/meminfo; starting without the memory check");
+            return Optional.empty();
+        }
+        double utilisation = utilisation(entry.args());
+        long needed = (long) (utilisation * total);
+        long free = Math.max(0, available - GB10_CUDA_UNREPORTED);
+        if (needed > free) {
+            return Optional.of(String.format(Locale.ROOT, "not enough free memory for %s: vLLM needs %.1f GiB "
+                    + "(--gpu-memory-utilization %s of %.1f GiB) but %.1f GiB is free (MemAvailable %.1f GiB less %.0f GiB "
+                    + "CUDA does not report); lower --gpu-memory-utilization or unload the host's Ollama models",
+                    entry.key(), gib(needed), utilisation, gib(total), gib(free), gib(available), gib(GB10_CUDA_UNREPORTED)));
+        }
+        op.event(String.format(Locale.ROOT, "memory: %.1f GiB needed, %.1f GiB free", gib(needed), gib(free)));
+        return Optional.empty();
+    }
+
+    /** {@code --gpu-memory-utilization} from the entry's arguments; vLLM's default is 0.9. */
+    static double utilisation(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            String value = a.startsWith("--gpu-memory-utilization=") ? a.substring(a.indexOf('=') + 1)
+                    : a.equals("--gpu-memory-utilization") && i + 1 < args.size() ? args.get(i + 1) : null;
+            if (value != null) {
+                try {
+                    return Double.parseDouble(value);
+                } catch (NumberFormatException e) {
+                    return 0.9;
+                }
+            }
+        }
+        return 0.9;
+    }
+
+    private static long meminfoBytes(String text, String key) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(key + ":")) {
+                try {
+                    return Long.parseLong(line.substring(key.length() + 1).replace("kB", "").strip()) * 1024;
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static double gib(long bytes) {
+        return bytes / (double) (1L << 30);
+    }
+
     private Gate gate(String service, ModelsSettings.CatalogEntry entry) {
         Instant deadline = Instant.now().plus(entry.loadTimeout());
         String lastSeen = "port " + entry.port() + " not open yet";
@@ -243,8 +339,11 @@ public class SwapService {
                 CommandResult logs = docker(service, Duration.ofSeconds(30), "logs", "--tail", "20", entry.container());
                 List<String> tail = new ArrayList<>();
                 Arrays.stream((logs.stdout() + logs.stderr()).split("\n")).filter(l -> !l.isBlank()).forEach(tail::add);
+                // the cause, not the shutdown chatter after it: the last line naming an error, else the last line
+                String cause = tail.stream().filter(l -> l.contains("Error") || l.contains("ERROR")).reduce((a, b) -> b)
+                        .orElse(tail.isEmpty() ? null : tail.get(tail.size() - 1));
                 return new Gate("container " + entry.container() + (inspect.succeeded() ? " exited with code "
-                        + (state.length > 1 ? state[1] : "?") : " is gone") + (tail.isEmpty() ? "" : ": " + tail.get(tail.size() - 1)),
+                        + (state.length > 1 ? state[1] : "?") : " is gone") + (cause == null ? "" : ": " + cause),
                         tail.subList(Math.max(0, tail.size() - 20), tail.size()));
             }
             Optional<String> notYet = probe(service, entry);

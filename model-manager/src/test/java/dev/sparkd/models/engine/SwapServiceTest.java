@@ -37,6 +37,7 @@ class SwapServiceTest {
                 [models.vllm-1.catalog.qwen7b]
                 image = "vllm/vllm-openai:v0.11.0"
                 model = "Qwen/Qwen2.5-7B-Instruct"
+                args = ["--gpu-memory-utilization=0.8"]
                 container = "vllm-1"
                 port = %d
                 load_timeout = "30s"
@@ -51,10 +52,17 @@ class SwapServiceTest {
                 [models.vllm-1.catalog.broken]
                 image = "vllm/vllm-openai:v0.11.0"
                 model = "acme/not-in-the-cache"
+                args = ["--gpu-memory-utilization=0.8"]
                 container = "vllm-1"
                 port = %d
                 load_timeout = "30s"
-                """.formatted(port, port, port));
+                [models.vllm-1.catalog.greedy]
+                image = "vllm/vllm-openai:v0.11.0"
+                model = "meta-llama/Llama-3.1-8B-Instruct"
+                container = "vllm-1"
+                port = %d
+                load_timeout = "30s"
+                """.formatted(port, port, port, port));
     }
 
     @BeforeEach
@@ -95,6 +103,23 @@ class SwapServiceTest {
         assertThat(String.join("\n", first.logTail())).contains("acme/not-in-the-cache");
         assertThat(swaps.observe("vllm-1")).contains("llama8b");
         assertThat(swaps.desired("vllm-1")).isEqualTo("llama8b");
+    }
+
+    // gpu_worker.py: vLLM's default 0.9 of a GB10 (107.7 GiB) is more than an idle one has CUDA-free (~102 GiB)
+    @Test
+    void aSwapThatDoesNotFitInFreeMemoryIsRefusedBeforeDockerRunAndRolledBack() {
+        SwapService swaps = new SwapService(b, new Operations(), SwapLock.LOCAL, new ActiveStore.InMemory());
+        fx.sim.control().clearCommands("spark-1");
+        Operation op = swaps.swapAndWait("vllm-1", "greedy", false);
+        assertThat(op.state()).as(op.view().toString()).isEqualTo(Operation.State.ROLLED_BACK);
+        Operation.Attempt refused = op.attempts().get(0);
+        assertThat(refused.model()).isEqualTo("greedy");
+        assertThat(refused.reason()).contains("vLLM needs 107.7 GiB (--gpu-memory-utilization 0.9 of 119.7 GiB)")
+                .containsPattern("but 10\\d\\.\\d GiB is free");
+        assertThat(fx.sim.spark("spark-1").ssh().commandLog().commands())
+                .noneMatch(c -> c.startsWith("docker run") && c.contains("Llama-3.1-8B-Instruct") && !c.contains("gpu-memory-utilization"))
+                .anyMatch(c -> c.contains("cat /proc/meminfo"));
+        assertThat(op.attempts().get(1).outcome()).isEqualTo("passed");
     }
 
     @Test

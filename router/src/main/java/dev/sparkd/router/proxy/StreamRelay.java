@@ -91,10 +91,13 @@ final class StreamRelay {
             out.appendBuffer(bytes, start, end - start);
             return;
         }
-        if (data.startsWith("{\"error\"")) {
+        // nested {"error":{…}} (vLLM 0.10.1+, llama.cpp, Ollama /v1) or vLLM's flat {"object":"error",…} before 0.10.1
+        boolean flat = data.startsWith("{\"object\":\"error\"");
+        if (flat || data.startsWith("{\"error\"")) {
             String message = data;
             try {
-                message = mapper.readTree(data).path("error").path("message").asText(data);
+                JsonNode node = mapper.readTree(data);
+                message = (flat ? node : node.path("error")).path("message").asText(data);
             } catch (Exception e) {
                 // keep the raw text
             }

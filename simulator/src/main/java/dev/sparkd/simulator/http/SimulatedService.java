@@ -296,6 +296,10 @@ public abstract class SimulatedService {
             loadingResponse(ctx);
             return;
         }
+        if (loading() && viaProxy()) {
+            ctx.request().connection().close(); // a connection opened before the load began: the process behind it is gone
+            return;
+        }
         ctx.next();
     }
 
