@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sparkd.core.config.ServiceDef;
 import dev.sparkd.core.config.ServiceKind;
+import dev.sparkd.core.http.BackendHttp;
 import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.handshake.Handshake;
 import dev.sparkd.health.handshake.HandshakeResult;
@@ -35,7 +36,6 @@ import org.junit.jupiter.api.Test;
 class RealServerBehaviourTest {
     static Simulator sim;
     static Vertx vertx;
-    static ProbeHttp http;
     static final HealthSettings.Thresholds NONE = new HealthSettings.Thresholds(OptionalDouble.empty(), OptionalDouble.empty(),
             Optional.empty(), OptionalDouble.empty());
 
@@ -71,12 +71,10 @@ class RealServerBehaviourTest {
                 reasoning_parser = "openai_gptoss"
                 """));
         vertx = Vertx.vertx();
-        http = new ProbeHttp(vertx, 4);
     }
 
     @AfterAll
     static void stop() {
-        http.close();
         vertx.close();
         sim.close();
     }
@@ -90,7 +88,12 @@ class RealServerBehaviourTest {
     static ServiceDef def(String name, ServiceKind kind) {
         return new ServiceDef(name, kind, Optional.of("spark-1"), URI.create("http://127.0.0.1:" + sim.port(name)),
                 Optional.empty(), Duration.ofMinutes(5), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), true);
+    }
+
+    /** The probe's own client, as the fleet gives each service one over its shared pool. */
+    static BackendHttp http(ServiceDef def) {
+        return new BackendHttp(io.vertx.mutiny.core.Vertx.newInstance(vertx), def.baseUri(), Duration.ofSeconds(5));
     }
 
     // server/sched.go (v0.32.10+): /api/ps waits for the load; / and /api/version still answer at once
@@ -104,7 +107,7 @@ class RealServerBehaviourTest {
         while (!sim.ollama("ollama-1").loaded().isLoading("qwen2.5-coder:7b")) {
             Thread.sleep(5);
         }
-        OllamaProbe probe = new OllamaProbe(def("ollama-1", ServiceKind.OLLAMA), http, settings(Map.of()));
+        OllamaProbe probe = new OllamaProbe(def("ollama-1", ServiceKind.OLLAMA), http(def("ollama-1", ServiceKind.OLLAMA)), settings(Map.of()));
         ProbeResult during = probe.run().await().atMost(Duration.ofSeconds(10));
         assertThat(during.state()).as(during.reason()).isEqualTo(State.UP);
         assertThat(during.reason()).startsWith("model loading (GET /api/ps");
@@ -146,7 +149,7 @@ class RealServerBehaviourTest {
         awaitHealth("vllm-qwen3");
         sim.control().setFault("vllm-qwen3", new Fault(FaultType.LOADING, Map.of("seconds", 30, "via_proxy", true)));
         try {
-            VllmProbe probe = new VllmProbe(def("vllm-qwen3", ServiceKind.VLLM), http, settings(Map.of()));
+            VllmProbe probe = new VllmProbe(def("vllm-qwen3", ServiceKind.VLLM), http(def("vllm-qwen3", ServiceKind.VLLM)), settings(Map.of()));
             ProbeResult r = null;
             for (int i = 0; i < 50; i++) {
                 r = probe.run().await().atMost(Duration.ofSeconds(10));
@@ -163,7 +166,7 @@ class RealServerBehaviourTest {
     }
 
     private static void awaitHealth(String service) {
-        VllmProbe probe = new VllmProbe(def(service, ServiceKind.VLLM), http, settings(Map.of()));
+        VllmProbe probe = new VllmProbe(def(service, ServiceKind.VLLM), http(def(service, ServiceKind.VLLM)), settings(Map.of()));
         long until = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < until) {
             if (probe.run().await().atMost(Duration.ofSeconds(10)).state() == State.UP) {

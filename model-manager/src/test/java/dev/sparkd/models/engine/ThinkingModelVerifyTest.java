@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,7 +44,7 @@ class ThinkingModelVerifyTest {
                 min_free_disk = "1GB"
                 """);
         Operations ops = new Operations();
-        OllamaReconciler reconciler = new OllamaReconciler(b, new DiskGuard(b), ops, new OllamaVerifier(b));
+        OllamaReconciler reconciler = new OllamaReconciler(b, new DiskGuard(b), ops, new OllamaVerifier(b), Infrastructure.getDefaultWorkerPool());
         OllamaReconciler.Result pulled = reconciler.reconcile("ollama-1", false);
         assertThat(pulled.converged()).isTrue();
         assertThat(pulled.operations()).allSatisfy(op -> {
@@ -52,7 +53,7 @@ class ThinkingModelVerifyTest {
         });
 
         fx.sim.control().publishOllamaModel("ollama-1", Map.of("name", "qwen3:30b"));
-        OllamaReconciler.Result updated = new OllamaReconciler(b, new DiskGuard(b), ops, new OllamaVerifier(b)).reconcile("ollama-1", false);
+        OllamaReconciler.Result updated = new OllamaReconciler(b, new DiskGuard(b), ops, new OllamaVerifier(b), Infrastructure.getDefaultWorkerPool()).reconcile("ollama-1", false);
         assertThat(updated.operations()).singleElement().satisfies(op -> {
             assertThat(op.kind()).isEqualTo("update");
             assertThat(op.state()).as(op.error()).isEqualTo(Operation.State.SUCCEEDED);
