@@ -40,7 +40,7 @@ class WriteBehindQueueTest {
     @Test
     void writesBatchesInOfferOrderOneAtATime() {
         ManualWriter w = new ManualWriter();
-        WriteBehindQueue<Integer> q = new WriteBehindQueue<>("test", 100, 3, 100, w::write);
+        WriteBehindQueue<Integer> q = new WriteBehindQueue<>("test", 100, 3, 100, w::write, e -> false);
         for (int i = 1; i <= 7; i++) {
             q.offer(i);
         }
@@ -62,7 +62,7 @@ class WriteBehindQueueTest {
     @Test
     void anOfferReachingFlushAtStartsAWriteAndFollowUpBatchesGoOnTheirOwn() {
         ManualWriter w = new ManualWriter();
-        WriteBehindQueue<Integer> q = new WriteBehindQueue<>("test", 100, 2, 2, w::write);
+        WriteBehindQueue<Integer> q = new WriteBehindQueue<>("test", 100, 2, 2, w::write, e -> false);
         q.offer(1);
         assertThat(w.batches).isEmpty();
         q.offer(2);
@@ -81,7 +81,7 @@ class WriteBehindQueueTest {
     @Test
     void eagerQueueWritesAtOnceAndBatchesWhatArrivesDuringAWrite() {
         ManualWriter w = new ManualWriter();
-        WriteBehindQueue<Integer> q = new WriteBehindQueue<>("test", 100, 50, 1, w::write);
+        WriteBehindQueue<Integer> q = new WriteBehindQueue<>("test", 100, 50, 1, w::write, e -> false);
         q.offer(1);
         q.offer(2);
         q.offer(3);
@@ -95,7 +95,7 @@ class WriteBehindQueueTest {
     @Test
     void boundedInEntriesCountingInFlightOnes() {
         ManualWriter w = new ManualWriter();
-        WriteBehindQueue<Integer> q = new WriteBehindQueue<>("test", 4, 2, 4, w::write);
+        WriteBehindQueue<Integer> q = new WriteBehindQueue<>("test", 4, 2, 4, w::write, e -> false);
         for (int i = 1; i <= 3; i++) {
             assertThat(q.offer(i)).isTrue();
         }
@@ -115,7 +115,7 @@ class WriteBehindQueueTest {
     @Test
     void aFailedWriteKeepsItsEntriesAtTheHeadInOrder() {
         ManualWriter w = new ManualWriter();
-        WriteBehindQueue<Integer> q = new WriteBehindQueue<>("test", 100, 2, 100, w::write);
+        WriteBehindQueue<Integer> q = new WriteBehindQueue<>("test", 100, 2, 100, w::write, e -> false);
         q.offer(1);
         q.offer(2);
         q.offer(3);
@@ -134,6 +134,32 @@ class WriteBehindQueueTest {
     }
 
     @Test
+    void anEntryTheDatabaseRefusesIsDroppedAloneAndTheRestIsWritten() {
+        List<List<Integer>> written = new ArrayList<>();
+        List<List<Integer>> tried = new ArrayList<>();
+        WriteBehindQueue<Integer> q = new WriteBehindQueue<>("test", 100, 4, 100, batch -> {
+            tried.add(List.copyOf(batch));
+            if (batch.contains(2)) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("invalid byte sequence"));
+            }
+            written.add(List.copyOf(batch));
+            return CompletableFuture.completedFuture(null);
+        }, e -> e instanceof IllegalArgumentException);
+        for (int i = 1; i <= 6; i++) {
+            q.offer(i);
+        }
+        q.flush();
+        // the refused batch is retried one by one at once; after it, batches are whole again
+        assertThat(tried).containsExactly(List.of(1, 2, 3, 4), List.of(1), List.of(2), List.of(3), List.of(4));
+        assertThat(q.rejected()).isEqualTo(1);
+        q.flush();
+        assertThat(written).containsExactly(List.of(1), List.of(3), List.of(4), List.of(5, 6));
+        assertThat(q.written()).isEqualTo(5);
+        assertThat(q.failures()).isZero();
+        assertThat(q.idle()).isTrue();
+    }
+
+    @Test
     void aWriterThatThrowsCountsAsAFailedWrite() {
         List<List<Integer>> seen = new ArrayList<>();
         WriteBehindQueue<Integer> q = new WriteBehindQueue<>("test", 10, 5, 10, batch -> {
@@ -142,7 +168,7 @@ class WriteBehindQueueTest {
                 throw new IllegalStateException("no session");
             }
             return CompletableFuture.completedFuture(null);
-        });
+        }, e -> false);
         q.offer(1);
         q.flush();
         assertThat(q.failures()).isEqualTo(1);
@@ -157,7 +183,7 @@ class WriteBehindQueueTest {
         List<Integer> written = new CopyOnWriteArrayList<>();
         ExecutorService async = Executors.newSingleThreadExecutor();
         WriteBehindQueue<Integer> q = new WriteBehindQueue<>("test", 100_000, 64, 64,
-                batch -> CompletableFuture.runAsync(() -> written.addAll(batch), async));
+                batch -> CompletableFuture.runAsync(() -> written.addAll(batch), async), e -> false);
         ExecutorService producers = Executors.newFixedThreadPool(4);
         for (int t = 0; t < 4; t++) {
             int base = t * 10_000;
@@ -182,7 +208,7 @@ class WriteBehindQueueTest {
     @Test
     void drainGivesUpAtItsLimitWhileWritesFail() {
         WriteBehindQueue<Integer> q = new WriteBehindQueue<>("test", 10, 5, 10,
-                batch -> CompletableFuture.failedFuture(new IllegalStateException("down")));
+                batch -> CompletableFuture.failedFuture(new IllegalStateException("down")), e -> false);
         q.offer(1);
         long start = System.nanoTime();
         assertThat(q.drain(Duration.ofMillis(200))).isFalse();

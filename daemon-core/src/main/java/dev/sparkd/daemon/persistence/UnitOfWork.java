@@ -8,6 +8,7 @@ import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
+import io.vertx.sqlclient.DatabaseException;
 
 /**
  * Runs a Hibernate Reactive unit of work (a {@code @WithTransaction} service call) for a caller that has no Vert.x
@@ -39,6 +40,20 @@ public final class UnitOfWork {
             subscribe.run();
         }
         return done;
+    }
+
+    /**
+     * Whether PostgreSQL refused the data itself (SQLSTATE class 22, data exception, or 23, integrity constraint), so
+     * that writing the same rows again cannot succeed; anything else (no connection, a timeout) may pass on a retry.
+     */
+    public static boolean refused(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DatabaseException db && db.getSqlState() != null
+                    && (db.getSqlState().startsWith("22") || db.getSqlState().startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs {@code work} and waits for its item. Blocking: worker threads only (it refuses an event-loop thread). */

@@ -70,8 +70,13 @@ public class Incident {
     }
 
     private static String oneLine(String s) {
-        String l = s.replace('\n', ' ');
+        String l = storable(s).replace('\n', ' ');
         return l.length() > 300 ? l.substring(0, 300) : l;
+    }
+
+    /** PostgreSQL text cannot hold NUL, which a broken backend can put into a reason; it would fail the whole write. */
+    static String storable(String s) {
+        return s.indexOf('\0') < 0 ? s : s.replace("\0", "");
     }
 
     public Long getId() {

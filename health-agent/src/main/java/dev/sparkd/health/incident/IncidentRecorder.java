@@ -33,7 +33,8 @@ public class IncidentRecorder {
     private final WriteBehindQueue<Observed> queue;
 
     public IncidentRecorder(IncidentService incidents) {
-        this.queue = new WriteBehindQueue<>("incidents", MAX_QUEUED, BATCH, 1, batch -> UnitOfWork.start(() -> incidents.recordAll(batch)));
+        this.queue = new WriteBehindQueue<>("incidents", MAX_QUEUED, BATCH, 1,
+                batch -> UnitOfWork.start(() -> incidents.recordAll(batch)), UnitOfWork::refused);
     }
 
     void changed(@Observes ServiceStateChanged event) {

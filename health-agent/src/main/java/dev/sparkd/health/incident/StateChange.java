@@ -34,7 +34,7 @@ public class StateChange {
     public StateChange(String service, String state, String reason, OffsetDateTime at) {
         this.service = service;
         this.state = state;
-        this.reason = reason == null ? null : (reason.length() > 300 ? reason.substring(0, 300) : reason);
+        this.reason = reason == null ? null : Incident.storable(reason.length() > 300 ? reason.substring(0, 300) : reason);
         this.at = at;
     }
 

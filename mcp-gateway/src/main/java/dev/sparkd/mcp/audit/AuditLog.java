@@ -28,7 +28,7 @@ public class AuditLog {
 
     public AuditLog(AuditRepository repository) {
         this.queue = new WriteBehindQueue<>("audit", MAX_QUEUED, BATCH, 1,
-                batch -> UnitOfWork.start(() -> Panache.withTransaction(() -> repository.insertAll(batch))));
+                batch -> UnitOfWork.start(() -> Panache.withTransaction(() -> repository.insertAll(batch))), UnitOfWork::refused);
     }
 
     /** Queues the call's audit row; never waits. Dropped (and counted) when {@value #MAX_QUEUED} rows are waiting. */

@@ -52,7 +52,8 @@ public class OperationRecorder implements Operation.OperationListener {
     public OperationRecorder(OperationRepository operations, OperationEventRepository events) {
         this.operations = operations;
         this.events = events;
-        this.queue = new WriteBehindQueue<>("operations", MAX_QUEUED, BATCH, 1, batch -> UnitOfWork.start(() -> Panache.withTransaction(() -> writeAll(batch))));
+        this.queue = new WriteBehindQueue<>("operations", MAX_QUEUED, BATCH, 1,
+                batch -> UnitOfWork.start(() -> Panache.withTransaction(() -> writeAll(batch))), UnitOfWork::refused);
     }
 
     @Override

@@ -1,14 +1,12 @@
 package dev.sparkd.models.persistence;
 
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.UUID;
 
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
+import org.hibernate.annotations.ColumnTransformer;
 
-import dev.sparkd.models.operation.Operation;
 import dev.sparkd.models.operation.OperationView;
+import io.vertx.core.json.Json;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -37,8 +35,9 @@ public class OperationRow {
     @Column(name = "bytes_total")
     long bytesTotal;
     String error;
-    @JdbcTypeCode(SqlTypes.JSON)
-    List<Operation.Attempt> attempts;
+    /** A jsonb array, moved as text: Hibernate Reactive's JSON binding takes JSON objects only. */
+    @ColumnTransformer(read = "cast(attempts as text)", write = "cast(cast(? as text) as jsonb)")
+    String attempts;
 
     protected OperationRow() {
     }
@@ -58,6 +57,6 @@ public class OperationRow {
         bytesDone = v.bytesDone();
         bytesTotal = v.bytesTotal();
         error = v.error();
-        attempts = List.copyOf(v.attempts());
+        attempts = Json.encode(v.attempts());
     }
 }

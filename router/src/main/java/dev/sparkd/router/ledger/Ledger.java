@@ -29,7 +29,7 @@ public class Ledger {
     public Ledger(LedgerRepository repository, Vertx vertx) {
         this.vertx = vertx;
         this.queue = new WriteBehindQueue<>("ledger", MAX_QUEUED, BATCH, BATCH,
-                batch -> UnitOfWork.start(() -> repository.insertAll(batch)));
+                batch -> UnitOfWork.start(() -> repository.insertAll(batch)), UnitOfWork::refused);
     }
 
     void start(@Observes StartupEvent event) {
