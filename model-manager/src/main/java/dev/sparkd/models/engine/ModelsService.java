@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.sparkd.models.ModelsMetrics;
+import dev.sparkd.models.metrics.ModelsMetrics;
 import dev.sparkd.models.operation.Operation;
 import dev.sparkd.models.operation.OperationView;
 import dev.sparkd.models.operation.Operations;

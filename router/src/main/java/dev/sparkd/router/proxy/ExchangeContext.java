@@ -2,7 +2,7 @@ package dev.sparkd.router.proxy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.sparkd.router.RouterMetrics;
+import dev.sparkd.router.metrics.RouterMetrics;
 import dev.sparkd.router.budget.Budgets;
 import dev.sparkd.router.config.RouterSettings;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package dev.sparkd.router.proxy;
 
-import dev.sparkd.router.RouterMetrics;
+import dev.sparkd.router.metrics.RouterMetrics;
 import dev.sparkd.router.target.Target;
 
 /**

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkd.core.net.Peers;
 import dev.sparkd.daemon.edge.RejectedRequests;
 import dev.sparkd.daemon.edge.RejectedRequests.Reason;
-import dev.sparkd.router.RouterMetrics;
+import dev.sparkd.router.metrics.RouterMetrics;
 import dev.sparkd.router.budget.Budgets;
 import dev.sparkd.router.config.RouterSettings;
 import dev.sparkd.router.keys.ApiKey;

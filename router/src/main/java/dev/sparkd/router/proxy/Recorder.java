@@ -9,7 +9,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
-import dev.sparkd.router.RouterMetrics;
+import dev.sparkd.router.metrics.RouterMetrics;
 import dev.sparkd.router.ledger.Ledger;
 import dev.sparkd.router.ledger.LedgerEntry;
 import jakarta.inject.Singleton;

@@ -31,7 +31,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sparkd.core.config.ConfigLoader;
-import dev.sparkd.router.RouterMetrics;
+import dev.sparkd.router.metrics.RouterMetrics;
 import dev.sparkd.router.budget.Budgets;
 import dev.sparkd.router.config.RouterSettings;
 import dev.sparkd.router.keys.ApiKey;

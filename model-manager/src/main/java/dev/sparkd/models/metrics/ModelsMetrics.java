@@ -1,4 +1,4 @@
-package dev.sparkd.models;
+package dev.sparkd.models.metrics;
 
 import java.time.Duration;
 import java.util.Map;

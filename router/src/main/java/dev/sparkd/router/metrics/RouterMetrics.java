@@ -1,4 +1,4 @@
-package dev.sparkd.router;
+package dev.sparkd.router.metrics;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

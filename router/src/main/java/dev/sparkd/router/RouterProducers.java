@@ -1,4 +1,4 @@
-package dev.sparkd.router.budget;
+package dev.sparkd.router;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;
 
+import dev.sparkd.router.budget.Budgets;
 import dev.sparkd.router.config.RouterSettings;
 import dev.sparkd.router.ledger.LedgerRepository;
 import dev.sparkd.core.config.SuiteConfig;
@@ -14,8 +15,11 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** Builds {@link Budgets} from the config and books this day's and month's spend from the ledger (once, at start). */
-public class BudgetProducer {
+/**
+ * The router's beans that need the config to be built: {@link Budgets}, with this day's and month's spend booked from
+ * the ledger (once, at start). Every other class is a bean with constructor injection.
+ */
+public class RouterProducers {
 
     @Produces
     @Singleton
