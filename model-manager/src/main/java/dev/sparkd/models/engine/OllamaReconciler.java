@@ -50,15 +50,24 @@ public class OllamaReconciler {
 
     /** The current state of a service as seen from its API. */
     record Observed(Map<String, LocalModel> installed, Set<String> loaded) {
+        /** Loaded, or unknown: {@code loaded} is null when /api/ps did not answer (Ollama 0.32.10+ holds it during a load). */
+        boolean mayBeLoaded(String key) {
+            return loaded == null || loaded.contains(key);
+        }
     }
 
     Observed observe(String service) {
         OllamaClient client = backends.ollama(service);
         List<LocalModel> tags = client.tags().await().atMost(READ_TIMEOUT);
-        List<RunningModel> ps = client.ps().await().atMost(READ_TIMEOUT);
+        Set<String> loaded;
+        try {
+            List<RunningModel> ps = client.ps().await().atMost(READ_TIMEOUT);
+            loaded = ps.stream().map(m -> Names.key(m.name())).collect(Collectors.toSet());
+        } catch (RuntimeException busy) {
+            loaded = null; // /api/ps waits for a model load (Ollama 0.32.10+) longer than the limit: nothing is pruned unless forced
+        }
         Map<String, LocalModel> installed = new LinkedHashMap<>();
         tags.forEach(m -> installed.put(Names.key(m.name()), m));
-        Set<String> loaded = ps.stream().map(m -> Names.key(m.name())).collect(Collectors.toSet());
         return new Observed(installed, loaded);
     }
 
@@ -100,8 +109,10 @@ public class OllamaReconciler {
                 if (declared.contains(e.getKey()) || Names.isRollbackTag(e.getKey())) {
                     continue;
                 }
-                if (seen.loaded().contains(e.getKey()) && !forcePrune) {
-                    items.add(new Plan.Item("skip", e.getValue().name(), "undeclared but loaded right now; not pruned (use force)", null));
+                if (seen.mayBeLoaded(e.getKey()) && !forcePrune) {
+                    items.add(new Plan.Item("skip", e.getValue().name(), seen.loaded() == null
+                            ? "undeclared, but /api/ps did not answer (a model is loading); not pruned (use force)"
+                            : "undeclared but loaded right now; not pruned (use force)", null));
                 } else {
                     items.add(new Plan.Item("prune", e.getValue().name(), "not declared", e.getValue().size()));
                 }
@@ -220,7 +231,7 @@ public class OllamaReconciler {
     Operation prune(String service, String name, boolean force) {
         Operation op = operations.start("prune", service, name);
         try {
-            if (!force && observe(service).loaded().contains(Names.key(name))) {
+            if (!force && observe(service).mayBeLoaded(Names.key(name))) {
                 op.finish(Operation.State.REFUSED, name + " is loaded right now; not removed without force");
                 return op;
             }

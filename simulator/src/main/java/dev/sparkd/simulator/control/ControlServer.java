@@ -48,7 +48,8 @@ public final class ControlServer {
         r.get("/_sim/state").handler(safe(ctx -> json(ctx, 200, control.state())));
         r.put("/_sim/services/:name/fault").handler(safe(ctx -> {
             control.setFault(ctx.pathParam("name"), Fault.fromMap(body(ctx)));
-            json(ctx, 200, control.state());
+            // answer once the port is open or closed as the fault says, so a client can rely on it right away
+            control.settled(ctx.pathParam("name")).onComplete(ar -> json(ctx, 200, control.state()));
         }));
         r.delete("/_sim/services/:name/fault").handler(safe(this::clearServiceFault));
         r.delete("/_sim/services/:name/faults").handler(safe(this::clearServiceFault));
@@ -164,7 +165,7 @@ public final class ControlServer {
         } else {
             control.clearFault(ctx.pathParam("name"), FaultType.parse(type));
         }
-        json(ctx, 200, control.state());
+        control.settled(ctx.pathParam("name")).onComplete(ar -> json(ctx, 200, control.state()));
     }
 
     private void clearHostFault(RoutingContext ctx) {

@@ -23,6 +23,7 @@ import dev.sparkd.simulator.ollama.OllamaServer;
 import dev.sparkd.simulator.ssh.CommandLog;
 import dev.sparkd.simulator.ssh.SimSshServer;
 import dev.sparkd.simulator.vllm.VllmServer;
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -42,6 +43,11 @@ public final class SimControl {
     }
 
     /** Activates a service fault, e.g. {@code Fault.of(FaultType.DOWN)}; replaces one of the same type. */
+    /** Completes once the service's port matches its faults (a fault opens or closes it asynchronously). */
+    public Future<Void> settled(String service) {
+        return sim.service(service).reconcile();
+    }
+
     public void setFault(String service, Fault fault) {
         sim.service(service).faults().set(fault);
     }
