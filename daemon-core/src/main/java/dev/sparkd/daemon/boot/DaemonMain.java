@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.Optional;
 
 import dev.sparkd.core.config.ConfigException;
-import dev.sparkd.core.config.ConfigLoader;
 import dev.sparkd.core.config.ConfigLocation;
 import dev.sparkd.core.config.DatabaseSettings;
 import dev.sparkd.core.config.SecretRef;
@@ -35,7 +34,7 @@ public final class DaemonMain {
         Path file = ConfigLocation.resolve(args, System.getenv());
         SuiteConfig config;
         try {
-            config = ConfigLoader.load(file);
+            config = StartConfig.of(file);
         } catch (ConfigException e) {
             System.err.println(ConfigException.report(e.problems()));
             System.err.println(daemon + ": not started — " + e.problems().size() + " problem(s) in " + file);

@@ -39,7 +39,7 @@ public final class SparkdConfigSourceFactory implements ConfigSourceFactory {
         if (daemon == null || file == null) {
             return List.of();
         }
-        SuiteConfig config = ConfigLoader.load(Path.of(file));
+        SuiteConfig config = StartConfig.of(Path.of(file));
         return List.of(new PropertiesConfigSource(properties(config, daemon, name -> value(context, name)),
                 "sparkd.toml (" + file + ")", ORDINAL));
     }
