@@ -30,7 +30,8 @@ public class ModelsResource {
     }
 
     /** The swap request body: a catalog key, nothing else. */
-    public record SwapRequest(String model) {
+    /** {@code force}: skip the free-memory check before {@code docker run} (vLLM still checks for itself). */
+    public record SwapRequest(String model, Boolean force) {
     }
 
     @GET
@@ -65,7 +66,7 @@ public class ModelsResource {
     @AdminOnly
     @Path("/services/{name}/swap")
     public Uni<Response> swap(@PathParam("name") String service, SwapRequest body) {
-        return models.startSwap(service, body == null ? null : body.model())
+        return models.startSwap(service, body == null ? null : body.model(), body != null && Boolean.TRUE.equals(body.force()))
                 .map(op -> Response.status(202).entity(op.view()).build())
                 .onFailure(SwapService.NotInCatalog.class).transform(e -> ApiError.badRequest(e.getMessage(),
                         "swap to a key of [models." + service + ".catalog]"))

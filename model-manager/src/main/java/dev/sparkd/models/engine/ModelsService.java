@@ -74,13 +74,13 @@ public class ModelsService {
      * Starts a swap: fails with {@link SwapService.NotInCatalog} before anything else happens, with
      * {@link SwapService.Busy} while another swap of the service runs; else the running operation.
      */
-    public Uni<Operation> startSwap(String service, String key) {
+    public Uni<Operation> startSwap(String service, String key, boolean force) {
         try {
             swaps.entry(service, key); // only catalog keys go further: no lock, no thread, no SSH for anything else
         } catch (SwapService.NotInCatalog e) {
             return Uni.createFrom().failure(e);
         }
-        return Uni.createFrom().item(() -> swaps.start(service, key, workers, true)).runSubscriptionOn(workers);
+        return Uni.createFrom().item(() -> swaps.start(service, key, workers, true, force)).runSubscriptionOn(workers);
     }
 
     /** This process's operations, newest first. */

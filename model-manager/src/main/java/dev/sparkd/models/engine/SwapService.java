@@ -132,6 +132,14 @@ public class SwapService {
      * else happens) or {@link Busy}.
      */
     public Operation start(String service, String key, Executor executor, boolean persistChoice) {
+        return start(service, key, executor, persistChoice, false);
+    }
+
+    /**
+     * As {@link #start(String, String, Executor, boolean)}; {@code force} skips the free-memory check for the new model
+     * (never for a rollback), for an operator who knows better — vLLM then checks for itself and the gate rolls back.
+     */
+    public Operation start(String service, String key, Executor executor, boolean persistChoice, boolean force) {
         ModelsSettings.CatalogEntry target = entry(service, key);
         synchronized (running) {
             Operation other = running.get(service);
@@ -146,7 +154,7 @@ public class SwapService {
             running.put(service, op);
             executor.execute(() -> {
                 try (SwapLock.Lease held = lease.get()) {
-                    run(service, target, op, persistChoice);
+                    run(service, target, op, persistChoice, force);
                 } catch (RuntimeException e) {
                     op.finish(Operation.State.FAILED, e.getMessage());
                 } finally {
@@ -159,7 +167,12 @@ public class SwapService {
 
     /** Blocking convenience: start on the calling thread's behalf and wait. */
     public Operation swapAndWait(String service, String key, boolean persistChoice) {
-        return start(service, key, Runnable::run, persistChoice);
+        return start(service, key, Runnable::run, persistChoice, false);
+    }
+
+    /** Blocking convenience for a forced swap (no free-memory check for the new model). */
+    public Operation forceSwapAndWait(String service, String key) {
+        return start(service, key, Runnable::run, false, true);
     }
 
     /** The catalog key last seen serving (by a swap or an observation), without asking the server. */
@@ -171,14 +184,17 @@ public class SwapService {
         return Optional.ofNullable(running.get(service));
     }
 
-    private void run(String service, ModelsSettings.CatalogEntry target, Operation op, boolean persistChoice) {
+    private void run(String service, ModelsSettings.CatalogEntry target, Operation op, boolean persistChoice, boolean force) {
         ModelsSettings.VllmCatalog catalog = backends.settings().vllm().get(service);
         Optional<ModelsSettings.CatalogEntry> previous = Optional.ofNullable(current.get(service)).or(() -> observe(service))
                 .filter(k -> !k.equals(target.key())).map(catalog.catalog()::get);
         // (the target itself may be what runs: a re-launch then has no previous model to return to)
         op.event(previous.map(p -> "replacing " + p.key() + " (" + p.model() + ")").orElse("no catalog model is serving")
                 + " with " + target.key() + " (" + target.model() + ")");
-        Optional<String> failure = launch(service, target, previous, op, "swap");
+        if (force) {
+            op.event("forced: the free-memory check is skipped for " + target.key());
+        }
+        Optional<String> failure = launch(service, target, previous, op, "swap", force);
         if (failure.isEmpty()) {
             current.put(service, target.key());
             if (persistChoice) {
@@ -192,7 +208,7 @@ public class SwapService {
             op.finish(Operation.State.FAILED, failure.get());
             return;
         }
-        Optional<String> rollbackFailure = launch(service, previous.get(), Optional.of(target), op, "rollback");
+        Optional<String> rollbackFailure = launch(service, previous.get(), Optional.of(target), op, "rollback", false);
         if (rollbackFailure.isEmpty()) {
             current.put(service, previous.get().key());
             op.finish(Operation.State.ROLLED_BACK, target.key() + " failed the health gate (" + failure.get() + "); "
@@ -206,7 +222,7 @@ public class SwapService {
 
     /** Stops what runs, starts {@code entry}, waits for the gate. Empty = passed. Records one attempt. */
     private Optional<String> launch(String service, ModelsSettings.CatalogEntry entry, Optional<ModelsSettings.CatalogEntry> old,
-            Operation op, String role) {
+            Operation op, String role, boolean skipMemoryCheck) {
         Set<String> containers = new LinkedHashSet<>();
         old.ifPresent(o -> containers.add(o.container()));
         containers.add(entry.container());
@@ -215,7 +231,7 @@ public class SwapService {
             CommandResult rm = docker(service, Duration.ofSeconds(30), "rm", "-f", c);
             op.event("docker stop/rm " + c + ": " + (stop.succeeded() ? "stopped" : "not running") + (rm.succeeded() ? ", removed" : ""));
         }
-        Optional<String> notReady = pullImage(service, entry, op).or(() -> memoryCheck(service, entry, op));
+        Optional<String> notReady = pullImage(service, entry, op).or(() -> skipMemoryCheck ? Optional.empty() : memoryCheck(service, entry, op));
         if (notReady.isPresent()) {
             op.attempt(new Operation.Attempt(entry.key(), role, "failed", notReady.get(), List.of()));
             return notReady;

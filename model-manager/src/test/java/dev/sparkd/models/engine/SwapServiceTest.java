@@ -122,6 +122,23 @@ class SwapServiceTest {
         assertThat(op.attempts().get(1).outcome()).isEqualTo("passed");
     }
 
+    // forced past our check, vLLM's own start-up check (gpu_worker.py) refuses, the container exits, the swap rolls back
+    @Test
+    void aForcedSwapThatDoesNotFitFailsTheWayVllmDoesAndRollsBack() {
+        SwapService swaps = new SwapService(b, new Operations(), SwapLock.LOCAL, new ActiveStore.InMemory());
+        fx.sim.control().clearCommands("spark-1");
+        Operation op = swaps.forceSwapAndWait("vllm-1", "greedy");
+        assertThat(op.state()).as(op.view().toString()).isEqualTo(Operation.State.ROLLED_BACK);
+        assertThat(fx.sim.spark("spark-1").ssh().commandLog().commands())
+                .anyMatch(c -> c.startsWith("docker run") && c.contains("Llama-3.1-8B-Instruct"))
+                .noneMatch(c -> c.contains("cat /proc/meminfo"));
+        Operation.Attempt failed = op.attempts().get(0);
+        assertThat(failed.model()).isEqualTo("greedy");
+        assertThat(failed.outcome()).isEqualTo("failed");
+        assertThat(String.join("\n", failed.logTail())).contains("Free memory on device");
+        assertThat(op.attempts().get(1).outcome()).isEqualTo("passed");
+    }
+
     @Test
     void namesOutsideTheCatalogAreRefusedBeforeAnySshCommand() {
         SwapService swaps = new SwapService(b, new Operations(), SwapLock.LOCAL, new ActiveStore.InMemory());
