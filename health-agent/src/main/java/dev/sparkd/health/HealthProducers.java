@@ -54,7 +54,7 @@ public class HealthProducers {
     @Singleton
     Fleet fleet(Vertx vertx, SuiteConfig config, HealthSettings settings, Handshake handshake, FleetEventsBridge events,
             Telemetry telemetry) {
-        return new Fleet(vertx, config, settings, handshake, events, telemetry::containerStarted, Instant.now());
+        return new Fleet(vertx, config, settings, handshake, events, telemetry::container, Instant.now());
     }
 
     void close(@Disposes Fleet fleet) {

@@ -19,6 +19,7 @@ import dev.sparkd.health.probe.OllamaProbe;
 import dev.sparkd.health.probe.Probe;
 import dev.sparkd.health.probe.TcpProbe;
 import dev.sparkd.health.probe.VllmProbe;
+import dev.sparkd.health.telemetry.HostStatus;
 import dev.sparkd.core.config.ServiceDef;
 import dev.sparkd.core.config.ServiceKind;
 import dev.sparkd.core.config.SuiteConfig;
@@ -43,12 +44,13 @@ public final class Fleet implements AutoCloseable {
     private final Map<String, ServiceMonitor> monitors = new LinkedHashMap<>();
 
     /**
-     * @param containerStarted when telemetry saw a service's container start (the start-grace rule uses it)
+     * @param containers       a service's declared container as telemetry last saw it: when it started (the
+     *                         start-grace rule) or how it exited (the reason of a refused port)
      * @param agentStart       when the agent started: a closed vLLM/llama.cpp port counts as loading within the start
      *                         grace after it. {@link Instant#EPOCH} for one-shot runs, which have no history to judge by.
      */
     public Fleet(Vertx vertx, SuiteConfig config, HealthSettings settings, Handshake handshake, FleetEvents events,
-            Function<String, Optional<Instant>> containerStarted, Instant agentStart) {
+            Function<String, Optional<HostStatus.Container>> containers, Instant agentStart) {
         this.settings = settings;
         this.handshake = handshake;
         this.pool = vertx.createHttpClient(new HttpClientOptions()
@@ -57,7 +59,7 @@ public final class Fleet implements AutoCloseable {
                 .setMaxPoolSize(CONNECTIONS_PER_ENDPOINT)
                 .setDecompressionSupported(true));
         config.services().values().stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(def ->
-                monitors.put(def.name(), new ServiceMonitor(def, probe(vertx, def), settings, agentStart, containerStarted, events)));
+                monitors.put(def.name(), new ServiceMonitor(def, probe(vertx, def), settings, agentStart, containers, events)));
     }
 
     private Probe probe(Vertx vertx, ServiceDef def) {

@@ -15,6 +15,7 @@ import dev.sparkd.health.probe.Probe;
 import dev.sparkd.health.probe.ProbeResult;
 import dev.sparkd.health.state.State;
 import dev.sparkd.health.state.StateMachine;
+import dev.sparkd.health.telemetry.HostStatus;
 import dev.sparkd.core.config.ServiceDef;
 import dev.sparkd.core.config.ServiceKind;
 import io.smallrye.mutiny.Uni;
@@ -31,7 +32,7 @@ public final class ServiceMonitor {
     private final StateMachine machine;
     private final Instant agentStart;
     private final Duration handshakeValidity;
-    private final Function<String, Optional<Instant>> containerStarted;
+    private final Function<String, Optional<HostStatus.Container>> containers;
     private final FleetEvents events;
 
     private volatile ServiceStatus status;
@@ -46,13 +47,13 @@ public final class ServiceMonitor {
     private Instant lastUp;
 
     ServiceMonitor(ServiceDef def, Probe probe, HealthSettings settings, Instant agentStart,
-            Function<String, Optional<Instant>> containerStarted, FleetEvents events) {
+            Function<String, Optional<HostStatus.Container>> containers, FleetEvents events) {
         this.def = def;
         this.probe = probe;
         this.machine = new StateMachine(settings.failureThreshold(), settings.successThreshold());
         this.agentStart = agentStart;
         this.handshakeValidity = settings.handshakeInterval().multipliedBy(2).plus(settings.interval());
-        this.containerStarted = containerStarted;
+        this.containers = containers;
         this.events = events;
         this.status = new ServiceStatus(def.name(), def.kind().key(), def.host().orElse(null), ServiceStatus.UNKNOWN,
                 "not probed yet", null, null, null, null, 0, null, null);
@@ -158,8 +159,11 @@ public final class ServiceMonitor {
     }
 
     /**
-     * A closed port on vLLM / llama.cpp means "loading" while within {@code start_grace} of a start — the agent's own
-     * (it may have started with the fleet) or the container's, when telemetry saw it (re)start — and "down" otherwise.
+     * A closed port whose declared container telemetry saw exit since the service was last up is that exit: DOWN,
+     * named with the exit code and the log's error line (a dead vLLM engine makes the server exit, launcher.py).
+     * Otherwise a closed port on vLLM / llama.cpp means "loading" while within {@code start_grace} of a start — the
+     * agent's own (it may have started with the fleet) or the container's, when telemetry saw it (re)start — and
+     * "down" otherwise.
      */
     private ProbeResult grace(ProbeResult result, Instant now) {
         if (!result.refused()) {
@@ -169,12 +173,21 @@ public final class ServiceMonitor {
         if (refusedSince == null) {
             refusedSince = now;
         }
+        Optional<HostStatus.Container> container = containers.apply(def.name());
+        Optional<HostStatus.Container> exit = container.filter(HostStatus.Container::exited)
+                .filter(c -> lastUp == null || c.finishedAt() == null || c.finishedAt().isAfter(lastUp));
+        if (exit.isPresent()) {
+            HostStatus.Container c = exit.get();
+            return result.with(State.DOWN, "container " + def.container().orElse(def.name()) + " " + c.state() + " (code "
+                    + c.exitCode() + ")" + (c.error() == null ? "" : ": " + c.error()));
+        }
         String refusedFor = Elapsed.human(Duration.between(refusedSince, now));
         boolean loadsAtAll = def.kind() == ServiceKind.VLLM || def.kind() == ServiceKind.LLAMACPP;
         if (!loadsAtAll) {
             return result.with(State.DOWN, "connection refused" + (refusedFor.equals("0ms") ? "" : " for " + refusedFor));
         }
-        Instant start = containerStarted.apply(def.name()).filter(s -> lastUp == null || s.isAfter(lastUp))
+        Instant start = container.filter(c -> c.running() && c.startedAt() != null).map(HostStatus.Container::startedAt)
+                .filter(s -> lastUp == null || s.isAfter(lastUp))
                 .orElse(lastUp == null ? agentStart : null);
         Duration grace = def.startGrace();
         if (Instant.EPOCH.equals(start)) {

@@ -39,9 +39,27 @@ public record HostStatus(@JsonProperty("name") String name, @JsonProperty("gpu_k
     public record Disk(@JsonProperty("path") String path, @JsonProperty("size_bytes") long size, @JsonProperty("free_bytes") long free) {
     }
 
-    /** A declared container: docker's state word and when it started. */
+    /**
+     * A declared container: docker's state word, when it started, and once it has exited, when, with which code and
+     * why (the last error line of its log, else docker's own error).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Container(@JsonProperty("service") String service, @JsonProperty("state") String state,
-            @JsonProperty("running") boolean running, @JsonProperty("started_at") Instant startedAt) {
+            @JsonProperty("running") boolean running, @JsonProperty("started_at") Instant startedAt,
+            @JsonProperty("exit_code") Integer exitCode, @JsonProperty("finished_at") Instant finishedAt,
+            @JsonProperty("error") String error) {
+
+        public static Container unknown(String service, String state) {
+            return new Container(service, state, false, null, null, null, null);
+        }
+
+        /** Stopped by itself or by docker ({@code exited}, {@code dead}): its exit code says how it ended. */
+        public boolean exited() {
+            return !running && exitCode != null && ("exited".equals(state) || "dead".equals(state));
+        }
+
+        public Container withError(String why) {
+            return new Container(service, state, running, startedAt, exitCode, finishedAt, why);
+        }
     }
 }

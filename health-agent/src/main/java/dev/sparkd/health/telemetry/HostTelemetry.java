@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
 
@@ -36,6 +38,7 @@ public final class HostTelemetry {
     private final Map<String, String> containers; // container → service
     private final SshRunner ssh;
     private volatile String lastProblem;
+    private final Map<String, ExitCause> exitCauses = new ConcurrentHashMap<>();
 
     public HostTelemetry(Host host, List<ServiceDef> services, SshRunner ssh) {
         this.host = host;
@@ -83,8 +86,8 @@ public final class HostTelemetry {
             Map<String, HostStatus.Container> states = new LinkedHashMap<>();
             for (var e : containers.entrySet()) {
                 CommandResult r = run(RemoteCommand.of("docker", "inspect", "-f", "{{json .State}}", e.getKey()));
-                states.put(e.getKey(), r.succeeded() ? Parsers.container(e.getValue(), r.stdout().strip())
-                        : new HostStatus.Container(e.getValue(), "missing", false, null));
+                states.put(e.getKey(), r.succeeded() ? withExitCause(e.getKey(), Parsers.container(e.getValue(), r.stdout().strip()))
+                        : HostStatus.Container.unknown(e.getValue(), "missing"));
             }
             if (lastProblem != null) {
                 LOG.infof("telemetry of %s works again", host.name());
@@ -105,6 +108,27 @@ public final class HostTelemetry {
         } catch (RuntimeException e) {
             return failed(kind, "telemetry failed: " + e);
         }
+    }
+
+    /**
+     * An exited container's cause from its log (vLLM's watchdog exits on EngineDeadError, its memory check on a
+     * ValueError): read once per exit, then kept while the container stays exited.
+     */
+    private HostStatus.Container withExitCause(String name, HostStatus.Container c) {
+        if (!c.exited()) {
+            exitCauses.remove(name);
+            return c;
+        }
+        ExitCause known = exitCauses.get(name);
+        if (known == null || !Objects.equals(known.finishedAt(), c.finishedAt())) {
+            CommandResult logs = run(RemoteCommand.of("docker", "logs", "--tail", "20", name));
+            known = new ExitCause(c.finishedAt(), logs.succeeded() ? Parsers.exitCause(logs.stdout() + "\n" + logs.stderr()) : null);
+            exitCauses.put(name, known);
+        }
+        return known.cause() == null ? c : c.withError(known.cause());
+    }
+
+    private record ExitCause(Instant finishedAt, String cause) {
     }
 
     private HostStatus failed(String kind, String reason) {

@@ -105,15 +105,38 @@ public final class Parsers {
     public static HostStatus.Container container(String service, String json) {
         try {
             JsonNode s = JSON.readTree(json);
-            Instant started = null;
-            String at = s.path("StartedAt").asText("");
-            if (!at.isEmpty() && !at.startsWith("0001-")) {
-                started = OffsetDateTime.parse(at).toInstant();
-            }
-            return new HostStatus.Container(service, s.path("Status").asText("unknown"), s.path("Running").asBoolean(false), started);
+            boolean running = s.path("Running").asBoolean(false);
+            Instant finished = running ? null : time(s.path("FinishedAt").asText(""));
+            String error = s.path("Error").asText("");
+            return new HostStatus.Container(service, s.path("Status").asText("unknown"), running, time(s.path("StartedAt").asText("")),
+                    running || !s.path("ExitCode").isInt() ? null : s.path("ExitCode").asInt(), finished, error.isBlank() ? null : error);
         } catch (Exception e) {
-            return new HostStatus.Container(service, "unreadable", false, null);
+            return HostStatus.Container.unknown(service, "unreadable");
         }
+    }
+
+    /** Docker's times; {@code 0001-01-01T00:00:00Z} is Go's zero time, "never". */
+    private static Instant time(String at) {
+        return at.isEmpty() || at.startsWith("0001-") ? null : OffsetDateTime.parse(at).toInstant();
+    }
+
+    /**
+     * Why a container exited, from the tail of {@code docker logs}: the cause, not the shutdown chatter after it — the
+     * last line naming an error, else the last line; null for an empty log.
+     */
+    public static String exitCause(String logs) {
+        String cause = null;
+        String last = null;
+        for (String line : logs.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            last = line.strip();
+            if (line.contains("Error") || line.contains("ERROR")) {
+                cause = last;
+            }
+        }
+        return cause != null ? cause : last;
     }
 
     static Double number(String field) {

@@ -1,7 +1,6 @@
 package dev.sparkd.health.telemetry;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +20,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * Telemetry of every host with {@code ssh} settings; the blocking SSH work runs on worker threads, never on the event
  * loop (the daemon's {@code ProbeSchedule} runs a round per host every {@code host_interval}). Keeps the last status
- * per host and knows when a declared container started (the probes use that to tell a loading vLLM from a dead one).
+ * per host and the state of each declared container (the monitors use it to tell a loading vLLM from a dead one, and
+ * to name why a dead one exited).
  */
 public final class Telemetry implements AutoCloseable {
     private final Executor workers;
@@ -54,15 +54,15 @@ public final class Telemetry implements AutoCloseable {
         return Optional.ofNullable(latest.get(host));
     }
 
-    /** When the container that runs {@code service} last started, if telemetry saw it running. */
-    public Optional<Instant> containerStarted(String service) {
+    /** The declared container that runs {@code service}, as the last round saw it. */
+    public Optional<HostStatus.Container> container(String service) {
         for (HostStatus h : latest.values()) {
             if (h.containers() == null) {
                 continue;
             }
             for (HostStatus.Container c : h.containers().values()) {
-                if (service.equals(c.service()) && c.running() && c.startedAt() != null) {
-                    return Optional.of(c.startedAt());
+                if (service.equals(c.service())) {
+                    return Optional.of(c);
                 }
             }
         }
