@@ -9,6 +9,7 @@ import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.handshake.Handshake;
 import dev.sparkd.health.handshake.HandshakeResult;
 import dev.sparkd.health.state.State;
+import dev.sparkd.health.state.StateMachine;
 import dev.sparkd.simulator.Simulator;
 import dev.sparkd.simulator.config.SimConfig;
 import dev.sparkd.simulator.fault.Fault;
@@ -19,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +48,7 @@ class RealServerBehaviourTest {
                 default_ttft = "5ms"
                 default_tokens_per_second = 1000
                 [ollama.library."qwen2.5-coder:7b"]
-                load_delay = "6s"
+                load_delay = "30s"              # issue 18: a 20–65 GB model on GB10 loads in 10–60 s
                 [ollama.library."qwen3:30b"]
                 load_delay = "10ms"
                 [ollama.library."gpt-oss:20b"]
@@ -96,10 +98,12 @@ class RealServerBehaviourTest {
         return new BackendHttp(io.vertx.mutiny.core.Vertx.newInstance(vertx), def.baseUri(), Duration.ofSeconds(5));
     }
 
-    // server/sched.go (v0.32.10+): /api/ps waits for the load; / and /api/version still answer at once
+    // server/sched.go (v0.32.10+): /api/ps waits for the load; / and /api/version still answer at once. Probed back to
+    // back for the whole 30 s load, every probe gives up on /api/ps at its 5 s timeout and says UP, "model loading".
     @Test
     void ollamaLoadingAModelIsUpWithAReasonNotDown() throws Exception {
         int port = sim.port("ollama-1");
+        long started = System.nanoTime();
         CompletableFuture<HttpResponse<String>> load = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/api/generate"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"qwen2.5-coder:7b\",\"prompt\":\"\"}")).build(),
@@ -108,12 +112,24 @@ class RealServerBehaviourTest {
             Thread.sleep(5);
         }
         OllamaProbe probe = new OllamaProbe(def("ollama-1", ServiceKind.OLLAMA), http(def("ollama-1", ServiceKind.OLLAMA)), settings(Map.of()));
-        ProbeResult during = probe.run().await().atMost(Duration.ofSeconds(10));
-        assertThat(during.state()).as(during.reason()).isEqualTo(State.UP);
-        assertThat(during.reason()).startsWith("model loading (GET /api/ps");
+        StateMachine machine = new StateMachine(1, 1);
+        List<ProbeResult> during = new ArrayList<>();
+        while (sim.ollama("ollama-1").loaded().isLoading("qwen2.5-coder:7b")) {
+            ProbeResult r = probe.run().await().atMost(Duration.ofSeconds(10));
+            machine.observe(r.state(), r.reason(), r.at());
+            assertThat(machine.state()).as("%.1f s into the load: %s", (System.nanoTime() - started) / 1e9, r.reason())
+                    .isEqualTo(State.UP);
+            if (sim.ollama("ollama-1").loaded().isLoading("qwen2.5-coder:7b")) {
+                during.add(r);
+            }
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+        assertThat(during).as("probes that ended while the model was still loading").hasSizeGreaterThanOrEqualTo(4)
+                .allSatisfy(r -> assertThat(r.reason()).startsWith("model loading (GET /api/ps"));
         assertThat(load.get().statusCode()).isEqualTo(200);
         ProbeResult after = probe.run().await().atMost(Duration.ofSeconds(10));
         assertThat(after.state()).isEqualTo(State.UP);
+        assertThat(after.reason()).isNull();
         assertThat(after.load().loadedModels()).contains("qwen2.5-coder:7b");
     }
 
