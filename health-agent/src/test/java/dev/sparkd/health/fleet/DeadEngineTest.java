@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.Security;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -18,6 +17,7 @@ import dev.sparkd.core.config.ConfigLoader;
 import dev.sparkd.core.config.SuiteConfig;
 import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.handshake.Handshake;
+import dev.sparkd.health.testing.SimulatedLab;
 import dev.sparkd.health.telemetry.HostStatus;
 import dev.sparkd.health.telemetry.Telemetry;
 import dev.sparkd.simulator.Simulator;
@@ -37,8 +37,7 @@ class DeadEngineTest {
 
     @BeforeAll
     static void start() throws Exception {
-        // as in HostTelemetryTest: this class loader's Bouncy Castle, not one a @QuarkusTest registered
-        Security.removeProvider("BC");
+        SimulatedLab.useOwnBouncyCastle();
         Files.createDirectories(DIR);
         sim = Simulator.start(SimConfig.parse("""
                 [simulator]

@@ -29,9 +29,7 @@ class HostTelemetryTest {
 
     @BeforeAll
     static void start() throws Exception {
-        // A @QuarkusTest in the same JVM may have registered Bouncy Castle from its own class loader; the simulator's
-        // SSH server here must use this class loader's copy, or Ed25519 keys fail with a ClassCastException.
-        java.security.Security.removeProvider("BC");
+        SimulatedLab.useOwnBouncyCastle();
         Files.createDirectories(DIR);
         if (!Files.exists(DIR.resolve("id_ed25519"))) {
             SimulatedLab.keygen(DIR.resolve("id_ed25519"));
