@@ -36,15 +36,16 @@ public final class AnthropicCloudServer extends CloudServer {
     public static final List<String> DEFAULT_MODELS = List.of("claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1");
     public static final String API_VERSION = "2023-06-01";
 
-    public AnthropicCloudServer(Vertx vertx, Set<String> apiKeys, Pace pace) {
-        this(vertx, apiKeys, DEFAULT_MODELS, pace, Clock.systemUTC());
+    /**
+     * @param vertx   the Vert.x instance to run on (the caller owns and closes it)
+     * @param apiKeys keys accepted as the provider's credential
+     * @param models  the models listed and accepted, or {@link #DEFAULT_MODELS} when empty
+     * @param pace    time to first token and decode speed
+     */
+    public AnthropicCloudServer(Vertx vertx, Set<String> apiKeys, List<String> models, Pace pace) {
+        super(vertx, apiKeys, models.isEmpty() ? DEFAULT_MODELS : models, pace, Clock.systemUTC(), 32 * 1024 * 1024);
     }
 
-    public AnthropicCloudServer(Vertx vertx, Set<String> apiKeys, List<String> models, Pace pace, Clock clock) {
-        super(vertx, apiKeys, models, pace, clock, 32 * 1024 * 1024);
-    }
-
-    /** Listens on 127.0.0.1:{@code port} (0 = ephemeral); completes with the bound port. */
     @Override
     public String provider() {
         return "anthropic";

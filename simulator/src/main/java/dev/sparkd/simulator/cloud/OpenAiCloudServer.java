@@ -43,18 +43,14 @@ public final class OpenAiCloudServer extends CloudServer {
 
     /**
      * @param vertx   the Vert.x instance to run on (the caller owns and closes it)
-     * @param apiKeys keys accepted as {@code Authorization: Bearer KEY}
+     * @param apiKeys keys accepted as the provider's credential
+     * @param models  the models listed and accepted, or {@link #DEFAULT_MODELS} when empty
      * @param pace    time to first token and decode speed
      */
-    public OpenAiCloudServer(Vertx vertx, Set<String> apiKeys, Pace pace) {
-        this(vertx, apiKeys, DEFAULT_MODELS, pace, Clock.systemUTC());
+    public OpenAiCloudServer(Vertx vertx, Set<String> apiKeys, List<String> models, Pace pace) {
+        super(vertx, apiKeys, models.isEmpty() ? DEFAULT_MODELS : models, pace, Clock.systemUTC(), 16 * 1024 * 1024);
     }
 
-    public OpenAiCloudServer(Vertx vertx, Set<String> apiKeys, List<String> models, Pace pace, Clock clock) {
-        super(vertx, apiKeys, models, pace, clock, 16 * 1024 * 1024);
-    }
-
-    /** Listens on 127.0.0.1:{@code port} (0 = ephemeral); completes with the bound port. */
     @Override
     public String provider() {
         return "openai";

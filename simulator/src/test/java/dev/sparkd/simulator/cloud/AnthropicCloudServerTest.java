@@ -36,7 +36,7 @@ class AnthropicCloudServerTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        server = new AnthropicCloudServer(vertx, Set.of(KEY), new Pace(Duration.ofMillis(10), 1000));
+        server = new AnthropicCloudServer(vertx, Set.of(KEY), List.of(), new Pace(Duration.ofMillis(10), 1000));
         server.start(0).toCompletionStage().toCompletableFuture().get();
     }
 

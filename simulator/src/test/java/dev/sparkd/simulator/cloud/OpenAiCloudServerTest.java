@@ -43,7 +43,7 @@ class OpenAiCloudServerTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        server = new OpenAiCloudServer(vertx, Set.of(KEY), new Pace(Duration.ofMillis(20), 500));
+        server = new OpenAiCloudServer(vertx, Set.of(KEY), List.of(), new Pace(Duration.ofMillis(20), 500));
         server.start(0).toCompletionStage().toCompletableFuture().get();
         client = OpenAIOkHttpClient.builder().apiKey(KEY).baseUrl(server.baseUrl()).maxRetries(0).build();
     }
