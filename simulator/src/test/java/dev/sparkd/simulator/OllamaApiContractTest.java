@@ -3,7 +3,6 @@ package dev.sparkd.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sparkd.simulator.config.SimConfig;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -21,13 +20,13 @@ class OllamaApiContractTest {
 
     @BeforeAll
     static void start() {
-        sim = Simulator.start(SimConfig.parse(TestConfigs.FAST + """
+        sim = TestConfigs.fast("""
                 [sparks.spark-1.services.ollama-1]
                 kind = "ollama"
                 port = 0
                 version = "0.12.6"
                 models = ["llama3.2:3b", "nomic-embed-text"]
-                """));
+                """);
         port = sim.port("ollama-1");
     }
 
