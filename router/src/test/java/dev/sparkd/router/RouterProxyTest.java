@@ -287,7 +287,7 @@ class RouterProxyTest {
 
     @Test
     void aKeyMayBurstUpToItsRpmAndIsThenHeldToTheRate() {
-        String secret = given().contentType("application/json").body("{\"name\":\"bursty\",\"rpm\":3}")
+        String secret = admin().contentType("application/json").body("{\"name\":\"bursty\",\"rpm\":3}")
                 .post("/api/v1/keys").then().statusCode(200).extract().path("key");
         for (int i = 0; i < 3; i++) {
             given().header("Authorization", "Bearer " + secret).contentType("application/json").body(CHAT.formatted("passthrough", ""))
