@@ -11,7 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -43,12 +42,7 @@ public final class AnthropicCloudServer extends CloudServer {
      * @param pace    time to first token and decode speed
      */
     public AnthropicCloudServer(Vertx vertx, Set<String> apiKeys, List<String> models, Pace pace) {
-        super(vertx, apiKeys, models.isEmpty() ? DEFAULT_MODELS : models, pace, Clock.systemUTC(), 32 * 1024 * 1024);
-    }
-
-    @Override
-    public String provider() {
-        return "anthropic";
+        super("anthropic", vertx, apiKeys, models, DEFAULT_MODELS, pace, 32 * 1024 * 1024);
     }
 
     @Override

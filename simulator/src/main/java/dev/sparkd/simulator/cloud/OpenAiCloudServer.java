@@ -14,7 +14,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -48,12 +47,7 @@ public final class OpenAiCloudServer extends CloudServer {
      * @param pace    time to first token and decode speed
      */
     public OpenAiCloudServer(Vertx vertx, Set<String> apiKeys, List<String> models, Pace pace) {
-        super(vertx, apiKeys, models.isEmpty() ? DEFAULT_MODELS : models, pace, Clock.systemUTC(), 16 * 1024 * 1024);
-    }
-
-    @Override
-    public String provider() {
-        return "openai";
+        super("openai", vertx, apiKeys, models, DEFAULT_MODELS, pace, 16 * 1024 * 1024);
     }
 
     @Override

@@ -89,14 +89,8 @@ final class VllmResponses {
     }
 
     static ObjectNode completion(String id, long created, String model, String text, String finishReason, int prompt, int completion) {
-        ObjectNode r = header(id, "text_completion", created, model);
-        ObjectNode choice = r.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.put("text", text);
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finishReason);
-        choice.putNull("stop_reason");
-        choice.putNull("prompt_logprobs");
+        ObjectNode r = completionChunk(id, created, model, text, finishReason);
+        ((ObjectNode) r.get("choices").get(0)).putNull("prompt_logprobs");
         r.putNull("service_tier");
         r.putNull("system_fingerprint");
         r.set("usage", usage(prompt, completion));
