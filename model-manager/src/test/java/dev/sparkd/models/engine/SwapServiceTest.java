@@ -10,10 +10,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.sparkd.models.SimFixture;
 import dev.sparkd.models.operation.Operation;
@@ -22,12 +22,12 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /** vLLM swaps over real SSH against the simulated Spark's docker. */
 class SwapServiceTest {
-    static SimFixture fx;
+    @RegisterExtension
+    static final SimFixture fx = new SimFixture("");
     static Backends b;
 
     @BeforeAll
     static void start() {
-        fx = new SimFixture("");
         int port = fx.sim.port("vllm-1");
         b = fx.backends("""
                 [models.ollama-1]
@@ -71,11 +71,6 @@ class SwapServiceTest {
         for (int i = 0; i < 100 && !fx.sim.service("vllm-1").listening(); i++) {
             Thread.sleep(100);
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
     }
 
     @Test
