@@ -28,6 +28,7 @@ in
       suite = {
         name = "home-lab";
         log_format = "json";
+        allowed_hosts = [ "sparkd.lan" ]; # the name LAN clients use for the router and health-agent
       };
 
       hosts.spark-1 = {

@@ -165,11 +165,9 @@ let
     };
     javaOptions = mkOption {
       type = types.listOf types.str;
-      default = [
-        "-Xms8m" "-Xmx64m" "-Xss256k" "-XX:+UseSerialGC" "-XX:MinHeapFreeRatio=10" "-XX:MaxHeapFreeRatio=20"
-        "-XX:TieredStopAtLevel=1" "-XX:CICompilerCount=1" "-XX:ReservedCodeCacheSize=32m"
-        "-XX:MaxDirectMemorySize=32m" "-XX:+ExitOnOutOfMemoryError"
-      ];
+      # The launcher's definition (jvm/daemon.options, a JDK argument file: one flag per line, '#' comment lines).
+      default = builtins.filter (l: builtins.isString l && l != "" && builtins.substring 0 1 l != "#")
+        (builtins.split "\n" (builtins.readFile ../jvm/daemon.options));
       description = "JVM flags (the launcher's small-footprint defaults, docs/operations.md).";
     };
     memoryHigh = mkOption {

@@ -13,6 +13,8 @@
 #   /opt/sparkd/cli/lib/           the command-line tools' jars: sparkd-check FILE, and `sparkd migrate` / `sparkd db`
 #                                  (Flyway, JDBC, the embedded PostgreSQL), which sparkd-postgres.service and the
 #                                  daemons' ExecStartPre= run
+#   /opt/sparkd/jvm/               daemon.options, db.options: the JVM flags the units start java with (JDK
+#                                  argument files, the launcher's own definition, from jvm/)
 #   /opt/sparkd/bin/               sparkd-wait-ready (readiness), sparkd-notify (OnFailure hook)
 #   /etc/sparkd/sparkd.toml        the config (a sample is installed only when none exists)
 #   /etc/sparkd/credentials/       secrets (root, 0600), handed to the units with LoadCredential=
@@ -77,7 +79,9 @@ for f in deploy-systemd.md configuration.md operations.md dashboards.md; do
 done
 fi
 
-# Units.
+# Units, and the JVM flags they start java with (jvm/, shared with the launcher).
+install -d -m 0755 "$opt/jvm"
+install -m 0644 "$SRC"/jvm/*.options "$opt/jvm/"
 install -m 0644 "$SRC"/systemd/*.service "$SRC"/systemd/*.timer "$SRC"/systemd/sparkd.target "$units/"
 
 # Config, secrets and SSH directories (never overwritten).

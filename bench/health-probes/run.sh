@@ -2,6 +2,9 @@
 # Benchmark: the health-agent probing N simulated HTTP endpoints every 10 s, next to Prometheus blackbox_exporter
 # (Debian package prometheus-blackbox-exporter) doing the same probes in the same run. Reports CPU seconds per 1,000
 # probes, share of one core and RSS. Usage: bench/health-probes/run.sh [N …]   (default: 100 1000 5000)
+# The agent starts as users start it: `./sparkd run --config agent-N.toml health-agent` (host PostgreSQL, migrations,
+# the launcher's JVM flags); with SPARKD_JAVA_OPTS set, a second row "health-agent-alt" runs it with those flags.
+# Only the agent's JVM is measured (not PostgreSQL, the targets or the driver). Stops everything it started.
 # Needs: a JDK 17+, prometheus-blackbox-exporter (health-agent/src/test/install.sh installs it).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -14,16 +17,16 @@ INTERVAL=10
 TARGET_PORT=29100
 AGENT_PORT=29171
 EXPORTER_PORT=29115
-# The launcher's JVM flags: what users run.
-JAVA_OPTS=${SPARKD_JAVA_OPTS:-"-Xms16m -Xmx96m -Xss512k -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=64m -XX:CICompilerCount=2 -XX:+ExitOnOutOfMemoryError -Djava.net.preferIPv4Stack=true"}
+ALT_OPTS=${SPARKD_JAVA_OPTS:-}
+unset SPARKD_JAVA_OPTS
 BLACKBOX=$(command -v prometheus-blackbox-exporter || command -v blackbox_exporter || true)
 [ -n "$BLACKBOX" ] || { echo "prometheus-blackbox-exporter not found: run health-agent/src/test/install.sh" >&2; exit 2; }
-JAR="$ROOT/health-agent/target/quarkus-app/quarkus-run.jar"
-if [ ! -f "$JAR" ]; then (cd "$ROOT" && ./mvnw -q -B -o -pl health-agent -am package -DskipTests); fi
+. "$ROOT/bench/launch.sh"
 mkdir -p "$WORK"
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() { stop_launched || true; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 TICKS=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
@@ -37,20 +40,27 @@ printf 'modules:\n  http_2xx:\n    prober: http\n    timeout: 5s\n    http:\n   
 RESULTS="$WORK/results.txt"; : > "$RESULTS"
 printf '%-6s %-16s %10s %12s %14s %9s %8s\n' N tool probes "cpu s" "cpu s/1k probes" "% core" "RSS MB" | tee -a "$RESULTS"
 
+measure_agent() { # label [java opts]: one agent run at N endpoints through the launcher
+  local label=$1 log="$WORK/agent-$N-$1"
+  if [ $# -gt 1 ]; then export SPARKD_JAVA_OPTS=$2; fi
+  launch "$CFG" "$log" health-agent || exit 1
+  unset SPARKD_JAVA_OPTS
+  AGENT=$(launched_pid health-agent)
+  sleep "$WARMUP"
+  p0=$(probes_total); c0=$(cpu_ticks "$AGENT"); sleep "$WINDOW"; c1=$(cpu_ticks "$AGENT"); p1=$(probes_total); rss=$(rss_kb "$AGENT")
+  stop_launched || { echo "bench: the launcher left processes behind" >&2; exit 1; }
+  awk -v n="$N" -v l="$label" -v p=$((p1 - p0)) -v c=$((c1 - c0)) -v t="$TICKS" -v w="$WINDOW" -v r="$rss" 'BEGIN {
+    cs = c / t; printf "%-6s %-16s %10d %12.2f %14.3f %9.1f %8.0f\n", n, l, p, cs, (p > 0 ? cs / p * 1000 : 0), cs / w * 100, r / 1024 }' | tee -a "$RESULTS"
+}
+
 for N in "${SIZES[@]}"; do
   # --- health-agent ---
   CFG="$WORK/agent-$N.toml"
   { printf '[suite]\nname = "bench"\nstate_dir = "state"\n\n[health]\nlisten = "127.0.0.1:%d"\ninterval = "%ds"\ntimeout = "5s"\n\n' "$AGENT_PORT" "$INTERVAL"
     for i in $(seq 0 $((N - 1))); do printf '[services.e%d]\nkind = "http"\nurl = "http://127.0.0.1:%d/e/%d"\n' "$i" "$TARGET_PORT" "$i"; done
   } > "$CFG"
-  # shellcheck disable=SC2086
-  java $JAVA_OPTS -jar "$JAR" --config "$CFG" > "$WORK/agent-$N.log" 2>&1 & AGENT=$!; PIDS+=($AGENT)
-  wait_http "http://127.0.0.1:$AGENT_PORT/q/health/ready"
-  sleep "$WARMUP"
-  p0=$(probes_total); c0=$(cpu_ticks $AGENT); sleep "$WINDOW"; c1=$(cpu_ticks $AGENT); p1=$(probes_total); rss=$(rss_kb $AGENT)
-  kill $AGENT; wait $AGENT 2>/dev/null || true
-  awk -v n="$N" -v p=$((p1 - p0)) -v c=$((c1 - c0)) -v t="$TICKS" -v w="$WINDOW" -v r="$rss" 'BEGIN {
-    cs = c / t; printf "%-6s %-16s %10d %12.2f %14.3f %9.1f %8.0f\n", n, "health-agent", p, cs, (p > 0 ? cs / p * 1000 : 0), cs / w * 100, r / 1024 }' | tee -a "$RESULTS"
+  measure_agent health-agent
+  [ -z "$ALT_OPTS" ] || measure_agent health-agent-alt "$ALT_OPTS"
 
   # --- blackbox_exporter, driven like Prometheus would ---
   "$BLACKBOX" --config.file="$WORK/blackbox.yml" --web.listen-address="127.0.0.1:$EXPORTER_PORT" > "$WORK/blackbox-$N.log" 2>&1 & BB=$!; PIDS+=($BB)
@@ -65,4 +75,6 @@ for N in "${SIZES[@]}"; do
     p = n * w / iv; cs = c / t; printf "%-6s %-16s %10d %12.2f %14.3f %9.1f %8.0f\n", n, "blackbox_exporter", p, cs, cs / p * 1000, cs / w * 100, r / 1024 }' | tee -a "$RESULTS"
   tail -n 1 "$WORK/driver-$N.log" | sed 's/^/  blackbox driver: /'
 done
+echo "health-agent: ./sparkd run --config agent-N.toml health-agent (the launcher's JVM flags)"
+[ -z "$ALT_OPTS" ] || echo "health-agent-alt: the same with SPARKD_JAVA_OPTS=\"$ALT_OPTS\""
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(java -version 2>&1 | head -n 1); blackbox $("$BLACKBOX" --version 2>&1 | head -n 1)"

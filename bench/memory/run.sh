@@ -2,8 +2,8 @@
 # Idle memory of the demo suite, as users run it: starts `./sparkd demo` (the launcher's JVM flags, the same ones
 # the units and the NixOS module use), waits until it is ready, lets it idle for IDLE seconds (default 45: the
 # health-agent probes, the model-manager reconciles), then reads each process's RSS and PSS from /proc and stops it.
-# Prints one row per daemon, the PostgreSQL server(s) summed, and the suite total (PSS summed: shared pages counted
-# once). Loopback only; the demo's fixed ports must be free.
+# Prints one row per daemon, the `sparkd db` JVM, its PostgreSQL server's processes summed, and the suite total (PSS
+# summed: shared pages counted once). Loopback only; the demo's fixed ports must be free.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 IDLE=${IDLE:-45}
@@ -23,22 +23,30 @@ for p in 8470 8471 8472 8473; do curl -fsS -o /dev/null "http://127.0.0.1:$p/api
 curl -fsS -o /dev/null -H 'Content-Type: application/json' -d '{"model":"chat","messages":[{"role":"user","content":"hi"}]}' \
   http://127.0.0.1:8470/v1/chat/completions || true
 sleep "$IDLE"
-kb() { awk -v k="$2:" '$1 == k { print $2 }' "$1"; }
-printf '%-16s %8s %8s\n' process "RSS MB" "PSS MB"
+kb() { awk -v k="$2:" '$1 == k { print $2 }' "$1" 2>/dev/null || true; }
 total=0
-for d in health-agent model-manager router mcp-gateway; do
-  pid=$(pgrep -f -- "$d/target/quarkus-app/quarkus-run.jar" | head -n 1)
-  [ -n "$pid" ] || { echo "memory: $d is not running" >&2; exit 1; }
-  rss=$(kb /proc/$pid/status VmRSS); pss=$(kb /proc/$pid/smaps_rollup Pss)
-  printf '%-16s %8d %8d\n' "$d" $((rss / 1024)) $((pss / 1024))
+row() { # name pid… : RSS and PSS summed over the processes, added to the suite total
+  local name=$1 rss=0 pss=0 n=0 pid r p; shift
+  for pid in "$@"; do
+    r=$(kb /proc/$pid/status VmRSS); p=$(kb /proc/$pid/smaps_rollup Pss)
+    rss=$((rss + ${r:-0})); pss=$((pss + ${p:-0})); n=$((n + 1))
+  done
   total=$((total + pss))
+  printf '%-16s %8d %8d %8s\n' "$name" $((rss / 1024)) $((pss / 1024)) "$( [ $# = 1 ] && ls /proc/$1/task | wc -l || echo "$n procs")"
+}
+printf '%-16s %8s %8s %8s\n' process "RSS MB" "PSS MB" threads
+# Only this checkout's processes (the machine may run other suites): daemons by their jar's full path,
+# `sparkd db` by its config, PostgreSQL by the postmaster.pid in the demo's state directory.
+for d in health-agent model-manager router mcp-gateway; do
+  pid=$(pgrep -f -- "$PWD/$d/target/quarkus-app/quarkus-run.jar" | head -n 1)
+  [ -n "$pid" ] || { echo "memory: $d is not running" >&2; exit 1; }
+  row "$d" "$pid"
+  # With SPARKD_JAVA_OPTS="… -XX:NativeMemoryTracking=summary" and NMT_OUT=DIR: where each daemon's memory goes.
+  [ -z "${NMT_OUT:-}" ] || { mkdir -p "$NMT_OUT"; jcmd "$pid" VM.native_memory summary >"$NMT_OUT/$d.txt" 2>&1 || true; }
 done
-pg_rss=0; pg_pss=0; n=0
-for pid in $(pgrep -x postgres || true); do
-  r=$(kb /proc/$pid/status VmRSS 2>/dev/null || echo 0); p=$(kb /proc/$pid/smaps_rollup Pss 2>/dev/null || echo 0)
-  pg_rss=$((pg_rss + ${r:-0})); pg_pss=$((pg_pss + ${p:-0})); n=$((n + 1))
-done
-servers=$(pgrep -x postgres -a 2>/dev/null | grep -c -- ' -D ' || true)
-printf '%-16s %8d %8d   (%d processes, %d server(s))\n' postgres $((pg_rss / 1024)) $((pg_pss / 1024)) "$n" "$servers"
-total=$((total + pg_pss))
+db=$(pgrep -f -- "dev.sparkd.migrate.DbCommand --config $PWD/" | head -n 1)
+[ -n "$db" ] || { echo "memory: sparkd db is not running" >&2; exit 1; }
+row "sparkd db (JVM)" "$db"
+pm=$(head -n 1 .state/demo/postgres/postmaster.pid)
+row postgres "$pm" $(pgrep -P "$pm")
 printf '%-16s %8s %8d\n' "suite (PSS)" "" $((total / 1024))

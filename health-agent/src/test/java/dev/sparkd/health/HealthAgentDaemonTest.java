@@ -17,9 +17,8 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(EmbeddedPostgresTestResource.class)
 @QuarkusTestResource(SimulatedLab.class)
 class HealthAgentDaemonTest extends DaemonContract {
-    @Override
-    protected String daemon() {
-        return "health-agent";
+    HealthAgentDaemonTest() {
+        super("health-agent");
     }
 
     @Override

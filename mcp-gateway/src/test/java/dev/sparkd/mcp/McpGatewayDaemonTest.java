@@ -12,9 +12,8 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(EmbeddedPostgresTestResource.class)
 @QuarkusTestResource(McpFixtures.class)
 class McpGatewayDaemonTest extends DaemonContract {
-    @Override
-    protected String daemon() {
-        return "mcp-gateway";
+    McpGatewayDaemonTest() {
+        super("mcp-gateway");
     }
 
     @Override

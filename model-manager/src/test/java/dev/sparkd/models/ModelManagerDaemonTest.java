@@ -11,9 +11,8 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresTestResource.class)
 class ModelManagerDaemonTest extends DaemonContract {
-    @Override
-    protected String daemon() {
-        return "model-manager";
+    ModelManagerDaemonTest() {
+        super("model-manager");
     }
 
     @Override

@@ -27,12 +27,15 @@ import dev.sparkd.simulator.ollama.Layer;
 import dev.sparkd.simulator.ollama.Manifest;
 import io.vertx.core.http.HttpServer;
 import io.vertx.mutiny.core.Vertx;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A simulated Spark (SSH, Ollama, vLLM) plus a stand-in for registry.ollama.ai that serves the manifests of the
- * simulator's registry, and the sparkd.toml that points at them. Tests write their own {@code [models]} part.
+ * simulator's registry, and the sparkd.toml that points at them. Tests write their own {@code [models]} part. Held in a
+ * static {@code @RegisterExtension} field, it is closed after the test class.
  */
-public final class SimFixture implements AutoCloseable {
+public final class SimFixture implements AutoCloseable, AfterAllCallback {
     public static final Path DIR = Path.of("target/sim-fixture").toAbsolutePath();
     public final Simulator sim;
     public final Vertx vertx = Vertx.vertx();
@@ -178,6 +181,11 @@ public final class SimFixture implements AutoCloseable {
         }
         backends = new Backends(config(models), vertx, ssh, fastTuning());
         return backends;
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     @Override

@@ -33,9 +33,8 @@ class RouterDaemonTest extends DaemonContract {
     @Inject
     Pool pool;
 
-    @Override
-    protected String daemon() {
-        return "router";
+    RouterDaemonTest() {
+        super("router");
     }
 
     @Override

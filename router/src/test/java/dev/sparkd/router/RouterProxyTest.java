@@ -6,11 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.http.HttpClient;
@@ -363,26 +359,12 @@ class RouterProxyTest {
         capture.slowClosed = new CompletableFuture<>();
         capture.slowStarted = new CompletableFuture<>();
         String rid = "gone-" + UUID.randomUUID();
-        byte[] body = "{\"model\":\"passthrough\",\"stream\":true,\"capture_slow\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
-                .getBytes(StandardCharsets.UTF_8);
-        try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(base().substring(base().lastIndexOf(':') + 1)))) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Request-Id: " + rid
-                    + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            out.write(body);
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder seen = new StringBuilder();
-            byte[] buf = new byte[4096];
-            while (!seen.toString().contains("chat.completion.chunk")) {
-                int n = in.read(buf);
-                assertThat(n).as("router answered before the client left").isPositive();
-                seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-            }
-            assertThat(seen.toString()).startsWith("HTTP/1.1 200");
-            assertThat(capture.slowClosed).isNotDone();
-        }
+        LeavingClient.postAndLeave(Integer.parseInt(base().substring(base().lastIndexOf(':') + 1)), "X-Request-Id: " + rid + "\r\n",
+                "{\"model\":\"passthrough\",\"stream\":true,\"capture_slow\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                seen -> {
+                    assertThat(seen).startsWith("HTTP/1.1 200");
+                    assertThat(capture.slowClosed).isNotDone();
+                });
         long closedAt = System.nanoTime();
         // the upstream would go on for 30 s; the router closes its connection as soon as the client is gone
         long upstreamClosed = capture.slowClosed.get(3, TimeUnit.SECONDS);

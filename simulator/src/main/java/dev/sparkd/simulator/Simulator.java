@@ -123,10 +123,8 @@ public final class Simulator implements AutoCloseable {
         for (CloudConfig cc : config.clouds()) {
             String key = cc.apiKeyFile() == null ? CloudApiKey.generate() : CloudApiKey.loadOrCreate(cc.apiKeyFile());
             CloudProvider server = switch (cc.provider()) {
-                case "anthropic" -> new AnthropicCloudServer(vertx, Set.of(key),
-                        cc.models().isEmpty() ? AnthropicCloudServer.DEFAULT_MODELS : cc.models(), cc.pace(), Clock.systemUTC());
-                default -> new OpenAiCloudServer(vertx, Set.of(key),
-                        cc.models().isEmpty() ? OpenAiCloudServer.DEFAULT_MODELS : cc.models(), cc.pace(), Clock.systemUTC());
+                case "anthropic" -> new AnthropicCloudServer(vertx, Set.of(key), cc.models(), cc.pace());
+                default -> new OpenAiCloudServer(vertx, Set.of(key), cc.models(), cc.pace());
             };
             server.setRateLimit(cc.rateLimitRpm());
             clouds.put(cc.provider(), new SimulatedCloud(cc.provider(), server, key, cc.apiKeyFile()));

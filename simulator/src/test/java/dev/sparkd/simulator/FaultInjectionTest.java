@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sparkd.simulator.config.SimConfig;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,12 +23,12 @@ class FaultInjectionTest {
 
     @BeforeAll
     static void start() {
-        sim = Simulator.start(SimConfig.parse(TestConfigs.FAST + """
+        sim = TestConfigs.fast("""
                 [sparks.spark-1.services.ollama-1]
                 kind = "ollama"
                 port = 0
                 models = ["llama3.2:3b"]
-                """));
+                """);
         ollama = sim.port("ollama-1");
         control = sim.controlPort();
     }

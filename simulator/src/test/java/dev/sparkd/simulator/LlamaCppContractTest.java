@@ -3,7 +3,6 @@ package dev.sparkd.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sparkd.simulator.config.SimConfig;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +19,7 @@ class LlamaCppContractTest {
 
     @BeforeEach
     void start() {
-        sim = Simulator.start(SimConfig.parse(TestConfigs.FAST + """
+        sim = TestConfigs.fast("""
                 [sparks.spark-2.services.llamacpp-1]
                 kind = "llamacpp"
                 port = 0
@@ -29,7 +28,7 @@ class LlamaCppContractTest {
                 load_delay = "300ms"
                 ttft = "5ms"
                 tokens_per_second = 500
-                """));
+                """);
         port = sim.port("llamacpp-1");
     }
 

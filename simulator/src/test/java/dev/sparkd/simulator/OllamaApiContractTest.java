@@ -3,7 +3,6 @@ package dev.sparkd.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sparkd.simulator.config.SimConfig;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -21,13 +20,13 @@ class OllamaApiContractTest {
 
     @BeforeAll
     static void start() {
-        sim = Simulator.start(SimConfig.parse(TestConfigs.FAST + """
+        sim = TestConfigs.fast("""
                 [sparks.spark-1.services.ollama-1]
                 kind = "ollama"
                 port = 0
                 version = "0.12.6"
                 models = ["llama3.2:3b", "nomic-embed-text"]
-                """));
+                """);
         port = sim.port("ollama-1");
     }
 
@@ -78,8 +77,7 @@ class OllamaApiContractTest {
     @Test
     void deleteOfMissingModelIs404() throws Exception {
         HttpResponse<String> r = Http.delete(port, "/api/delete", "{\"model\":\"nope:1b\"}");
-        assertThat(r.statusCode()).isEqualTo(404);
-        assertThat(Http.json(r.body()).get("error").asText()).isEqualTo("model 'nope:1b' not found");
+        assertModelNotFound(r, "nope:1b");
     }
 
     // routes.go CopyHandler, ShowHandler; docs/api.md "Copy a Model", "Show Model Information"
@@ -134,8 +132,7 @@ class OllamaApiContractTest {
     @Test
     void generateWithUnknownModelIs404() throws Exception {
         HttpResponse<String> r = Http.post(port, "/api/generate", "{\"model\":\"ghost:7b\",\"prompt\":\"hi\"}");
-        assertThat(r.statusCode()).isEqualTo(404);
-        assertThat(Http.json(r.body()).get("error").asText()).isEqualTo("model 'ghost:7b' not found");
+        assertModelNotFound(r, "ghost:7b");
     }
 
     // docs/api.md "Load a model" (empty prompt -> done_reason load) and "Unload a model" (keep_alive 0 -> unload)
@@ -221,5 +218,11 @@ class OllamaApiContractTest {
             }
         }
         return null;
+    }
+
+    /** routes.go: a model Ollama does not have is 404 {@code {"error":"model 'x' not found"}}. */
+    private static void assertModelNotFound(HttpResponse<String> r, String model) throws Exception {
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(Http.json(r.body()).get("error").asText()).isEqualTo("model '" + model + "' not found");
     }
 }

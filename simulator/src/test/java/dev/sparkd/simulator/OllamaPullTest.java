@@ -3,7 +3,6 @@ package dev.sparkd.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sparkd.simulator.config.SimConfig;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
 import dev.sparkd.simulator.host.Disk;
@@ -31,7 +30,7 @@ class OllamaPullTest {
 
     @BeforeEach
     void start() {
-        sim = Simulator.start(SimConfig.parse(TestConfigs.FAST + """
+        sim = TestConfigs.fast("""
                 [ollama.library."sim/five:5gb"]
                 size = "5GB"
                 family = "llama"
@@ -46,7 +45,7 @@ class OllamaPullTest {
                 port = 0
                 pull_speed = "6GB"
                 models = ["llama3.2:3b"]
-                """));
+                """);
         port = sim.port("ollama-1");
     }
 

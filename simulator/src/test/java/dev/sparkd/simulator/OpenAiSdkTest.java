@@ -10,7 +10,6 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.CompletionUsage;
-import dev.sparkd.simulator.config.SimConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,7 @@ class OpenAiSdkTest {
 
     @BeforeAll
     static void start() throws Exception {
-        sim = Simulator.start(SimConfig.parse(TestConfigs.FAST + """
+        sim = TestConfigs.fast("""
                 [sparks.spark-1.services.ollama-1]
                 kind = "ollama"
                 port = 0
@@ -34,7 +33,7 @@ class OpenAiSdkTest {
                 kind = "vllm"
                 port = 0
                 model = "test/tiny-chat"
-                """));
+                """);
         Http.awaitStatus(sim.port("vllm-1"), "/health", 200, Duration.ofSeconds(5));
     }
 

@@ -1,5 +1,7 @@
 package dev.sparkd.simulator;
 
+import dev.sparkd.simulator.config.SimConfig;
+
 /** TOML snippets for the tests: ephemeral ports and fast paces so nothing waits longer than needed. */
 final class TestConfigs {
     private TestConfigs() {
@@ -28,4 +30,9 @@ final class TestConfigs {
             ttft = "50ms"
             tokens_per_second = 50
             """;
+
+    /** A simulator on {@link #FAST} paces with {@code toml} (its services) added. */
+    static Simulator fast(String toml) {
+        return Simulator.start(SimConfig.parse(FAST + toml));
+    }
 }

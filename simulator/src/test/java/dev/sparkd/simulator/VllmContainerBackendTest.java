@@ -3,7 +3,6 @@ package dev.sparkd.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sparkd.simulator.config.SimConfig;
 import dev.sparkd.simulator.host.Container;
 import dev.sparkd.simulator.host.ContainerSpec;
 import java.net.ConnectException;
@@ -21,10 +20,10 @@ class VllmContainerBackendTest {
 
     @BeforeEach
     void start() {
-        sim = Simulator.start(SimConfig.parse(TestConfigs.FAST + """
+        sim = TestConfigs.fast("""
                 [sparks.spark-1]
                 vllm_models = ["test/tiny-chat"]
-                """));
+                """);
     }
 
     @AfterEach

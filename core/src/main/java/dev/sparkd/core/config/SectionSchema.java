@@ -7,16 +7,32 @@ package dev.sparkd.core.config;
  *
  * @param <T> the immutable settings the section reads into
  */
-public interface SectionSchema<T extends DaemonSettings> {
+public abstract class SectionSchema<T extends DaemonSettings> {
+    private final String section;
+    private final Class<T> type;
+
+    /**
+     * @param section the top-level key, e.g. {@code "health"}
+     * @param type    the settings type, to look them up with {@link SuiteConfig#section(Class)}
+     */
+    protected SectionSchema(String section, Class<T> type) {
+        this.section = section;
+        this.type = type;
+    }
+
     /** The top-level key, e.g. {@code "health"}. */
-    String section();
+    public final String section() {
+        return section;
+    }
 
     /** The settings type, to look them up with {@link SuiteConfig#section(Class)}. */
-    Class<T> type();
+    public final Class<T> type() {
+        return type;
+    }
 
     /**
      * Reads the section; called with an empty table when the section is absent, so defaults apply. Report problems
      * through {@code table}; call {@code finish()} on every table read.
      */
-    T read(ConfigTable table, SuiteConfig core);
+    public abstract T read(ConfigTable table, SuiteConfig core);
 }

@@ -38,18 +38,7 @@ final class LockFile implements AutoCloseable {
     static LockFile acquire(Path path) {
         Semaphore inJvm = semaphore(path);
         inJvm.acquireUninterruptibly();
-        try {
-            FileChannel channel = open(path);
-            try {
-                return new LockFile(path, inJvm, channel, channel.lock());
-            } catch (IOException | RuntimeException e) {
-                closeQuietly(channel);
-                throw new EmbeddedPostgresException("could not lock " + path + ": " + e.getMessage(), e);
-            }
-        } catch (RuntimeException e) {
-            inJvm.release();
-            throw e;
-        }
+        return lock(path, inJvm, FileChannel::lock).orElseThrow();
     }
 
     /** The lock, or empty when another process or thread holds it. */
@@ -58,10 +47,20 @@ final class LockFile implements AutoCloseable {
         if (!inJvm.tryAcquire()) {
             return Optional.empty();
         }
+        return lock(path, inJvm, FileChannel::tryLock);
+    }
+
+    /** How the OS lock is taken: {@link FileChannel#lock} waits, {@link FileChannel#tryLock} answers null when held. */
+    private interface Locking {
+        FileLock take(FileChannel channel) throws IOException;
+    }
+
+    /** Takes the OS lock once {@code inJvm} is held; releases both (and the channel) on failure or when it is held. */
+    private static Optional<LockFile> lock(Path path, Semaphore inJvm, Locking locking) {
         try {
             FileChannel channel = open(path);
             try {
-                FileLock lock = channel.tryLock();
+                FileLock lock = locking.take(channel);
                 if (lock == null) {
                     closeQuietly(channel);
                     inJvm.release();

@@ -156,7 +156,11 @@ public final class BackendHttp implements AutoCloseable {
                                             vertx.runOnContext(() -> {
                                                 // Nobody listens any more: keep the reset's own
                                                 // StreamResetException out of Mutiny's dropped-error log.
-                                                resp.exceptionHandler(ignored -> { });
+                                                try {
+                                                    resp.exceptionHandler(ignored -> { });
+                                                } catch (IllegalStateException endedMeanwhile) {
+                                                    return; // the body ended before this ran: nothing to reset
+                                                }
                                                 reset(inFlight);
                                             });
                                         }

@@ -20,14 +20,9 @@ class ConfigLoaderTest {
     record ProbeSettings(Listen listen, Duration interval) implements DaemonSettings {
     }
 
-    static final class ProbeSchema implements SectionSchema<ProbeSettings> {
-        public String section() {
-            return "health";
-        }
-
-
-        public Class<ProbeSettings> type() {
-            return ProbeSettings.class;
+    static final class ProbeSchema extends SectionSchema<ProbeSettings> {
+        public ProbeSchema() {
+            super("health", ProbeSettings.class);
         }
 
         public ProbeSettings read(ConfigTable t, SuiteConfig core) {

@@ -2,10 +2,7 @@ package dev.sparkd.core.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -57,7 +54,7 @@ class NonRootTest {
                 .redirectError(state.resolve("daemon.err").toFile())
                 .start();
         try {
-            long postmaster = CompletableFuture.supplyAsync(() -> awaitReady(daemon)).get(120, TimeUnit.SECONDS);
+            long postmaster = CompletableFuture.supplyAsync(() -> ShutdownHookTest.Daemon.awaitReady(daemon)).get(120, TimeUnit.SECONDS);
             assertThat(TestDirectories.uidOf(postmaster)).isEqualTo(65534);
             assertThat(TestDirectories.uidOf(daemon.pid())).isEqualTo(65534);
 
@@ -92,18 +89,5 @@ class NonRootTest {
             }
         }
         return entries;
-    }
-
-    private static long awaitReady(Process daemon) {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = out.readLine()) != null; ) {
-                if (line.startsWith("READY ")) {
-                    return Long.parseLong(line.substring(6).strip());
-                }
-            }
-            throw new IllegalStateException("daemon exited before the server was ready");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

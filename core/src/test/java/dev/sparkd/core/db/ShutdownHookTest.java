@@ -3,7 +3,9 @@ package dev.sparkd.core.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +25,7 @@ class ShutdownHookTest {
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {
-            long postmaster = CompletableFuture.supplyAsync(() -> awaitReady(daemon)).get(120, TimeUnit.SECONDS);
+            long postmaster = CompletableFuture.supplyAsync(() -> Daemon.awaitReady(daemon)).get(120, TimeUnit.SECONDS);
             assertThat(ProcFs.isRunning(postmaster)).isTrue();
 
             Process kill = new ProcessBuilder("kill", "-INT", Long.toString(daemon.pid())).start();
@@ -38,19 +40,6 @@ class ShutdownHookTest {
         }
     }
 
-    private static long awaitReady(Process daemon) {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = out.readLine()) != null; ) {
-                if (line.startsWith("READY ")) {
-                    return Long.parseLong(line.substring(6).strip());
-                }
-            }
-            throw new IllegalStateException("daemon exited before the server was ready");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     /** Stands in for a daemon's main: starts the server and runs until signalled. */
     public static final class Daemon {
         public static void main(String[] args) throws InterruptedException {
@@ -60,6 +49,19 @@ class ShutdownHookTest {
             System.out.flush();
             Thread.sleep(Long.MAX_VALUE);
         }
-    }
 
+        /** Waits for the daemon's READY line; returns the postmaster's pid it names. */
+        static long awaitReady(Process daemon) {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.startsWith("READY ")) {
+                        return Long.parseLong(line.substring(6).strip());
+                    }
+                }
+                throw new IllegalStateException("daemon exited before the server was ready");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
 }

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparkd.core.http.HttpTimeouts;
 import dev.sparkd.core.http.JsonCodec;
+import dev.sparkd.core.http.ScriptedServerTest;
 import dev.sparkd.core.http.TestHttpServer;
 import dev.sparkd.core.http.UpstreamException;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
-import io.vertx.mutiny.core.Vertx;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -17,45 +17,18 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class OllamaClientTest {
+class OllamaClientTest extends ScriptedServerTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(5);
-
-    private static Vertx vertx;
-    private static TestHttpServer server;
     private OllamaClient client;
-
-    @BeforeAll
-    static void startServer() {
-        vertx = Vertx.vertx();
-        server = TestHttpServer.start(vertx.getDelegate());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-        vertx.closeAndAwait();
-    }
-
-    @AfterEach
-    void resetServer() {
-        if (client != null) {
-            client.close();
-        }
-        server.reset();
-    }
 
     private OllamaClient client() {
         return client(OllamaSettings.defaults());
     }
 
     private OllamaClient client(OllamaSettings settings) {
-        client = new OllamaClient(vertx, server.uri(), settings);
+        client = closedAfterTest(new OllamaClient(vertx, server.uri(), settings));
         return client;
     }
 
@@ -441,7 +414,7 @@ class OllamaClientTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             freePort = socket.getLocalPort();
         }
-        client = new OllamaClient(vertx, URI.create("http://127.0.0.1:" + freePort));
+        client = closedAfterTest(new OllamaClient(vertx, URI.create("http://127.0.0.1:" + freePort)));
 
         assertThatThrownBy(() -> client.ping().await().atMost(WAIT))
                 .isInstanceOfSatisfying(UpstreamException.class, e -> {

@@ -7,55 +7,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkd.core.http.HttpTimeouts;
 import dev.sparkd.core.http.JsonCodec;
+import dev.sparkd.core.http.ScriptedServerTest;
 import dev.sparkd.core.http.SseEvent;
 import dev.sparkd.core.http.TestHttpServer;
 import dev.sparkd.core.http.UpstreamException;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
-import io.vertx.mutiny.core.Vertx;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class OpenAiClientTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(5);
+class OpenAiClientTest extends ScriptedServerTest {
     private static final String KEY = "sk-test-4f9c2e7a1b";
 
-    private static Vertx vertx;
-    private static TestHttpServer server;
     private OpenAiClient client;
-
-    @BeforeAll
-    static void startServer() {
-        vertx = Vertx.vertx();
-        server = TestHttpServer.start(vertx.getDelegate());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-        vertx.closeAndAwait();
-    }
-
-    @AfterEach
-    void resetServer() {
-        if (client != null) {
-            client.close();
-        }
-        server.reset();
-    }
 
     private OpenAiClient client() {
         return client(KEY, OpenAiClient.defaultTimeouts());
     }
 
     private OpenAiClient client(String key, HttpTimeouts timeouts) {
-        client = new OpenAiClient(vertx, URI.create(server.uri() + "/v1"), key == null ? null : () -> key, timeouts);
+        client = closedAfterTest(new OpenAiClient(vertx, URI.create(server.uri() + "/v1"), key == null ? null : () -> key, timeouts));
         return client;
     }
 

@@ -15,22 +15,22 @@ import jakarta.persistence.Table;
 public class DaemonStart {
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
-    private Long id;
+    public Long id;
 
     @Column(nullable = false)
-    private String daemon;
+    public String daemon;
 
     @Column(nullable = false)
-    private String version;
+    public String version;
 
     @Column(name = "host_name", nullable = false)
-    private String hostName;
+    public String hostName;
 
     @Column(nullable = false)
-    private long pid;
+    public long pid;
 
     @Column(name = "started_at", nullable = false)
-    private OffsetDateTime startedAt;
+    public OffsetDateTime startedAt;
 
     protected DaemonStart() {
     }
@@ -41,29 +41,5 @@ public class DaemonStart {
         this.hostName = hostName;
         this.pid = pid;
         this.startedAt = startedAt;
-    }
-
-    public Long getId() {
-        return id;
-    }
-
-    public String getDaemon() {
-        return daemon;
-    }
-
-    public String getVersion() {
-        return version;
-    }
-
-    public String getHostName() {
-        return hostName;
-    }
-
-    public long getPid() {
-        return pid;
-    }
-
-    public OffsetDateTime getStartedAt() {
-        return startedAt;
     }
 }

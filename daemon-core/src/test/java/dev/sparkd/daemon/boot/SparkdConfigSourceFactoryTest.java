@@ -25,14 +25,9 @@ class SparkdConfigSourceFactoryTest {
     record RouterLike(Listen listen) implements DaemonSettings {
     }
 
-    static final class RouterLikeSchema implements SectionSchema<RouterLike> {
-        public String section() {
-            return "router";
-        }
-
-
-        public Class<RouterLike> type() {
-            return RouterLike.class;
+    static final class RouterLikeSchema extends SectionSchema<RouterLike> {
+        public RouterLikeSchema() {
+            super("router", RouterLike.class);
         }
 
         public RouterLike read(ConfigTable t, SuiteConfig core) {

@@ -39,7 +39,12 @@ public abstract class DaemonContract {
     @Inject
     protected SuiteConfig suiteConfig;
 
-    protected abstract String daemon();
+    private final String daemon;
+
+    /** @param daemon the daemon's name, as {@code /api/v1/info} reports it */
+    protected DaemonContract(String daemon) {
+        this.daemon = daemon;
+    }
 
     /** One request: method, path and JSON body (null for none). */
     protected record Call(String method, String path, String body) {
@@ -214,7 +219,7 @@ public abstract class DaemonContract {
     @Test
     void infoDescribesThisDaemonAndItsConfig() {
         given().header("Authorization", admin()).get("/api/v1/info").then().statusCode(200)
-                .body("daemon", equalTo(daemon()))
+                .body("daemon", equalTo(daemon))
                 .body("suite", equalTo("test-lab"))
                 .body("database", equalTo("embedded"))
                 .body("started_at", notNullValue())

@@ -19,9 +19,9 @@ public record IncidentView(@JsonProperty("id") long id, @JsonProperty("service")
         @JsonProperty("reasons") List<String> reasons) {
 
     static IncidentView of(Incident i, Instant now) {
-        Instant end = i.getEndedAt() == null ? now : i.getEndedAt().toInstant();
-        return new IncidentView(i.getId(), i.getService(), i.getKind(), i.getStartedAt(), i.getEndedAt(), i.getEndedAt() == null,
-                Math.max(0, Duration.between(i.getStartedAt().toInstant(), end).toSeconds()), i.getWorstState(), i.getLastState(),
+        Instant end = i.endedAt == null ? now : i.endedAt.toInstant();
+        return new IncidentView(i.id, i.service, i.kind, i.startedAt, i.endedAt, i.endedAt == null,
+                Math.max(0, Duration.between(i.startedAt.toInstant(), end).toSeconds()), i.worstState, i.lastState,
                 i.reasonList());
     }
 }

@@ -20,18 +20,11 @@ import dev.sparkd.core.config.Suggestions;
 import dev.sparkd.core.config.SuiteConfig;
 
 /** Reads {@code [health]}; registered for the shared loader in {@code META-INF/services}. */
-public final class HealthSchema implements SectionSchema<HealthSettings> {
+public final class HealthSchema extends SectionSchema<HealthSettings> {
     public static final int DEFAULT_PORT = 8471;
 
-    @Override
-    public String section() {
-        return "health";
-    }
-
-
-    @Override
-    public Class<HealthSettings> type() {
-        return HealthSettings.class;
+    public HealthSchema() {
+        super("health", HealthSettings.class);
     }
 
     @Override

@@ -25,22 +25,22 @@ public final class History {
         String state = null;
         Instant start = null;
         for (StateChange c : changes) {
-            Instant at = c.getAt().toInstant();
+            Instant at = c.at.toInstant();
             if (at.isAfter(to)) {
                 break;
             }
             if (!at.isAfter(from)) {
-                state = c.getState();
+                state = c.state;
                 start = from;
                 continue;
             }
-            if (state != null && !state.equals(c.getState())) {
+            if (state != null && !state.equals(c.state)) {
                 out.add(new Segment(state, start, at));
                 start = at;
             } else if (state == null) {
                 start = at;
             }
-            state = c.getState();
+            state = c.state;
         }
         if (state != null) {
             out.add(new Segment(state, start, to));

@@ -1,6 +1,7 @@
 package dev.sparkd.health.incident;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -17,29 +18,29 @@ public class Incident {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
-    private Long id;
+    public Long id;
 
     @Column(nullable = false)
-    private String service;
+    public String service;
 
     @Column(nullable = false)
-    private String kind;
+    public String kind;
 
     @Column(name = "started_at", nullable = false)
-    private OffsetDateTime startedAt;
+    public OffsetDateTime startedAt;
 
     @Column(name = "ended_at")
-    private OffsetDateTime endedAt;
+    public OffsetDateTime endedAt;
 
     @Column(name = "worst_state", nullable = false)
-    private String worstState;
+    public String worstState;
 
     @Column(name = "last_state", nullable = false)
-    private String lastState;
+    public String lastState;
 
     /** Distinct reasons in the order they appeared, one per line (at most {@value #MAX_REASONS}). */
     @Column(nullable = false)
-    private String reasons;
+    public String reasons;
 
     protected Incident() {
     }
@@ -59,14 +60,14 @@ public class Incident {
             return;
         }
         String line = oneLine(reason);
-        java.util.List<String> known = reasonList();
+        List<String> known = reasonList();
         if (!known.contains(line) && known.size() < MAX_REASONS) {
             reasons = reasons.isEmpty() ? line : reasons + "\n" + line;
         }
     }
 
-    public java.util.List<String> reasonList() {
-        return reasons.isEmpty() ? java.util.List.of() : java.util.List.of(reasons.split("\n"));
+    public List<String> reasonList() {
+        return reasons.isEmpty() ? List.of() : List.of(reasons.split("\n"));
     }
 
     private static String oneLine(String s) {
@@ -77,45 +78,5 @@ public class Incident {
     /** PostgreSQL text cannot hold NUL, which a broken backend can put into a reason; it would fail the whole write. */
     static String storable(String s) {
         return s.indexOf('\0') < 0 ? s : s.replace("\0", "");
-    }
-
-    public Long getId() {
-        return id;
-    }
-
-    public String getService() {
-        return service;
-    }
-
-    public String getKind() {
-        return kind;
-    }
-
-    public OffsetDateTime getStartedAt() {
-        return startedAt;
-    }
-
-    public OffsetDateTime getEndedAt() {
-        return endedAt;
-    }
-
-    void setEndedAt(OffsetDateTime endedAt) {
-        this.endedAt = endedAt;
-    }
-
-    public String getWorstState() {
-        return worstState;
-    }
-
-    void setWorstState(String worstState) {
-        this.worstState = worstState;
-    }
-
-    public String getLastState() {
-        return lastState;
-    }
-
-    void setLastState(String lastState) {
-        this.lastState = lastState;
     }
 }

@@ -52,14 +52,14 @@ public class IncidentService {
                 if (open == null) {
                     return Uni.createFrom().nullItem();
                 }
-                open.setEndedAt(at);
+                open.endedAt = at;
                 return Uni.createFrom().item(open);
             }
             if (open == null) {
                 return incidents.persist(new Incident(service, kind, at, change.to().name(), change.reason()));
             }
-            open.setWorstState(State.worse(State.valueOf(open.getWorstState()), change.to()).name());
-            open.setLastState(change.to().name());
+            open.worstState = State.worse(State.valueOf(open.worstState), change.to()).name();
+            open.lastState = change.to().name();
             open.addReason(change.reason());
             return Uni.createFrom().item(open);
         });
@@ -82,7 +82,7 @@ public class IncidentService {
         Instant day = now.minus(Duration.ofDays(1));
         return changes.window(week.atOffset(ZoneOffset.UTC)).map(rows -> {
             Map<String, List<StateChange>> byService = rows.stream()
-                    .collect(Collectors.groupingBy(StateChange::getService, LinkedHashMap::new, Collectors.toList()));
+                    .collect(Collectors.groupingBy(c -> c.service, LinkedHashMap::new, Collectors.toList()));
             Map<String, Summary> out = new LinkedHashMap<>();
             byService.forEach((service, list) -> out.put(service, new Summary(History.uptimePercent(list, day, now),
                     History.uptimePercent(list, week, now), History.segments(list, day, now))));

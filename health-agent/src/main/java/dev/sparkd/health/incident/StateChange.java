@@ -15,18 +15,18 @@ import jakarta.persistence.Table;
 public class StateChange {
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
-    private Long id;
+    public Long id;
 
     @Column(nullable = false)
-    private String service;
+    public String service;
 
     @Column(nullable = false)
-    private String state;
+    public String state;
 
-    private String reason;
+    public String reason;
 
     @Column(nullable = false)
-    private OffsetDateTime at;
+    public OffsetDateTime at;
 
     protected StateChange() {
     }
@@ -36,25 +36,5 @@ public class StateChange {
         this.state = state;
         this.reason = reason == null ? null : Incident.storable(reason.length() > 300 ? reason.substring(0, 300) : reason);
         this.at = at;
-    }
-
-    public Long getId() {
-        return id;
-    }
-
-    public String getService() {
-        return service;
-    }
-
-    public String getState() {
-        return state;
-    }
-
-    public String getReason() {
-        return reason;
-    }
-
-    public OffsetDateTime getAt() {
-        return at;
     }
 }

@@ -98,7 +98,7 @@ public class SimulatedLab implements QuarkusTestResourceLifecycleManager {
             ssh = startSsh(sim, "spark-1", GpuProfile.GB10, 27422, SSH_DIR);
             Files.writeString(SSH_DIR.resolve("known_hosts"), ssh.knownHostsLine() + "\n");
             String apiKey = Files.readString(Path.of("../daemon-core/src/test/resources/secrets/cloud-api-key")).strip();
-            cloud = new OpenAiCloudServer(sim.vertx(), Set.of(apiKey), new Pace(Duration.ofMillis(10), 0));
+            cloud = new OpenAiCloudServer(sim.vertx(), Set.of(apiKey), List.of(), new Pace(Duration.ofMillis(10), 0));
             cloud.start(27490).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             stop();

@@ -16,7 +16,7 @@ import dev.sparkd.core.config.SectionSchema;
 import dev.sparkd.core.config.SuiteConfig;
 
 /** Reads {@code [mcp]}; registered for the shared loader in {@code META-INF/services}. */
-public final class McpSchema implements SectionSchema<McpSettings> {
+public final class McpSchema extends SectionSchema<McpSettings> {
     public static final int DEFAULT_PORT = 8473;
     public static final long DEFAULT_MAX_ARGUMENT_BYTES = 1024 * 1024;
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
@@ -24,15 +24,8 @@ public final class McpSchema implements SectionSchema<McpSettings> {
     private static final Pattern GLOB = Pattern.compile("[A-Za-z0-9_*?-]{1,80}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    @Override
-    public String section() {
-        return "mcp";
-    }
-
-
-    @Override
-    public Class<McpSettings> type() {
-        return McpSettings.class;
+    public McpSchema() {
+        super("mcp", McpSettings.class);
     }
 
     @Override

@@ -30,7 +30,6 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.core.Vertx;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,7 +40,7 @@ import picocli.CommandLine.Option;
  * composition root, since no CDI container runs.
  */
 // picocli reads the annotated fields reflectively; registered so a native build keeps them
-@RegisterForReflection(targets = {Cli.class, Cli.Common.class, Cli.PlanCommand.class, Cli.ReconcileCommand.class})
+@RegisterForReflection(targets = {Cli.class, Cli.ModeCommand.class, Cli.PlanCommand.class, Cli.ReconcileCommand.class})
 @Command(name = "model-manager", description = "One-shot model-manager modes (the daemon runs without a mode).")
 public final class Cli {
     public static final int OK = 0;
@@ -75,8 +74,10 @@ public final class Cli {
         return line.execute(args);
     }
 
-    /** Options both modes take. */
-    static final class Common {
+    /** What both modes share: their options, and the CLI they print through. */
+    abstract static class ModeCommand implements Callable<Integer> {
+        final Cli cli;
+
         @Option(names = "--config", paramLabel = "FILE", description = "sparkd.toml (default: $SPARKD_CONFIG, else /etc/sparkd/sparkd.toml)")
         Path config;
 
@@ -86,29 +87,28 @@ public final class Cli {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
         boolean help;
 
+        ModeCommand(Cli cli) {
+            this.cli = cli;
+        }
+
         Path file() {
             return config != null ? config.toAbsolutePath() : ConfigLocation.resolve(new String[0], System.getenv());
         }
     }
 
     @Command(name = "plan", description = "Print what a reconcile would change. Exit 0: nothing; 1: changes pending or a service unreadable.")
-    static final class PlanCommand implements Callable<Integer> {
-        private final Cli cli;
-
-        @Mixin
-        Common common;
-
+    static final class PlanCommand extends ModeCommand {
         @Option(names = "--json", description = "print the plan as JSON")
         boolean json;
 
         PlanCommand(Cli cli) {
-            this.cli = cli;
+            super(cli);
         }
 
         @Override
         public Integer call() {
-            return cli.withEngine("plan", common.file(), false, manager -> {
-                Plan plan = manager.plan(common.forcePrune);
+            return cli.withEngine("plan", file(), false, manager -> {
+                Plan plan = manager.plan(forcePrune);
                 if (json) {
                     cli.out.println(JsonCodec.mapper().valueToTree(plan).toPrettyString());
                 } else {
@@ -121,17 +121,12 @@ public final class Cli {
 
     @Command(name = "reconcile", description = "Apply the Ollama part of the plan once (vLLM swaps are left to the daemon)."
             + " Exit 0: converged; 1: something failed.")
-    static final class ReconcileCommand implements Callable<Integer> {
-        private final Cli cli;
-
-        @Mixin
-        Common common;
-
+    static final class ReconcileCommand extends ModeCommand {
         @Option(names = "--once", description = "required: run one reconcile and exit")
         boolean once;
 
         ReconcileCommand(Cli cli) {
-            this.cli = cli;
+            super(cli);
         }
 
         @Override
@@ -140,8 +135,8 @@ public final class Cli {
                 cli.err.println("model-manager reconcile: add --once (the daemon reconciles on its own schedule)");
                 return CONFIG;
             }
-            return cli.withEngine("reconcile", common.file(), true, manager -> {
-                ModelManager.Outcome outcome = manager.reconcile(common.forcePrune, false);
+            return cli.withEngine("reconcile", file(), true, manager -> {
+                ModelManager.Outcome outcome = manager.reconcile(forcePrune, false);
                 cli.report(outcome);
                 return outcome.converged() ? OK : PENDING;
             });

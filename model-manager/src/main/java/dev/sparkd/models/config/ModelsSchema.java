@@ -22,7 +22,7 @@ import dev.sparkd.core.config.SuiteConfig;
  * Reads {@code [models]}. Catalog values end up in remote {@code docker run} commands, so each is held to a strict
  * pattern here — nothing loose ever reaches a shell.
  */
-public final class ModelsSchema implements SectionSchema<ModelsSettings> {
+public final class ModelsSchema extends SectionSchema<ModelsSettings> {
     public static final int DEFAULT_PORT = 8472;
     public static final Pattern OLLAMA_MODEL = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._/-]{0,199}(:[a-zA-Z0-9._-]{1,128})?");
     public static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-z0-9._/-]{0,254}(:[a-zA-Z0-9._-]{1,128})?(@sha256:[a-f0-9]{64})?");
@@ -34,15 +34,8 @@ public final class ModelsSchema implements SectionSchema<ModelsSettings> {
     public static final Pattern MODELS_DIR = Pattern.compile("/[A-Za-z0-9._/-]{0,255}");
     public static final Pattern CONTAINER = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
 
-    @Override
-    public String section() {
-        return "models";
-    }
-
-
-    @Override
-    public Class<ModelsSettings> type() {
-        return ModelsSettings.class;
+    public ModelsSchema() {
+        super("models", ModelsSettings.class);
     }
 
     @Override

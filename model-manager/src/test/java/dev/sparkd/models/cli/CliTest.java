@@ -9,26 +9,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.sparkd.models.SimFixture;
 import dev.sparkd.simulator.fault.Fault;
 
 /** {@code plan} and {@code reconcile --once} exit codes, against the simulator. */
 class CliTest {
-    static SimFixture fx;
-
-    @BeforeAll
-    static void start() {
-        fx = new SimFixture("");
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
+    @RegisterExtension
+    static final SimFixture fx = new SimFixture("");
 
     record Run(int code, String out, String err) {
     }

@@ -8,10 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.sparkd.core.ollama.GenerateRequest;
 import dev.sparkd.models.SimFixture;
@@ -24,17 +23,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /** The Ollama side against a simulated Spark: real HTTP to Ollama, real SSH for df. */
 class OllamaReconcilerTest {
-    static SimFixture fx;
-
-    @BeforeAll
-    static void start() {
-        fx = new SimFixture("");
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
+    @RegisterExtension
+    static final SimFixture fx = new SimFixture("");
 
     @BeforeEach
     void clean() {

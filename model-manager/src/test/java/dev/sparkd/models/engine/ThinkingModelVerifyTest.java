@@ -7,21 +7,17 @@ import dev.sparkd.models.operation.Operation;
 import dev.sparkd.models.operation.Operations;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Thinking models (qwen3, gpt-oss) think by default and spend {@code num_predict} on it (Ollama routes.go): the
  * verifier must turn thinking down and leave room for the answer, or every pull fails and every auto-update rolls back.
  */
 class ThinkingModelVerifyTest {
-    static SimFixture fx;
-
-    @BeforeAll
-    static void start() {
-        fx = new SimFixture("""
+    @RegisterExtension
+    static final SimFixture fx = new SimFixture("""
                 [ollama.library."qwen3:30b"]
                 size = "300MB"
                 load_delay = "10ms"
@@ -29,12 +25,6 @@ class ThinkingModelVerifyTest {
                 size = "300MB"
                 load_delay = "10ms"
                 """);
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
 
     @Test
     void thinkingModelsVerifyOnPullAndAutoUpdateDoesNotRollBack() {

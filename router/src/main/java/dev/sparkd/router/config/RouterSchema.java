@@ -14,7 +14,7 @@ import dev.sparkd.core.config.Suggestions;
 import dev.sparkd.core.config.SuiteConfig;
 
 /** Reads {@code [router]}; registered for the shared loader in {@code META-INF/services}. */
-public final class RouterSchema implements SectionSchema<RouterSettings> {
+public final class RouterSchema extends SectionSchema<RouterSettings> {
     public static final int DEFAULT_PORT = 8470;
     static final List<String> STRATEGIES = List.of("priority", "round_robin", "least_outstanding", "latency", "load_aware");
 
@@ -32,15 +32,8 @@ public final class RouterSchema implements SectionSchema<RouterSettings> {
     static final RouterSettings.Timeouts DEFAULT_TIMEOUTS = new RouterSettings.Timeouts(Duration.ofSeconds(2),
             Duration.ofSeconds(120), Duration.ofSeconds(60));
 
-    @Override
-    public String section() {
-        return "router";
-    }
-
-
-    @Override
-    public Class<RouterSettings> type() {
-        return RouterSettings.class;
+    public RouterSchema() {
+        super("router", RouterSettings.class);
     }
 
     @Override

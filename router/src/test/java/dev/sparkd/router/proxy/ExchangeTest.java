@@ -3,14 +3,10 @@ package dev.sparkd.router.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sparkd.core.config.ConfigLoader;
+import dev.sparkd.router.LeavingClient;
 import dev.sparkd.router.metrics.RouterMetrics;
 import dev.sparkd.router.budget.Budgets;
 import dev.sparkd.router.config.RouterSettings;
@@ -373,22 +370,8 @@ class ExchangeTest {
                 upstreamClosed.complete(null);
             });
         };
-        byte[] body = "{\"model\":\"r\",\"stream\":true,\"messages\":[]}".getBytes(StandardCharsets.UTF_8);
-        try (Socket socket = new Socket("127.0.0.1", routerPort)) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            out.write(body);
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder seen = new StringBuilder();
-            byte[] buf = new byte[4096];
-            while (!seen.toString().contains("chat.completion.chunk")) {
-                int n = in.read(buf);
-                assertThat(n).isPositive();
-                seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-            }
-        }
+        LeavingClient.postAndLeave(routerPort, "", "{\"model\":\"r\",\"stream\":true,\"messages\":[]}", seen -> {
+        });
         upstreamClosed.get(5, TimeUnit.SECONDS);
         LedgerEntry e = onlyEntry();
         assertThat(e.outcome()).isEqualTo("client_closed");

@@ -11,7 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -36,18 +35,14 @@ public final class AnthropicCloudServer extends CloudServer {
     public static final List<String> DEFAULT_MODELS = List.of("claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1");
     public static final String API_VERSION = "2023-06-01";
 
-    public AnthropicCloudServer(Vertx vertx, Set<String> apiKeys, Pace pace) {
-        this(vertx, apiKeys, DEFAULT_MODELS, pace, Clock.systemUTC());
-    }
-
-    public AnthropicCloudServer(Vertx vertx, Set<String> apiKeys, List<String> models, Pace pace, Clock clock) {
-        super(vertx, apiKeys, models, pace, clock, 32 * 1024 * 1024);
-    }
-
-    /** Listens on 127.0.0.1:{@code port} (0 = ephemeral); completes with the bound port. */
-    @Override
-    public String provider() {
-        return "anthropic";
+    /**
+     * @param vertx   the Vert.x instance to run on (the caller owns and closes it)
+     * @param apiKeys keys accepted as the provider's credential
+     * @param models  the models listed and accepted, or {@link #DEFAULT_MODELS} when empty
+     * @param pace    time to first token and decode speed
+     */
+    public AnthropicCloudServer(Vertx vertx, Set<String> apiKeys, List<String> models, Pace pace) {
+        super("anthropic", vertx, apiKeys, models, DEFAULT_MODELS, pace, 32 * 1024 * 1024);
     }
 
     @Override

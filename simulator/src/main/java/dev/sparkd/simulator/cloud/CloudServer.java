@@ -23,19 +23,31 @@ abstract class CloudServer implements CloudProvider {
     protected final List<String> models;
     protected final Pace pace;
     protected final RateLimiter limiter;
+    private final String provider;
     private final Set<String> apiKeys;
     private final int bodyLimit;
     private final List<CloudRequest> log = new ArrayList<>();
     private volatile CloudFault fault = CloudFault.NONE;
     private HttpServer server;
 
-    protected CloudServer(Vertx vertx, Set<String> apiKeys, List<String> models, Pace pace, Clock clock, int bodyLimit) {
+    /**
+     * @param provider the provider's name, e.g. {@code openai}
+     * @param models   the models listed and accepted, or {@code defaultModels} when empty
+     */
+    protected CloudServer(String provider, Vertx vertx, Set<String> apiKeys, List<String> models, List<String> defaultModels, Pace pace,
+            int bodyLimit) {
+        this.provider = provider;
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.apiKeys = Set.copyOf(apiKeys);
-        this.models = List.copyOf(models);
+        this.models = List.copyOf(models.isEmpty() ? defaultModels : models);
         this.pace = Objects.requireNonNull(pace, "pace");
-        this.limiter = new RateLimiter(clock);
+        this.limiter = new RateLimiter(Clock.systemUTC());
         this.bodyLimit = bodyLimit;
+    }
+
+    @Override
+    public String provider() {
+        return provider;
     }
 
     /** Registers the API's routes, including the catch-all 404 in the provider's error shape. */

@@ -14,7 +14,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -43,21 +42,12 @@ public final class OpenAiCloudServer extends CloudServer {
 
     /**
      * @param vertx   the Vert.x instance to run on (the caller owns and closes it)
-     * @param apiKeys keys accepted as {@code Authorization: Bearer KEY}
+     * @param apiKeys keys accepted as the provider's credential
+     * @param models  the models listed and accepted, or {@link #DEFAULT_MODELS} when empty
      * @param pace    time to first token and decode speed
      */
-    public OpenAiCloudServer(Vertx vertx, Set<String> apiKeys, Pace pace) {
-        this(vertx, apiKeys, DEFAULT_MODELS, pace, Clock.systemUTC());
-    }
-
-    public OpenAiCloudServer(Vertx vertx, Set<String> apiKeys, List<String> models, Pace pace, Clock clock) {
-        super(vertx, apiKeys, models, pace, clock, 16 * 1024 * 1024);
-    }
-
-    /** Listens on 127.0.0.1:{@code port} (0 = ephemeral); completes with the bound port. */
-    @Override
-    public String provider() {
-        return "openai";
+    public OpenAiCloudServer(Vertx vertx, Set<String> apiKeys, List<String> models, Pace pace) {
+        super("openai", vertx, apiKeys, models, DEFAULT_MODELS, pace, 16 * 1024 * 1024);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.Set;
 import org.tomlj.Toml;
@@ -295,54 +296,20 @@ public final class SimConfigLoader {
     }
 
     private String string(TomlTable t, String key, String path, String fallback) {
-        if (!t.contains(List.of(key))) {
-            return fallback;
-        }
-        Object v = t.get(List.of(key));
-        if (v instanceof String s) {
-            return s;
-        }
-        problems.add(path + "." + key + ": expected a string");
-        return fallback;
+        return read(t, key, path, fallback, "a string", v -> v instanceof String s ? s : null);
     }
 
     private long number(TomlTable t, String key, String path, long fallback) {
-        if (!t.contains(List.of(key))) {
-            return fallback;
-        }
-        Object v = t.get(List.of(key));
-        if (v instanceof Long l) {
-            return l;
-        }
-        if (v instanceof Double d) {
-            return Math.round(d);
-        }
-        problems.add(path + "." + key + ": expected a number");
-        return fallback;
+        return read(t, key, path, fallback, "a number",
+                v -> v instanceof Long l ? l : v instanceof Double d ? Long.valueOf(Math.round(d)) : null);
     }
 
     private double decimal(TomlTable t, String key, String path, double fallback) {
-        if (!t.contains(List.of(key))) {
-            return fallback;
-        }
-        Object v = t.get(List.of(key));
-        if (v instanceof Number n) {
-            return n.doubleValue();
-        }
-        problems.add(path + "." + key + ": expected a number");
-        return fallback;
+        return read(t, key, path, fallback, "a number", v -> v instanceof Number n ? Double.valueOf(n.doubleValue()) : null);
     }
 
     private boolean bool(TomlTable t, String key, String path, boolean fallback) {
-        if (!t.contains(List.of(key))) {
-            return fallback;
-        }
-        Object v = t.get(List.of(key));
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        problems.add(path + "." + key + ": expected true or false");
-        return fallback;
+        return read(t, key, path, fallback, "true or false", v -> v instanceof Boolean b ? b : null);
     }
 
     private int port(TomlTable t, String key, String path, int fallback) {
@@ -355,53 +322,30 @@ public final class SimConfigLoader {
     }
 
     private long size(TomlTable t, String key, String path, long fallback) {
-        if (!t.contains(List.of(key))) {
-            return fallback;
-        }
-        Object v = t.get(List.of(key));
-        try {
-            if (v instanceof Long l) {
-                return l;
-            }
+        return read(t, key, path, fallback, "a size such as \"5GB\" or a number of bytes", v -> {
             if (v instanceof String s) {
                 return ByteSizes.parse(s).orElseThrow(() -> new IllegalArgumentException(
                         "not a size: '" + s + "' (expected e.g. 5GB, 2GiB, 512MiB or a number of bytes)"));
             }
-        } catch (IllegalArgumentException e) {
-            problems.add(path + "." + key + ": " + e.getMessage());
-            return fallback;
-        }
-        problems.add(path + "." + key + ": expected a size such as \"5GB\" or a number of bytes");
-        return fallback;
+            return v instanceof Long l ? l : null;
+        });
     }
 
     private Duration duration(TomlTable t, String key, String path, Duration fallback) {
-        if (!t.contains(List.of(key))) {
-            return fallback;
-        }
-        Object v = t.get(List.of(key));
-        try {
+        return read(t, key, path, fallback, "a duration such as \"5s\" or \"50ms\"", v -> {
             if (v instanceof String s) {
                 return Durations.parse(s).orElseThrow(() -> new IllegalArgumentException(
                         "not a duration: '" + s + "' (expected e.g. 50ms, 5s, 2m, 1h30m)"));
             }
-            if (v instanceof Long l) {
-                return Duration.ofSeconds(l);
-            }
-        } catch (IllegalArgumentException e) {
-            problems.add(path + "." + key + ": " + e.getMessage());
-            return fallback;
-        }
-        problems.add(path + "." + key + ": expected a duration such as \"5s\" or \"50ms\"");
-        return fallback;
+            return v instanceof Long l ? Duration.ofSeconds(l) : null;
+        });
     }
 
     private List<String> strings(TomlTable t, String key, String path, List<String> fallback) {
-        if (!t.contains(List.of(key))) {
-            return fallback;
-        }
-        Object v = t.get(List.of(key));
-        if (v instanceof TomlArray a) {
+        return read(t, key, path, fallback, "an array of strings", v -> {
+            if (!(v instanceof TomlArray a)) {
+                return null;
+            }
             List<String> out = new ArrayList<>();
             for (int i = 0; i < a.size(); i++) {
                 if (a.get(i) instanceof String s) {
@@ -411,8 +355,27 @@ public final class SimConfigLoader {
                 }
             }
             return out;
+        });
+    }
+
+    /**
+     * The value at {@code key} as {@code convert} makes it, or {@code fallback} when the key is absent; a value of the
+     * wrong type ({@code convert} answers null) or one {@code convert} rejects is recorded as a problem.
+     */
+    private <T> T read(TomlTable t, String key, String path, T fallback, String expected, Function<Object, T> convert) {
+        if (!t.contains(List.of(key))) {
+            return fallback;
         }
-        problems.add(path + "." + key + ": expected an array of strings");
+        try {
+            T value = convert.apply(t.get(List.of(key)));
+            if (value != null) {
+                return value;
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(path + "." + key + ": " + e.getMessage());
+            return fallback;
+        }
+        problems.add(path + "." + key + ": expected " + expected);
         return fallback;
     }
 

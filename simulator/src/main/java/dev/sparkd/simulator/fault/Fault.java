@@ -2,6 +2,7 @@ package dev.sparkd.simulator.fault;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One injected fault and its parameters, e.g. {@code {"type":"slow","delay_ms":500}}.
@@ -33,14 +34,7 @@ public record Fault(FaultType type, Map<String, Object> params) {
     }
 
     public long longParam(String key, long fallback) {
-        Object v = params.get(key);
-        if (v instanceof Number n) {
-            return n.longValue();
-        }
-        if (v instanceof String s && !s.isBlank()) {
-            return Long.parseLong(s.trim());
-        }
-        return fallback;
+        return param(key, fallback, Number::longValue, Long::parseLong);
     }
 
     public int intParam(String key, int fallback) {
@@ -48,12 +42,17 @@ public record Fault(FaultType type, Map<String, Object> params) {
     }
 
     public double doubleParam(String key, double fallback) {
+        return param(key, fallback, Number::doubleValue, Double::parseDouble);
+    }
+
+    /** A number given as a JSON number or as a non-blank string; {@code fallback} when absent. */
+    private <T> T param(String key, T fallback, Function<Number, T> fromNumber, Function<String, T> parse) {
         Object v = params.get(key);
         if (v instanceof Number n) {
-            return n.doubleValue();
+            return fromNumber.apply(n);
         }
         if (v instanceof String s && !s.isBlank()) {
-            return Double.parseDouble(s.trim());
+            return parse.apply(s.trim());
         }
         return fallback;
     }

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
  * Ollama's inference endpoints: {@code /api/generate}, {@code /api/chat}, {@code /api/embed}, {@code /api/embeddings}
@@ -71,27 +72,16 @@ final class OllamaInference {
     }
 
     void openAiChat(RoutingContext ctx) {
-        ObjectNode body = Json.parseObject(ctx.body().asString());
-        if (body == null) {
-            OllamaServer.gin(ctx, 400, OllamaJson.openAiError(400, "invalid request body"));
-            return;
-        }
-        ChatRequest req;
-        try {
-            req = ChatRequest.chat(body);
-        } catch (IllegalArgumentException e) {
-            OllamaServer.gin(ctx, 400, OllamaJson.openAiError(400, "[] is too short - 'messages'"));
-            return;
-        }
-        if (req.body().path("messages").isEmpty()) {
-            OllamaServer.gin(ctx, 400, OllamaJson.openAiError(400, "[] is too short - 'messages'"));
-            return;
-        }
-        run(ctx, body, Style.OPENAI, req.prompt(), req.promptTokens());
+        openAi(ctx, Style.OPENAI, ChatRequest::chat, "[] is too short - 'messages'");
     }
 
     /** {@code /v1/completions} (openai/openai.go CompletionRequest, middleware/openai.go CompletionsMiddleware). */
     void openAiCompletion(RoutingContext ctx) {
+        openAi(ctx, Style.COMPLETION, ChatRequest::completion, "prompt is required");
+    }
+
+    /** Ollama's OpenAI middleware: a body that is not JSON or that {@code parse} rejects is a 400 with {@code invalid}. */
+    private void openAi(RoutingContext ctx, Style style, Function<ObjectNode, ChatRequest> parse, String invalid) {
         ObjectNode body = Json.parseObject(ctx.body().asString());
         if (body == null) {
             OllamaServer.gin(ctx, 400, OllamaJson.openAiError(400, "invalid request body"));
@@ -99,12 +89,16 @@ final class OllamaInference {
         }
         ChatRequest req;
         try {
-            req = ChatRequest.completion(body);
+            req = parse.apply(body);
         } catch (IllegalArgumentException e) {
-            OllamaServer.gin(ctx, 400, OllamaJson.openAiError(400, "prompt is required"));
+            OllamaServer.gin(ctx, 400, OllamaJson.openAiError(400, invalid));
             return;
         }
-        run(ctx, body, Style.COMPLETION, req.prompt(), req.promptTokens());
+        if (style == Style.OPENAI && req.body().path("messages").isEmpty()) {
+            OllamaServer.gin(ctx, 400, OllamaJson.openAiError(400, invalid));
+            return;
+        }
+        run(ctx, body, style, req.prompt(), req.promptTokens());
     }
 
     private void run(RoutingContext ctx, ObjectNode body, Style style, String prompt, int promptTokens) {

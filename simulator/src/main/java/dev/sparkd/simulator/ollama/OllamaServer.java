@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkd.simulator.config.OllamaModelSpec;
 import dev.sparkd.simulator.config.ServiceKind;
+import dev.sparkd.simulator.config.Versions;
 import dev.sparkd.simulator.http.Json;
 import dev.sparkd.simulator.http.SimulatedService;
 import io.vertx.core.Vertx;
@@ -32,7 +33,7 @@ public final class OllamaServer extends SimulatedService {
                         ModelStore store, long pullBytesPerSecond, Duration keepAlive, String modelsPath) {
         super(vertx, name, ServiceKind.OLLAMA, host, bind, port);
         this.version = version;
-        this.psBlocksDuringLoad = !olderThan(version, 0, 32, 10);
+        this.psBlocksDuringLoad = !Versions.olderThan(version, 0, 32, 10);
         this.registry = registry;
         this.store = store;
         this.loaded = new LoadedModels(vertx);
@@ -277,23 +278,6 @@ public final class OllamaServer extends SimulatedService {
             out.putNull("data"); // Go marshals the nil slice of an empty list as null
         }
         gin(ctx, 200, out);
-    }
-
-    /** Whether {@code version} (e.g. {@code 0.12.6}, {@code v0.33.0-rc2}) is before major.minor.patch. */
-    static boolean olderThan(String version, int major, int minor, int patch) {
-        try {
-            String[] p = version.replaceFirst("^v", "").split("[.+-]");
-            int[] have = {Integer.parseInt(p[0]), p.length > 1 ? Integer.parseInt(p[1]) : 0, p.length > 2 ? Integer.parseInt(p[2]) : 0};
-            int[] want = {major, minor, patch};
-            for (int i = 0; i < 3; i++) {
-                if (have[i] != want[i]) {
-                    return have[i] < want[i];
-                }
-            }
-            return false;
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     private static long parameterCount(String size) {

@@ -3,6 +3,7 @@ package dev.sparkd.simulator.vllm;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkd.simulator.http.Json;
+import java.util.function.Consumer;
 
 /**
  * vLLM's OpenAI-compatible response bodies, field for field as vLLM ~0.11 serialises them
@@ -39,28 +40,24 @@ final class VllmResponses {
 
     /** A streamed chat chunk; {@code role} only on the first, {@code finishReason} only on the last content chunk. */
     static ObjectNode chatChunk(String id, long created, String model, String role, String content, String finishReason) {
-        ObjectNode r = header(id, "chat.completion.chunk", created, model);
-        ObjectNode choice = r.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode delta = choice.putObject("delta");
-        if (role != null) {
-            delta.put("role", role);
-        }
-        delta.put("content", content);
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finishReason);
-        if (finishReason != null) {
-            choice.putNull("stop_reason");
-        }
-        return r;
+        return chunk(id, created, model, finishReason, delta -> {
+            if (role != null) {
+                delta.put("role", role);
+            }
+            delta.put("content", content);
+        });
     }
 
     /** A streamed reasoning delta (with {@code --reasoning-parser}): the reasoning field, no content. */
     static ObjectNode reasoningChunk(String id, long created, String model, String text, boolean reasoningField, String finishReason) {
+        return chunk(id, created, model, finishReason, delta -> reasoning(delta, text, reasoningField));
+    }
+
+    private static ObjectNode chunk(String id, long created, String model, String finishReason, Consumer<ObjectNode> delta) {
         ObjectNode r = header(id, "chat.completion.chunk", created, model);
         ObjectNode choice = r.putArray("choices").addObject();
         choice.put("index", 0);
-        reasoning(choice.putObject("delta"), text, reasoningField);
+        delta.accept(choice.putObject("delta"));
         choice.putNull("logprobs");
         choice.put("finish_reason", finishReason);
         if (finishReason != null) {
@@ -92,14 +89,8 @@ final class VllmResponses {
     }
 
     static ObjectNode completion(String id, long created, String model, String text, String finishReason, int prompt, int completion) {
-        ObjectNode r = header(id, "text_completion", created, model);
-        ObjectNode choice = r.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.put("text", text);
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finishReason);
-        choice.putNull("stop_reason");
-        choice.putNull("prompt_logprobs");
+        ObjectNode r = completionChunk(id, created, model, text, finishReason);
+        ((ObjectNode) r.get("choices").get(0)).putNull("prompt_logprobs");
         r.putNull("service_tier");
         r.putNull("system_fingerprint");
         r.set("usage", usage(prompt, completion));

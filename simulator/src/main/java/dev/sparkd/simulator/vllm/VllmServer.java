@@ -3,6 +3,7 @@ package dev.sparkd.simulator.vllm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkd.simulator.config.ServiceKind;
+import dev.sparkd.simulator.config.Versions;
 import dev.sparkd.simulator.config.VllmModelSpec;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
@@ -57,8 +58,8 @@ public final class VllmServer extends SimulatedService {
         this.kvCacheTokens = Math.max(1, kvCacheTokens);
         this.version = version;
         // the nested OpenAI error shape came with v0.10.1 (vllm-project/vllm#22099)
-        this.legacy = olderThan(version, 0, 10, 1);
-        this.reasoningField = !olderThan(version, 0, 11, 1);
+        this.legacy = Versions.olderThan(version, 0, 10, 1);
+        this.reasoningField = !Versions.olderThan(version, 0, 11, 1);
         this.slots = new RequestSlots(vertx, maxNumSeqs);
         this.metrics = new VllmMetrics(this.servedName, legacy);
     }
@@ -485,25 +486,5 @@ public final class VllmServer extends SimulatedService {
      */
     private List<String> streamErrorTail(String message) {
         return List.of(sse(VllmResponses.error(legacy, 500, "InternalServerError", message, null)), "data: [DONE]\n\n");
-    }
-
-    static boolean olderThan(String version, int major, int minor) {
-        return olderThan(version, major, minor, 0);
-    }
-
-    static boolean olderThan(String version, int major, int minor, int patch) {
-        try {
-            String[] p = version.replaceFirst("^v", "").split("[.+-]");
-            int[] have = {Integer.parseInt(p[0]), p.length > 1 ? Integer.parseInt(p[1]) : 0, p.length > 2 ? Integer.parseInt(p[2]) : 0};
-            int[] want = {major, minor, patch};
-            for (int i = 0; i < 3; i++) {
-                if (have[i] != want[i]) {
-                    return have[i] < want[i];
-                }
-            }
-            return false;
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparkd.simulator.generation.Pace;
-import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,10 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Raw HTTP checks of the simulated Messages API. Each expected shape is the documented one:
@@ -25,32 +22,14 @@ import org.junit.jupiter.api.Test;
  */
 class AnthropicCloudServerTest {
     static final String KEY = "sk-ant-test-key-9876";
-    static Vertx vertx;
-    static AnthropicCloudServer server;
+    @RegisterExtension
+    static final RunningCloud<AnthropicCloudServer> cloud = new RunningCloud<>(
+            v -> new AnthropicCloudServer(v, Set.of(KEY), List.of(), new Pace(Duration.ofMillis(10), 1000)));
+    static final AnthropicCloudServer server = cloud.server;
     static final HttpClient http = HttpClient.newHttpClient();
     static final ObjectMapper json = new ObjectMapper();
 
     record Event(String name, JsonNode data) {
-    }
-
-    @BeforeAll
-    static void start() throws Exception {
-        vertx = Vertx.vertx();
-        server = new AnthropicCloudServer(vertx, Set.of(KEY), new Pace(Duration.ofMillis(10), 1000));
-        server.start(0).toCompletionStage().toCompletableFuture().get();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.stop().toCompletionStage().toCompletableFuture().get();
-        vertx.close().toCompletionStage().toCompletableFuture().get();
-    }
-
-    @BeforeEach
-    void reset() {
-        server.clearRequests();
-        server.setFault(CloudFault.NONE);
-        server.setRateLimit(0);
     }
 
     @Test

@@ -17,7 +17,6 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import dev.sparkd.simulator.generation.Pace;
-import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,39 +25,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The official OpenAI Java SDK must be able to talk to the simulated provider as to the real one. */
 class OpenAiCloudServerTest {
     static final String KEY = "sk-test-0123456789abcdef";
-    static Vertx vertx;
-    static OpenAiCloudServer server;
+    @RegisterExtension
+    static final RunningCloud<OpenAiCloudServer> cloud = new RunningCloud<>(
+            v -> new OpenAiCloudServer(v, Set.of(KEY), List.of(), new Pace(Duration.ofMillis(20), 500)));
+    static final OpenAiCloudServer server = cloud.server;
     static OpenAIClient client;
     static final HttpClient http = HttpClient.newHttpClient();
     static final ObjectMapper json = new ObjectMapper();
 
     @BeforeAll
-    static void start() throws Exception {
-        vertx = Vertx.vertx();
-        server = new OpenAiCloudServer(vertx, Set.of(KEY), new Pace(Duration.ofMillis(20), 500));
-        server.start(0).toCompletionStage().toCompletableFuture().get();
+    static void start() {
         client = OpenAIOkHttpClient.builder().apiKey(KEY).baseUrl(server.baseUrl()).maxRetries(0).build();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.stop().toCompletionStage().toCompletableFuture().get();
-        vertx.close().toCompletionStage().toCompletableFuture().get();
-    }
-
-    @BeforeEach
-    void reset() {
-        server.clearRequests();
-        server.setRateLimit(0);
-        server.setFault(CloudFault.NONE);
     }
 
     static ChatCompletionCreateParams.Builder params(String prompt) {
