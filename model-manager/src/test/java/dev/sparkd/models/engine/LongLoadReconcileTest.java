@@ -10,9 +10,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.sparkd.core.http.HttpTimeouts;
 import dev.sparkd.models.SimFixture;
@@ -31,20 +30,12 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  */
 class LongLoadReconcileTest {
     static final Duration LOAD = Duration.ofSeconds(50);
-    static SimFixture fx;
 
-    @BeforeAll
-    static void start() {
-        fx = new SimFixture("""
-                [ollama.library."qwen2.5-coder:7b"]
-                load_delay = "50s"
-                """);
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
+    @RegisterExtension
+    static final SimFixture fx = new SimFixture("""
+            [ollama.library."qwen2.5-coder:7b"]
+            load_delay = "50s"
+            """);
 
     @Test
     void aReconcileCompletesWhileApiPsIsHeldByALongLoad() {
