@@ -53,7 +53,8 @@ class MigrateCommandTest {
             p.toFile().setExecutable(true, false);
         }
         Path file = ROOT.resolve("sparkd.toml");
-        Files.writeString(file, "[suite]\nstate_dir = \"" + stateDir + "\"\n");
+        // relative to the file: an absolute path under /tmp (a checkout there) would be refused as volatile
+        Files.writeString(file, "[suite]\nstate_dir = \"" + ROOT.relativize(stateDir) + "\"\n");
         config = ConfigLoader.load(file, List.of());
         host = new HostDatabase(stateDir);
         server = SupervisedPostgres.start(host);

@@ -157,7 +157,7 @@ class ExchangeTest {
 
                 [router.routes.cloudy]
                 targets = ["cloud:m", "b:m"]
-                """.formatted(dir.resolve("state"), fakes.get(0).port(), fakes.get(1).port(), fakes.get(2).port(), fakes.get(3).port(), key,
+                """.formatted("state", fakes.get(0).port(), fakes.get(1).port(), fakes.get(2).port(), fakes.get(3).port(), key,
                 maxAttempts, breakerFailures));
         targets = new Targets(vertx, ConfigLoader.load(config));
         RouterSettings settings = targets.settings();
