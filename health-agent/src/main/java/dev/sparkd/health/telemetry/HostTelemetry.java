@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
 
+import dev.sparkd.core.host.HostOutput;
 import dev.sparkd.core.config.Host;
 import dev.sparkd.core.config.ServiceDef;
 import dev.sparkd.core.ssh.CommandResult;
@@ -74,7 +75,7 @@ public final class HostTelemetry {
                     processBytes = a[1] < 0 ? null : a[1];
                 }
             }
-            Map<String, Long> mem = Parsers.meminfo(run(RemoteCommand.of("cat", "/proc/meminfo")).stdout());
+            Map<String, Long> mem = HostOutput.meminfo(run(RemoteCommand.of("cat", "/proc/meminfo")).stdout());
             Long total = mem.get("MemTotal");
             Long available = mem.get("MemAvailable");
             List<HostStatus.Disk> disks = List.of();
@@ -122,7 +123,7 @@ public final class HostTelemetry {
         ExitCause known = exitCauses.get(name);
         if (known == null || !Objects.equals(known.finishedAt(), c.finishedAt())) {
             CommandResult logs = run(RemoteCommand.of("docker", "logs", "--tail", "20", name));
-            known = new ExitCause(c.finishedAt(), logs.succeeded() ? Parsers.exitCause(logs.stdout() + "\n" + logs.stderr()) : null);
+            known = new ExitCause(c.finishedAt(), logs.succeeded() ? HostOutput.exitCause(logs.stdout() + "\n" + logs.stderr()) : null);
             exitCauses.put(name, known);
         }
         return known.cause() == null ? c : c.withError(known.cause());

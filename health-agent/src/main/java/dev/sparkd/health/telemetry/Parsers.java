@@ -3,9 +3,7 @@ package dev.sparkd.health.telemetry;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,25 +59,6 @@ public final class Parsers {
         return new long[] {count, any || count == 0 ? bytes : -1};
     }
 
-    /** {@code /proc/meminfo}: kB values by key, in bytes. */
-    public static Map<String, Long> meminfo(String text) {
-        Map<String, Long> out = new HashMap<>();
-        for (String line : text.split("\n")) {
-            int colon = line.indexOf(':');
-            if (colon < 0) {
-                continue;
-            }
-            String[] v = line.substring(colon + 1).strip().split("\\s+");
-            try {
-                long n = Long.parseLong(v[0]);
-                out.put(line.substring(0, colon).strip(), v.length > 1 && v[1].equals("kB") ? n * 1024 : n);
-            } catch (NumberFormatException ignored) {
-                // not a number: skip the line
-            }
-        }
-        return out;
-    }
-
     /** {@code df -B1 --output=file,size,avail DIR…} after its header line. */
     public static List<HostStatus.Disk> df(String text) {
         List<HostStatus.Disk> out = new ArrayList<>();
@@ -118,25 +97,6 @@ public final class Parsers {
     /** Docker's times; {@code 0001-01-01T00:00:00Z} is Go's zero time, "never". */
     private static Instant time(String at) {
         return at.isEmpty() || at.startsWith("0001-") ? null : OffsetDateTime.parse(at).toInstant();
-    }
-
-    /**
-     * Why a container exited, from the tail of {@code docker logs}: the cause, not the shutdown chatter after it — the
-     * last line naming an error, else the last line; null for an empty log.
-     */
-    public static String exitCause(String logs) {
-        String cause = null;
-        String last = null;
-        for (String line : logs.split("\n")) {
-            if (line.isBlank()) {
-                continue;
-            }
-            last = line.strip();
-            if (line.contains("Error") || line.contains("ERROR")) {
-                cause = last;
-            }
-        }
-        return cause != null ? cause : last;
     }
 
     static Double number(String field) {

@@ -20,6 +20,7 @@ import dev.sparkd.models.config.ModelsSchema;
 import dev.sparkd.models.config.ModelsSettings;
 import dev.sparkd.models.operation.Operation;
 import dev.sparkd.models.operation.Operations;
+import dev.sparkd.core.host.HostOutput;
 import dev.sparkd.core.config.Host;
 import dev.sparkd.core.http.BackendHttp;
 import dev.sparkd.core.http.BackendRequest;
@@ -292,8 +293,9 @@ public class SwapService {
             return Optional.empty();
         }
         CommandResult meminfo = backends.run(service, RemoteCommand.builder("cat").arg("/proc/meminfo").build(), Duration.ofSeconds(30));
-        long total = meminfoBytes(meminfo.stdout(), "MemTotal");
-        long available = meminfoBytes(meminfo.stdout(), "MemAvailable");
+        Map<String, Long> mem = HostOutput.meminfo(meminfo.stdout());
+        long total = mem.getOrDefault("MemTotal", -1L);
+        long available = mem.getOrDefault("MemAvailable", -1L);
         if (!meminfo.succeeded() || total <= 0 || available < 0) {
             op.event("could not read /proc/meminfo; starting without the memory check");
             return Optional.empty();
@@ -328,19 +330,6 @@ public class SwapService {
         return 0.9;
     }
 
-    private static long meminfoBytes(String text, String key) {
-        for (String line : text.split("\n")) {
-            if (line.startsWith(key + ":")) {
-                try {
-                    return Long.parseLong(line.substring(key.length() + 1).replace("kB", "").strip()) * 1024;
-                } catch (NumberFormatException e) {
-                    return -1;
-                }
-            }
-        }
-        return -1;
-    }
-
     private static double gib(long bytes) {
         return bytes / (double) (1L << 30);
     }
@@ -355,9 +344,7 @@ public class SwapService {
                 CommandResult logs = docker(service, Duration.ofSeconds(30), "logs", "--tail", "20", entry.container());
                 List<String> tail = new ArrayList<>();
                 Arrays.stream((logs.stdout() + logs.stderr()).split("\n")).filter(l -> !l.isBlank()).forEach(tail::add);
-                // the cause, not the shutdown chatter after it: the last line naming an error, else the last line
-                String cause = tail.stream().filter(l -> l.contains("Error") || l.contains("ERROR")).reduce((a, b) -> b)
-                        .orElse(tail.isEmpty() ? null : tail.get(tail.size() - 1));
+                String cause = HostOutput.exitCause(String.join("\n", tail));
                 return new Gate("container " + entry.container() + (inspect.succeeded() ? " exited with code "
                         + (state.length > 1 ? state[1] : "?") : " is gone") + (cause == null ? "" : ": " + cause),
                         tail.subList(Math.max(0, tail.size() - 20), tail.size()));
