@@ -55,6 +55,16 @@ class ModelsApiTest {
     }
 
     @Test
+    void aForcedSwapNeedsTheAdminTokenAndARealBoolean() {
+        given().contentType("application/json").body("{\"model\":\"qwen7b\",\"force\":true}")
+                .post("/api/v1/services/vllm-1/swap").then().statusCode(401);
+        for (String bad : List.of("\"maybe\"", "[true]", "{}")) {
+            admin().contentType("application/json").body("{\"model\":\"qwen7b\",\"force\":" + bad + "}")
+                    .post("/api/v1/services/vllm-1/swap").then().statusCode(400);
+        }
+    }
+
+    @Test
     void swapToANameOutsideTheCatalogIs400() {
         for (String bad : List.of("x; rm -rf /", "$(reboot)", "nope")) {
             admin().contentType("application/json").body("{\"model\":" + TextNode.valueOf(bad) + "}")
