@@ -17,7 +17,10 @@ import java.util.List;
 /** A small blocking HTTP client for the tests (java.net.http), against 127.0.0.1. */
 final class Http {
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    // HTTP/1.1, as Ollama, vLLM and llama.cpp speak it: an h2c upgrade would keep one pooled connection that a "down"
+    // fault ends with GOAWAY, instead of the refused connection a client of the real servers sees
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     private Http() {
     }
