@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
@@ -73,7 +74,7 @@ class HealthMetricsTest {
     }
 
     @Test
-    void probesAfterTheFirstWriteNoMeter() {
+    void probesAfterTheFirstWriteNoMeter() throws Exception {
         HealthSettings settings = config.section(HealthSettings.class);
         Vertx vertx = Vertx.vertx();
         MeterRegistry registry = new SimpleMeterRegistry();
@@ -117,10 +118,13 @@ class HealthMetricsTest {
             assertThat(registry.find("sparkd_health_probes").tag("outcome", "success").functionCounter().count()).isEqualTo(6.0);
 
             sim.control().setFault("ollama-1", Fault.of(FaultType.DOWN));
+            // the fault closes the port asynchronously: probe only once it is closed
+            sim.control().settled("ollama-1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             try {
                 fleet.probeAll().await().atMost(Duration.ofSeconds(30));
             } finally {
                 sim.control().clearFaults("ollama-1");
+                sim.control().settled("ollama-1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             }
             assertThat(gauge(registry, "sparkd_health_probe_success")).as("read at scrape time").isEqualTo(0.0);
             assertThat(registry.find("sparkd_health_installed_models").gauge()).as("no answer: the figure is gone").isNull();
