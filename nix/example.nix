@@ -11,17 +11,23 @@ in
 {
   services.sparkd = {
     enable = true;
-    openFirewall = true;
+    # The LAN reaches the router and the health-agent (they listen on 0.0.0.0 below); the other two stay on loopback.
+    daemons.router.openFirewall = true;
+    daemons.health-agent.openFirewall = true;
 
-    # Secrets live outside the Nix store; each is copied into the units with LoadCredential=.
+    # Secrets live outside the Nix store. A unit loads (LoadCredential=) only those its daemon's settings name:
+    # the cloud key goes to the router and the health-agent, the SSH key to the model-manager and the health-agent.
     credentials = {
       openai-api-key = "/var/lib/secrets/sparkd/openai-api-key";            # → /run/credentials/openai-api-key
       ssh-key = { source = "/var/lib/secrets/sparkd/id_ed25519"; path = "/etc/sparkd/ssh/id_ed25519"; };
     };
-    # Local PostgreSQL (database.createLocally defaults to true); the password becomes sparkd-db-password.
-    database.passwordFile = "/var/lib/secrets/sparkd/db-password";
+    # The health-agent only reads telemetry: it gets a second key, restricted on the Sparks to a forced command
+    # (docs/deploy-nixos.md, "SSH keys"), under the same name, so the settings stay the same for both daemons.
+    daemons.health-agent.credentials.ssh-key = { source = "/var/lib/secrets/sparkd/id_ed25519-telemetry"; path = "/etc/sparkd/ssh/id_ed25519"; };
+    # The local PostgreSQL needs nothing: database.createLocally (the default) makes a role per daemon.
 
-    # The MCP "notes" server writes its notes; everything else stays read-only for it.
+    # The MCP "notes" server writes its notes; everything else stays read-only for it. Its servers run as the
+    # user sparkd-mcp (daemons.mcp-gateway.serverUser) and get node on their PATH (their command is "node").
     daemons.mcp-gateway.writablePaths = [ "/srv/notes" ];
 
     settings = {

@@ -28,6 +28,10 @@ let
   # Names whose definitions do not all vanish under false mkIf's (lib's attrsOf drops those, too).
   presentNames = ds: filter (n: concatMap (discharge 100) (defsOf n ds) != [ ]) (uniqueNames ds);
   isDerivation = v: isAttrs v && (v.type or null) == "derivation";
+  recursiveUpdate = a: b: a // mapAttrs (n: v: if a ? ${n} && isAttrs v && isAttrs a.${n} && !isDerivation v then recursiveUpdate a.${n} v else v) b;
+  unique = foldl' (acc: x: if elem x acc then acc else acc ++ [ x ]) [ ];
+  sort = builtins.sort;
+  concatMapStrings = f: l: concatStringsSep "" (map f l);
 
   # --- properties -------------------------------------------------------------------------------------
   mkIf = condition: content: { _type = "if"; inherit condition content; };
@@ -215,7 +219,8 @@ let
   lib = {
     inherit mkIf mkMerge mkOverride mkDefault mkForce mkOption mkEnableOption literalExpression types evalModules
       nameValuePair mapAttrsToList filterAttrs genAttrs optional optionals optionalAttrs optionalString
-      concatStringsSep concatMapStringsSep hasPrefix escapeShellArg escapeShellArgs isDerivation;
+      concatStringsSep concatMapStringsSep hasPrefix escapeShellArg escapeShellArgs isDerivation
+      recursiveUpdate unique sort concatMapStrings;
     listToAttrs = builtins.listToAttrs;
     attrNames = builtins.attrNames;
     mapAttrs = builtins.mapAttrs;

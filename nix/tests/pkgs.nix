@@ -16,7 +16,10 @@ in
     type = tomlValue;
     generate = name: value: drv name // { passthru.value = value; };
   };
-  runCommandLocal = name: env: script: drv name // { inherit script; };
+  runCommandLocal = name: env: script: drv name // { inherit script; } // (env.passthru or { });
   callPackage = _: _: drv "sparkd-0.1.0";
   jre_headless = drv "openjdk-headless-17";
+  util-linux = drv "util-linux-2.41";
+  nodejs = drv "nodejs-22";
+  coreutils = drv "coreutils-9.7";
 }

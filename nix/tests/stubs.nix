@@ -5,7 +5,7 @@ let
   inherit (lib) mkOption types;
   unit = types.submodule {
     freeformType = types.attrsOf types.anything;
-    options = lib.genAttrs [ "wantedBy" "after" "before" "wants" "requires" "partOf" "onFailure" "path" ]
+    options = lib.genAttrs [ "wantedBy" "after" "before" "wants" "requires" "requiredBy" "partOf" "onFailure" "path" ]
       (_: mkOption { type = types.listOf types.anything; default = [ ]; });
   };
 in
@@ -17,6 +17,8 @@ in
     users.users = mkOption { type = types.attrsOf (types.attrsOf types.anything); default = { }; };
     users.groups = mkOption { type = types.attrsOf (types.attrsOf types.anything); default = { }; };
     networking.firewall.allowedTCPPorts = mkOption { type = types.listOf types.port; default = [ ]; };
+    systemd.tmpfiles.settings = mkOption { type = types.attrsOf (types.attrsOf types.anything); default = { }; };
+    environment.systemPackages = mkOption { type = types.listOf types.package; default = [ ]; };
     environment.etc = mkOption { type = types.attrsOf (types.attrsOf types.anything); default = { }; };
     services.postgresql = {
       enable = mkOption { type = types.bool; default = false; };
@@ -28,6 +30,7 @@ in
         default = { };
       };
     };
+    virtualisation.memorySize = mkOption { type = types.int; default = 1024; };
     assertions = mkOption { type = types.listOf types.unspecified; default = [ ]; };
     warnings = mkOption { type = types.listOf types.str; default = [ ]; };
     meta = mkOption { type = types.attrsOf types.anything; default = { }; };
