@@ -3,12 +3,17 @@
 # (./mvnw -B package -DskipTests first). Re-run it to upgrade: the config and secrets are kept,
 # the daemons are restarted only if the config still passes the checker.
 #
-# usage: sudo systemd/install.sh [--no-start] [--destdir DIR]
-#   --no-start     install and enable, but do not (re)start anything
-#   --destdir DIR  install under DIR instead of / (packaging, tests); implies --no-start, skips useradd
-#   --units-only   with --destdir: only the units, drop-ins and /etc/sparkd (no built jars needed; CI checks)
+# usage: sudo systemd/install.sh [--no-start] [--without DAEMON]… [--destdir DIR] [--units-only]
+#   --no-start        install and enable, but do not (re)start anything
+#   --without DAEMON  first install: do not enable DAEMON (router, health-agent, model-manager, mcp-gateway); its
+#                     one-shot timer (health-check, model-reconcile) is enabled instead, where it has one
+#   --destdir DIR     install under DIR instead of / (packaging, tests); implies --no-start, skips useradd/chown;
+#                     units are enabled with `systemctl --root=DIR`
+#   --units-only      with --destdir: only the units, drop-ins and /etc/sparkd (CI checks)
+# A re-run (upgrade) keeps what is enabled: `systemctl disable sparkd-mcp-gateway` stays disabled.
 #
 # Layout:
+# Everything under /opt/sparkd is root-owned (never the build user's: it is code the units run).
 #   /opt/sparkd/<daemon>/          each daemon's quarkus-app/ directory (quarkus-run.jar + lib/ + app/ + quarkus/)
 #   /opt/sparkd/cli/lib/           the command-line tools' jars: sparkd-check FILE, and `sparkd migrate` / `sparkd db`
 #                                  (Flyway, JDBC, the embedded PostgreSQL), which sparkd-postgres.service and the
@@ -17,22 +22,26 @@
 #                                  argument files, the launcher's own definition, from jvm/)
 #   /opt/sparkd/bin/               sparkd-wait-ready (readiness), sparkd-notify (OnFailure hook)
 #   /etc/sparkd/sparkd.toml        the config (a sample is installed only when none exists)
-#   /etc/sparkd/credentials/       secrets (root, 0600), handed to the units with LoadCredential=
+#   /etc/sparkd/credentials/       secrets (root, 0600); credentials/<daemon>/NAME overrides NAME for one daemon
 #   /etc/sparkd/ssh/               id_ed25519 (root, 0600) and known_hosts
-#   /etc/systemd/system/           sparkd-*.service, sparkd-*.timer, sparkd.target, sparkd-notify@.service
-#   /var/lib/sparkd/postgres/      the host's one PostgreSQL (sparkd-postgres.service), owned by `sparkd`
-#   /var/lib/sparkd/<daemon>/      state (StateDirectory=), owned by the system user `sparkd`
+#   /etc/systemd/system/           sparkd-*.service, sparkd-*.timer, sparkd.target, sparkd-notify@.service, and
+#                                  sparkd-<unit>.service.d/credentials.conf: only what that daemon's config reads
+#   /var/lib/sparkd/               sparkd-postgres, 0711; postgres/ (the host's one PostgreSQL), its password, port
+#   /var/lib/sparkd/<daemon>/      state (StateDirectory=), owned by the daemon's own user sparkd-<daemon>, 0750
+# Users: sparkd-postgres, sparkd-<daemon> for each daemon, and sparkd-mcp for the gateway's MCP servers (run_as).
 set -euo pipefail
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DEST=""
 START=1
 UNITS_ONLY=0
+WITHOUT=()
 while [ $# -gt 0 ]; do
   case $1 in
     --no-start) START=0 ;;
     --units-only) UNITS_ONLY=1 ;;
+    --without) WITHOUT+=("${2:?--without needs a daemon}"); shift ;;
     --destdir) DEST=${2:?--destdir needs a directory}; START=0; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -45,6 +54,13 @@ die() { echo "install.sh: $*" >&2; exit 1; }
 opt=$DEST/opt/sparkd
 etc=$DEST/etc/sparkd
 units=$DEST/etc/systemd/system
+for w in "${WITHOUT[@]}"; do
+  case " ${DAEMONS[*]} " in *" $w "*) ;; *) die "--without $w: not a daemon (${DAEMONS[*]})" ;; esac
+done
+# A first install enables units; an upgrade keeps what the operator enabled or disabled since.
+FIRST=1
+[ -e "$units/sparkd.target" ] && FIRST=0
+umask 022
 install -d -m 0755 "$opt" "$opt/bin" "$opt/docs" "$units"
 if [ $UNITS_ONLY = 0 ]; then
 for d in "${DAEMONS[@]}"; do
@@ -60,23 +76,26 @@ fi
 # Programs: copy next to the old version, then swap, so a running daemon never sees half a tree.
 for d in "${DAEMONS[@]}"; do
   rm -rf "$opt/$d.new"
-  cp -a "$SRC/$d/target/quarkus-app" "$opt/$d.new"
+  cp -r --no-preserve=ownership,mode "$SRC/$d/target/quarkus-app" "$opt/$d.new"
   rm -rf "$opt/$d.old"
   [ -e "$opt/$d" ] && mv "$opt/$d" "$opt/$d.old"
   mv "$opt/$d.new" "$opt/$d"
   rm -rf "$opt/$d.old"
 done
-rm -rf "$opt/cli"; install -d -m 0755 "$opt/cli"; cp -a "$SRC/cli/target/lib" "$opt/cli/lib"
+rm -rf "$opt/cli"; install -d -m 0755 "$opt/cli"; cp -r --no-preserve=ownership,mode "$SRC/cli/target/lib" "$opt/cli/lib"
 install -m 0755 "$SRC/systemd/bin/sparkd-wait-ready" "$SRC/systemd/bin/sparkd-notify" "$opt/bin/"
 cat > "$opt/bin/sparkd-check" <<'CHECK'
 #!/bin/sh
 # usage: sparkd-check FILE — validates a sparkd config; exit 0 valid, 2 invalid.
-exec java -cp "/opt/sparkd/cli/lib/*" dev.sparkd.core.config.CheckCommand "${1:-/etc/sparkd/sparkd.toml}"
+#        sparkd-check --listen DAEMON FILE | --credentials DAEMON FILE — what the units need to know of it.
+[ $# -gt 0 ] || set -- /etc/sparkd/sparkd.toml
+exec java -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "/opt/sparkd/cli/lib/*" dev.sparkd.core.config.CheckCommand "$@"
 CHECK
 chmod 0755 "$opt/bin/sparkd-check"
-for f in deploy-systemd.md configuration.md operations.md dashboards.md; do
+for f in deploy-systemd.md configuration.md operations.md dashboards.md mcp-gateway.md; do
   [ -f "$SRC/docs/$f" ] && install -m 0644 "$SRC/docs/$f" "$opt/docs/"
 done
+[ -n "$DEST" ] || chown -R root:root "$opt"
 fi
 
 # Units, and the JVM flags they start java with (jvm/, shared with the launcher).
@@ -100,39 +119,77 @@ fi
 DEFAULTS
 }
 
-# Secrets: one drop-in per unit that loads every file of /etc/sparkd/credentials/ as a credential and shows it
-# at /run/credentials/NAME, the path the TOML names. Re-run install.sh after adding or removing a secret.
-for u in "${DAEMONS[@]/#/sparkd-}" sparkd-health-check sparkd-model-reconcile; do
-  dropin=$units/$u.service.d
-  install -d -m 0755 "$dropin"
+# Secrets: one drop-in per unit with only the secret files that daemon's configuration reads, as the config checker
+# lists them (`sparkd-check --credentials DAEMON`; no TOML parsing here). A file the TOML names at
+# /run/credentials/NAME comes from /etc/sparkd/credentials/<daemon>/NAME if present, else /etc/sparkd/credentials/NAME;
+# any other path (e.g. /etc/sparkd/ssh/id_ed25519) from /etc/sparkd/credentials/<daemon>/<its file name>, else itself.
+# Re-run install.sh after changing the secrets or the secret paths in the config.
+cli_lib=$opt/cli/lib
+[ -d "$cli_lib" ] || cli_lib=$SRC/cli/target/lib
+[ -d "$cli_lib" ] || die "the command-line tools are not built (cli/target/lib): run ./mvnw -B package -DskipTests first"
+config=$etc/sparkd.toml
+dropin() { # unit daemon
+  local unit=$1 d=$2 path name src
+  install -d -m 0755 "$units/$unit.service.d"
   {
-    echo "# Written by install.sh from /etc/sparkd/credentials/ — re-run it after changing the secrets."
+    echo "# Written by install.sh from sparkd-check --credentials $d /etc/sparkd/sparkd.toml — re-run it after changing the secrets."
     echo "[Service]"
-    for f in "$etc"/credentials/*; do
-      [ -f "$f" ] || continue
-      n=$(basename "$f")
-      case $n in *[!A-Za-z0-9._-]*) echo "install.sh: skipping credential with an unusual name: $n" >&2; continue ;; esac
-      echo "LoadCredential=$n:/etc/sparkd/credentials/$n"
-      echo "BindReadOnlyPaths=%d/$n:/run/credentials/$n"
-    done
-  } > "$dropin/credentials.conf"
-done
+    while IFS= read -r path; do
+      [ -n "$path" ] || continue
+      name=$(basename "$path")
+      case $name in *[!A-Za-z0-9._-]*|"") echo "install.sh: skipping a secret with an unusual file name: $path" >&2; continue ;; esac
+      if [ -e "$etc/credentials/$d/$name" ]; then src=/etc/sparkd/credentials/$d/$name
+      elif [ "${path#/run/credentials/}" != "$path" ]; then src=/etc/sparkd/credentials/$name
+      else src=$path
+      fi
+      echo "LoadCredential=$name:$src"
+      echo "BindReadOnlyPaths=%d/$name:$path"
+    done < <(java -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$cli_lib/*" dev.sparkd.core.config.CheckCommand --credentials "$d" "$config")
+  } > "$units/$unit.service.d/credentials.conf"
+}
+java -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$cli_lib/*" dev.sparkd.core.config.CheckCommand "$config" >/dev/null \
+  || die "$config is invalid (run: /opt/sparkd/bin/sparkd-check $config); the credential drop-ins need a valid config"
+for d in "${DAEMONS[@]}"; do dropin "sparkd-$d" "$d"; done
+dropin sparkd-health-check health-agent
+dropin sparkd-model-reconcile model-manager
 [ -e "$etc/ssh/id_ed25519" ] || echo "install.sh: warning: /etc/sparkd/ssh/id_ed25519 is missing; health-agent and model-manager load it with LoadCredential= and will not start without it" >&2
 
+if [ -z "$DEST" ]; then
+  for u in sparkd-postgres "${DAEMONS[@]/#/sparkd-}" sparkd-mcp; do
+    getent group "$u" >/dev/null || groupadd --system "$u"
+    getent passwd "$u" >/dev/null || useradd --system --gid "$u" --home-dir /nonexistent --no-create-home \
+      --shell /usr/sbin/nologin --comment "sparkd ${u#sparkd-}" "$u"
+  done
+  # /var/lib/sparkd: the embedded PostgreSQL's (its files there), traversable by the daemons for their own
+  # subdirectories. From an install where one user `sparkd` owned it all, hand the server's files over; the daemons'
+  # directories are handed over by systemd (StateDirectory=) at their next start.
+  install -d -o sparkd-postgres -g sparkd-postgres -m 0711 /var/lib/sparkd
+  chown sparkd-postgres:sparkd-postgres /var/lib/sparkd
+  chmod 0711 /var/lib/sparkd
+  for f in /var/lib/sparkd/postgres /var/lib/sparkd/postgres.password /var/lib/sparkd/postgres.port /var/lib/sparkd/postgres-binaries; do
+    [ -e "$f" ] && chown -R sparkd-postgres:sparkd-postgres "$f"
+  done
+  systemctl daemon-reload
+fi
+SYSTEMCTL=(systemctl); [ -n "$DEST" ] && SYSTEMCTL=(systemctl --root="$DEST" --quiet)
+if [ $FIRST = 1 ]; then
+  enable=(sparkd.target sparkd-postgres.service)
+  for d in "${DAEMONS[@]}"; do
+    case " ${WITHOUT[*]} " in
+      *" $d "*) case $d in health-agent) enable+=(sparkd-health-check.timer) ;; model-manager) enable+=(sparkd-model-reconcile.timer) ;; esac ;;
+      *) enable+=("sparkd-$d.service") ;;
+    esac
+  done
+  "${SYSTEMCTL[@]}" enable "${enable[@]}"
+fi
 [ -n "$DEST" ] && { echo "install.sh: installed under $DEST"; exit 0; }
 
-getent group sparkd >/dev/null || groupadd --system sparkd
-getent passwd sparkd >/dev/null || useradd --system --gid sparkd --home-dir /var/lib/sparkd --no-create-home \
-  --shell /usr/sbin/nologin --comment "sparkd daemons" sparkd
-
-systemctl daemon-reload
-systemctl enable sparkd.target sparkd-postgres.service sparkd-router.service sparkd-health-agent.service sparkd-model-manager.service \
-  sparkd-mcp-gateway.service sparkd-health-check.timer sparkd-model-reconcile.timer
 if [ $START = 1 ]; then
   if ! "$opt/bin/sparkd-check" /etc/sparkd/sparkd.toml; then
     die "/etc/sparkd/sparkd.toml is invalid (see above): fix it, then run: systemctl restart sparkd.target"
   fi
-  # Upgrade: restart what runs; first install: start everything.
+  # Upgrade: restart what runs; first install: start everything enabled.
+  systemctl try-restart sparkd-postgres.service
   for d in "${DAEMONS[@]}"; do systemctl try-restart "sparkd-$d.service"; done  # runs their migrations first
   systemctl start sparkd.target
   systemctl --no-pager --lines=0 status 'sparkd-*.service' || true

@@ -10,4 +10,9 @@ public interface DaemonSettings {
     default List<String> allowedOrigins() {
         return List.of();
     }
+
+    /** Secrets this section names besides the shared ones (the gateway's remote-server tokens), for {@code sparkd check --credentials}. */
+    default List<SecretRef> secrets() {
+        return List.of();
+    }
 }

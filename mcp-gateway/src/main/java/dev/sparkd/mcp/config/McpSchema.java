@@ -23,6 +23,8 @@ public final class McpSchema extends SectionSchema<McpSettings> {
     private static final Pattern SHA256 = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern GLOB = Pattern.compile("[A-Za-z0-9_*?-]{1,80}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern USER_NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
+    private static final String RUN_AS_HINT = "a system user's name (lower-case letters, digits, '_', '-'), e.g. \"sparkd-mcp\"";
 
     public McpSchema() {
         super("mcp", McpSettings.class);
@@ -32,6 +34,7 @@ public final class McpSchema extends SectionSchema<McpSettings> {
     public McpSettings read(ConfigTable t, SuiteConfig core) {
         Listen listen = Listen.read(t, "listen", DEFAULT_PORT);
         List<String> origins = t.strings("allowed_origins");
+        Optional<String> defaultRunAs = t.matching("run_as", USER_NAME, RUN_AS_HINT);
         Map<String, McpSettings.Server> servers = new LinkedHashMap<>();
         t.namedTables("servers").forEach((name, s) -> {
             if (!name.matches("[a-zA-Z0-9-]{1,32}")) {
@@ -76,6 +79,10 @@ public final class McpSchema extends SectionSchema<McpSettings> {
                 }
                 e.finish();
             });
+            Optional<String> runAs = s.matching("run_as", USER_NAME, RUN_AS_HINT).or(() -> command.isEmpty() ? Optional.empty() : defaultRunAs);
+            if (s.has("run_as") && command.isEmpty()) {
+                s.error("run_as", "`run_as` is for stdio (`command`) servers", "a remote server runs elsewhere");
+            }
             var workingDir = s.path("working_dir");
             boolean logArguments = s.bool("log_arguments", false);
             long maxArgs = s.size("max_argument_size").orElse(DEFAULT_MAX_ARGUMENT_BYTES);
@@ -83,7 +90,7 @@ public final class McpSchema extends SectionSchema<McpSettings> {
             Optional<RateLimit> toolRate = rateLimit(s, "tool_rate_limit");
             s.finish();
             servers.put(name, new McpSettings.Server(name, command, url, token, envAllow, Map.copyOf(env), workingDir,
-                    logArguments, maxArgs, timeout, toolRate));
+                    logArguments, maxArgs, timeout, toolRate, runAs));
         });
         Map<String, McpSettings.ApiKey> keys = new LinkedHashMap<>();
         t.namedTables("keys").forEach((id, k) -> {

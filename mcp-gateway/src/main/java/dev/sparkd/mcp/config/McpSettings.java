@@ -20,13 +20,30 @@ import dev.sparkd.core.config.SecretRef;
 public record McpSettings(Listen listen, List<String> allowedOrigins, Map<String, Server> servers, Map<String, ApiKey> keys)
         implements DaemonSettings {
 
+    /** The remote servers' own tokens (the only secrets {@code [mcp]} names). */
+    @Override
+    public List<SecretRef> secrets() {
+        return servers.values().stream().flatMap(s -> s.token().stream()).toList();
+    }
+
     /**
      * {@code [mcp.servers.<name>]}: a stdio server the gateway starts ({@code command}), or a remote one ({@code url},
      * with its own credential — the client's token is never forwarded).
+     *
+     * @param runAs the system user a stdio server runs as ({@code run_as}), so it cannot read the daemons' state or
+     *              credentials; empty = the gateway's own user
      */
     public record Server(String name, List<String> command, Optional<URI> url, Optional<SecretRef> token,
             List<String> envAllow, Map<String, String> env, Optional<Path> workingDir, boolean logArguments,
-            long maxArgumentBytes, Duration callTimeout, Optional<RateLimit> toolRateLimit) {
+            long maxArgumentBytes, Duration callTimeout, Optional<RateLimit> toolRateLimit, Optional<String> runAs) {
+
+        /** A server that runs as the gateway's own user. */
+        public Server(String name, List<String> command, Optional<URI> url, Optional<SecretRef> token,
+                List<String> envAllow, Map<String, String> env, Optional<Path> workingDir, boolean logArguments,
+                long maxArgumentBytes, Duration callTimeout, Optional<RateLimit> toolRateLimit) {
+            this(name, command, url, token, envAllow, env, workingDir, logArguments, maxArgumentBytes, callTimeout,
+                    toolRateLimit, Optional.empty());
+        }
 
         public boolean stdio() {
             return !command.isEmpty();

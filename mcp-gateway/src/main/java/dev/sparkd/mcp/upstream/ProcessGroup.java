@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,15 +15,54 @@ import java.util.concurrent.TimeUnit;
  * (e.g. the {@code node} behind an {@code npx} or {@code sh -c} wrapper). The descendants seen through
  * {@link ProcessHandle} are signalled as well, for the case where {@code setsid} is not installed. Blocking: call on a
  * worker thread.
+ * <p>
+ * A server with {@code run_as} is started through {@code setpriv} as that user, with no capabilities left, so it cannot
+ * read what the gateway's user (or the other daemons) may; signals to its group are then sent by {@code kill} running as
+ * the same user, which needs no capability beyond the CAP_SETUID/CAP_SETGID that started it.
  */
 final class ProcessGroup {
-    static final Path SETSID = findSetsid();
+    static final Path SETSID = find("setsid");
+    static final Path SETPRIV = find("setpriv");
 
     private ProcessGroup() {
     }
 
     static boolean setsidAvailable() {
         return SETSID != null;
+    }
+
+    /**
+     * {@code command} as run by {@code user}: {@code setpriv} takes the user's uid, primary gid and groups, drops the
+     * inheritable and ambient capabilities (so nothing carries over the exec) and sets no-new-privileges.
+     */
+    static List<String> asUser(Optional<String> user, List<String> command) {
+        if (user.isEmpty()) {
+            return command;
+        }
+        if (SETPRIV == null) {
+            throw new IllegalStateException("run_as = \"" + user.get() + "\" needs setpriv (util-linux), which is not installed");
+        }
+        long[] ids = passwd(user.get()).orElseThrow(() -> new IllegalStateException("run_as: no user \"" + user.get()
+                + "\" in /etc/passwd — create it (useradd --system " + user.get() + ", or the NixOS module does)"));
+        List<String> argv = new ArrayList<>(List.of(SETPRIV.toString(), "--reuid=" + ids[0], "--regid=" + ids[1],
+                "--init-groups", "--inh-caps=-all", "--ambient-caps=-all", "--no-new-privs", "--"));
+        argv.addAll(command);
+        return argv;
+    }
+
+    /** uid and gid of {@code user} from /etc/passwd (system users; NSS-only users are not supported). */
+    static Optional<long[]> passwd(String user) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+                String[] f = line.split(":", -1);
+                if (f.length >= 4 && f[0].equals(user)) {
+                    return Optional.of(new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])});
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // no readable passwd file: as if the user did not exist
+        }
+        return Optional.empty();
     }
 
     /** SIGTERM to the group and the tree, wait {@code grace}, then SIGKILL to whatever is left. */
@@ -95,15 +135,46 @@ final class ProcessGroup {
         if (!groupAlive(pgid)) {
             return;
         }
+        List<String> kill = new ArrayList<>(List.of("kill", "-s", signal, "--", "-" + pgid));
+        long[] owner = owner(pgid);
+        long me = myUid();
+        if (owner != null && owner[0] != me && me != 0 && SETPRIV != null) {
+            // a run_as server: only its own user (or CAP_KILL, which the gateway does not have) may signal it
+            kill.addAll(0, List.of(SETPRIV.toString(), "--reuid=" + owner[0], "--regid=" + owner[1], "--clear-groups",
+                    "--inh-caps=-all", "--ambient-caps=-all", "--"));
+        }
         try {
-            Process kill = new ProcessBuilder("kill", "-s", signal, "--", "-" + pgid).redirectErrorStream(true)
+            Process killer = new ProcessBuilder(kill).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            kill.waitFor(5, TimeUnit.SECONDS);
+            killer.waitFor(5, TimeUnit.SECONDS);
         } catch (IOException e) {
             // no kill(1): the ProcessHandle walk still runs
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Real uid and gid of {@code pid} (/proc/PID/status), or null when it is gone. */
+    private static long[] owner(long pid) {
+        try {
+            long uid = -1;
+            long gid = -1;
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("Uid:")) {
+                    uid = Long.parseLong(line.substring(4).trim().split("\\s+")[0]);
+                } else if (line.startsWith("Gid:")) {
+                    gid = Long.parseLong(line.substring(4).trim().split("\\s+")[0]);
+                }
+            }
+            return uid < 0 || gid < 0 ? null : new long[] {uid, gid};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static long myUid() {
+        long[] me = owner(ProcessHandle.current().pid());
+        return me == null ? -1 : me[0];
     }
 
     private static void sleep(long ms) {
@@ -114,9 +185,15 @@ final class ProcessGroup {
         }
     }
 
-    private static Path findSetsid() {
-        for (String dir : List.of("/usr/bin", "/bin", "/run/current-system/sw/bin", "/usr/local/bin")) {
-            Path p = Path.of(dir, "setsid");
+    private static Path find(String program) {
+        List<String> dirs = new ArrayList<>(List.of("/usr/bin", "/bin", "/run/current-system/sw/bin", "/usr/local/bin"));
+        // the unit's PATH (on NixOS the module puts util-linux there)
+        Optional.ofNullable(System.getenv("PATH")).ifPresent(path -> dirs.addAll(List.of(path.split(":"))));
+        for (String dir : dirs) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path p = Path.of(dir, program);
             if (Files.isExecutable(p)) {
                 return p;
             }

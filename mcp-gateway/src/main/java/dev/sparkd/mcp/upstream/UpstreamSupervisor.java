@@ -131,7 +131,7 @@ public class UpstreamSupervisor {
             BASE_ENV.forEach(k -> Optional.ofNullable(ours.get(k)).ifPresent(v -> env.put(k, v)));
             s.envAllow().forEach(k -> Optional.ofNullable(ours.get(k)).ifPresent(v -> env.put(k, v)));
             env.putAll(s.env());
-            StdioTransport t = new StdioTransport(u.name(), s.command(), env, s.workingDir(), json,
+            StdioTransport t = new StdioTransport(u.name(), ProcessGroup.asUser(s.runAs(), s.command()), env, s.workingDir(), json,
                     exit -> work.run(() -> crashed(u, generation, "process exited with status " + exit)));
             u.stdio = t;
             return t;
