@@ -100,11 +100,18 @@ let
   localDatabase = {
     url = "postgresql://127.0.0.1:${toString config.services.postgresql.settings.port}/${cfg.database.name}";
   };
+  # The admin token every daemon accepts: unless the settings name one, generated on first start by
+  # sparkd-admin-token.service (root-readable only; the command-line tools read it there, as root) and loaded by each
+  # unit as a credential.
+  ownToken = let suite = cfg.settings.suite or { }; in suite ? admin_token_file || suite ? admin_token_env;
+  adminTokenSource = "/var/lib/sparkd-admin/admin-token";
   # What every daemon shares (also /etc/sparkd/sparkd.toml, for the command-line tools) …
-  commonSettings = cfg.settings;
+  commonSettings = lib.recursiveUpdate cfg.settings (lib.optionalAttrs (!ownToken) { suite.admin_token_file = adminTokenSource; });
   # … and each daemon's own file: it logs in as its own role, with the password generated for it.
   daemonSettings = d: lib.recursiveUpdate cfg.settings (lib.optionalAttrs cfg.database.createLocally {
     database = localDatabase // { user = schemaOf d; password_file = "/run/credentials/${userOf d}.service/db-password"; };
+  } // lib.optionalAttrs (!ownToken) {
+    suite = (cfg.settings.suite or { }) // { admin_token_file = "/run/credentials/${userOf d}.service/admin-token"; };
   });
   # As nixpkgs does for prometheus: the rendered file is checked in a build step, and the checker's own account of
   # the daemon's listen address and secret files must equal what the module derived from the settings (they decide
@@ -174,7 +181,8 @@ let
     let creds = credentialsOf d;
     in {
       LoadCredential = lib.mapAttrsToList (n: c: "${n}:${c.source}") creds
-        ++ lib.optional cfg.database.createLocally "db-password:/var/lib/sparkd-db/${d}.password";
+        ++ lib.optional cfg.database.createLocally "db-password:/var/lib/sparkd-db/${d}.password"
+        ++ lib.optional (!ownToken) "admin-token:${adminTokenSource}";
       BindReadOnlyPaths = lib.mapAttrsToList (n: c: "%d/${n}:${c.path}") creds;
     };
 
@@ -189,7 +197,7 @@ let
     CapabilityBoundingSet = [ "CAP_SETUID" "CAP_SETGID" ];
     PrivateUsers = false;
     SystemCallFilter = [ "@system-service" "~@privileged" "@setuid" ];
-    InaccessiblePaths = map (p: "-${p}") ([ "/var/lib/sparkd-db" "/etc/sparkd/ssh" ]
+    InaccessiblePaths = map (p: "-${p}") ([ "/var/lib/sparkd-db" "/var/lib/sparkd-admin" "/var/lib/private" "/etc/sparkd/ssh" ]
       ++ map (d: "/var/lib/sparkd/${d}") (builtins.filter (d: d != "mcp-gateway") daemonNames)
       ++ lib.unique (builtins.concatLists (map (d: lib.mapAttrsToList (_: c: c.source) (credentialsOf d)) (builtins.filter (d: d != "mcp-gateway") daemonNames))));
   } // {
@@ -197,7 +205,44 @@ let
     ReadWritePaths = map (p: "-${p}") cfg.daemons.mcp-gateway.writablePaths;
   };
 
-  dependencies = lib.optionals cfg.database.createLocally [ "postgresql.service" "sparkd-db-setup.service" ];
+  # The setup one-shots (admin token, database roles): no network, nothing but their own state directory.
+  oneshotHardening = {
+    Type = "oneshot";
+    RemainAfterExit = true;
+    UMask = "0077";
+    PrivateNetwork = true;
+    IPAddressDeny = "any";
+    ProtectSystem = "strict";
+    ProtectHome = true;
+    PrivateTmp = true;
+    PrivateDevices = true;
+    PrivateIPC = true;
+    NoNewPrivileges = true;
+    CapabilityBoundingSet = "";
+    AmbientCapabilities = "";
+    RestrictNamespaces = true;
+    RestrictRealtime = true;
+    RestrictSUIDSGID = true;
+    LockPersonality = true;
+    MemoryDenyWriteExecute = true;
+    ProtectClock = true;
+    ProtectControlGroups = true;
+    ProtectHostname = true;
+    ProtectKernelLogs = true;
+    ProtectKernelModules = true;
+    ProtectKernelTunables = true;
+    ProtectProc = "invisible";
+    ProcSubset = "pid";
+    RemoveIPC = true;
+    KeyringMode = "private";
+    DevicePolicy = "closed";
+    SystemCallArchitectures = "native";
+    SystemCallFilter = [ "@system-service" "~@privileged @resources" ];
+    SystemCallErrorNumber = "EPERM";
+  };
+
+  dependencies = lib.optionals cfg.database.createLocally [ "postgresql.service" "sparkd-db-setup.service" ]
+    ++ lib.optional (!ownToken) "sparkd-admin-token.service";
 
   daemonService = d: {
     description = "sparkd ${d} (${daemonInfo.${d}.what})";
@@ -554,6 +599,29 @@ in
       };
     })
 
+    (mkIf (!ownToken) {
+      # The admin token, made once (0600, a dynamic user's state directory: /var/lib/private is root-only).
+      systemd.services.sparkd-admin-token = {
+        description = "sparkd: the admin token";
+        before = map (d: "sparkd-${d}.service") enabledDaemons;
+        requiredBy = map (d: "sparkd-${d}.service") enabledDaemons;
+        path = [ pkgs.coreutils ];
+        script = ''
+          set -euo pipefail
+          umask 077
+          f="$STATE_DIRECTORY/admin-token"
+          [ -s "$f" ] || printf 'sparkd-admin-%s\n' "$(head -c 32 /dev/urandom | base64 | tr -d '\n/+=')" > "$f"
+        '';
+        serviceConfig = oneshotHardening // {
+          DynamicUser = true;
+          StateDirectory = "sparkd-admin";
+          StateDirectoryMode = "0700";
+          PrivateUsers = true;
+          RestrictAddressFamilies = "none";
+        };
+      };
+    })
+
     (mkIf cfg.database.createLocally {
       services.postgresql = {
         enable = true;
@@ -592,46 +660,14 @@ in
             done
           } | psql -X -q -v ON_ERROR_STOP=1 -d "$db"
         '';
-        serviceConfig = {
-          Type = "oneshot";
-          RemainAfterExit = true;
+        serviceConfig = oneshotHardening // {
           User = "postgres";
           Group = "postgres";
           StateDirectory = "sparkd-db";
           StateDirectoryMode = "0700";
-          UMask = "0077";
-          # Only the Unix socket of PostgreSQL: no network at all.
-          PrivateNetwork = true;
-          IPAddressDeny = "any";
-          RestrictAddressFamilies = [ "AF_UNIX" ];
-          ProtectSystem = "strict";
-          ProtectHome = true;
-          PrivateTmp = true;
-          PrivateDevices = true;
           PrivateUsers = false; # peer authentication needs the real postgres uid
-          PrivateIPC = true;
-          NoNewPrivileges = true;
-          CapabilityBoundingSet = "";
-          AmbientCapabilities = "";
-          RestrictNamespaces = true;
-          RestrictRealtime = true;
-          RestrictSUIDSGID = true;
-          LockPersonality = true;
-          MemoryDenyWriteExecute = true;
-          ProtectClock = true;
-          ProtectControlGroups = true;
-          ProtectHostname = true;
-          ProtectKernelLogs = true;
-          ProtectKernelModules = true;
-          ProtectKernelTunables = true;
-          ProtectProc = "invisible";
-          ProcSubset = "pid";
-          RemoveIPC = true;
-          KeyringMode = "private";
-          DevicePolicy = "closed";
-          SystemCallArchitectures = "native";
-          SystemCallFilter = [ "@system-service" "~@privileged @resources" ];
-          SystemCallErrorNumber = "EPERM";
+          # Only the Unix socket of PostgreSQL: no network at all.
+          RestrictAddressFamilies = [ "AF_UNIX" ];
         };
       };
     })

@@ -169,6 +169,11 @@ if [ -z "$DEST" ]; then
   for f in /var/lib/sparkd/postgres /var/lib/sparkd/postgres.password /var/lib/sparkd/postgres.port /var/lib/sparkd/postgres-binaries; do
     [ -e "$f" ] && chown -R sparkd-postgres:sparkd-postgres "$f"
   done
+  # The admin token all daemons accept (unless [suite] names one): root's, 0600; each unit loads it as a
+  # credential at the same path (no daemon can write /var/lib/sparkd), and root's CLIs read it there.
+  tok=/var/lib/sparkd/admin-token
+  [ -s "$tok" ] || (umask 077; printf 'sparkd-admin-%s\n' "$(head -c 32 /dev/urandom | base64 | tr -d '\n/+=')" > "$tok")
+  chown root:root "$tok"; chmod 0600 "$tok"
   systemctl daemon-reload
 fi
 SYSTEMCTL=(systemctl); [ -n "$DEST" ] && SYSTEMCTL=(systemctl --root="$DEST" --quiet)

@@ -44,6 +44,11 @@ for (const d of daemonsOf()) {
     assert.ok(creds(d).includes(`db-password:/var/lib/sparkd-db/${d}.password`));
     assert.ok(!creds(d).some(x => x.startsWith("db-password:") && !x.endsWith(`/${d}.password`)), "no other daemon's password");
   });
+  check(`sparkd-${d}: the admin token as a credential, from sparkd-admin-token`, () => {
+    assert.equal(ev.configs[d].settings.suite.admin_token_file, `/run/credentials/sparkd-${d}.service/admin-token`);
+    assert.ok(creds(d).includes("admin-token:/var/lib/sparkd-admin/admin-token"));
+    assert.ok(s.requires.includes("sparkd-admin-token.service"));
+  });
   check(`sparkd-${d}: the build checks listen and secret files against the config checker`, () => {
     assert.match(ev.configs[d].script, new RegExp(`sparkd-check --listen ${d} `));
     assert.match(ev.configs[d].script, new RegExp(`sparkd-check --credentials ${d} `));
@@ -60,6 +65,14 @@ check("the database: roles and schemas made by sparkd-db-setup (as postgres, pas
   assert.deepEqual(ev.postgresql.ensureUsers, [], "no shared role");
   for (const d of daemonsOf()) assert.ok(p.requiredBy.includes(`sparkd-${d}.service`));
 });
+check("the admin token: made once by a dynamic user, root-only, no network", () => {
+  const c = ev.services["sparkd-admin-token"].serviceConfig;
+  assert.equal(c.DynamicUser, true);
+  assert.equal(c.StateDirectory, "sparkd-admin");
+  assert.equal(c.StateDirectoryMode, "0700");
+  assert.equal(c.PrivateNetwork, true);
+  assert.match(ev.services["sparkd-admin-token"].script, /\[ -s "\$f" \] \|\| printf/);
+});
 if (scenario !== "timers") check("timers are off by default (the daemons do the same work)", () => assert.deepEqual(Object.keys(ev.timers), []));
 check("no warnings", () => assert.deepEqual(ev.warnings, []));
 
@@ -75,11 +88,11 @@ if (scenario === "example") {
     assert.deepEqual(s, expected);
   });
   check("LoadCredential: each unit only what its settings name (cloud key: router + health-agent; SSH: health-agent (telemetry key) + model-manager)", () => {
-    assert.deepEqual(creds("router"), ["db-password:/var/lib/sparkd-db/router.password", "openai-api-key:/var/lib/secrets/sparkd/openai-api-key"]);
-    assert.deepEqual(creds("health-agent"), ["db-password:/var/lib/sparkd-db/health-agent.password",
+    assert.deepEqual(creds("router"), ["admin-token:/var/lib/sparkd-admin/admin-token", "db-password:/var/lib/sparkd-db/router.password", "openai-api-key:/var/lib/secrets/sparkd/openai-api-key"]);
+    assert.deepEqual(creds("health-agent"), ["admin-token:/var/lib/sparkd-admin/admin-token", "db-password:/var/lib/sparkd-db/health-agent.password",
       "openai-api-key:/var/lib/secrets/sparkd/openai-api-key", "ssh-key:/var/lib/secrets/sparkd/id_ed25519-telemetry"]);
-    assert.deepEqual(creds("model-manager"), ["db-password:/var/lib/sparkd-db/model-manager.password", "ssh-key:/var/lib/secrets/sparkd/id_ed25519"]);
-    assert.deepEqual(creds("mcp-gateway"), ["db-password:/var/lib/sparkd-db/mcp-gateway.password"]);
+    assert.deepEqual(creds("model-manager"), ["admin-token:/var/lib/sparkd-admin/admin-token", "db-password:/var/lib/sparkd-db/model-manager.password", "ssh-key:/var/lib/secrets/sparkd/id_ed25519"]);
+    assert.deepEqual(creds("mcp-gateway"), ["admin-token:/var/lib/sparkd-admin/admin-token", "db-password:/var/lib/sparkd-db/mcp-gateway.password"]);
     assert.deepEqual([...ev.services["sparkd-model-manager"].serviceConfig.BindReadOnlyPaths], ["%d/ssh-key:/etc/sparkd/ssh/id_ed25519"]);
   });
   check("mcp-gateway: node and util-linux on PATH, servers as sparkd-mcp, optional writable paths created for it", () => {
@@ -92,7 +105,7 @@ if (scenario === "example") {
     assert.ok(ev.users["sparkd-mcp"]?.isSystemUser);
     assert.deepEqual(g.serviceConfig.CapabilityBoundingSet, ["CAP_SETUID", "CAP_SETGID"]);
     const hidden = g.serviceConfig.InaccessiblePaths;
-    for (const p of ["-/var/lib/sparkd/router", "-/var/lib/sparkd-db", "-/etc/sparkd/ssh", "-/var/lib/secrets/sparkd/id_ed25519", "-/var/lib/secrets/sparkd/openai-api-key"])
+    for (const p of ["-/var/lib/sparkd/router", "-/var/lib/sparkd-db", "-/var/lib/sparkd-admin", "-/etc/sparkd/ssh", "-/var/lib/secrets/sparkd/id_ed25519", "-/var/lib/secrets/sparkd/openai-api-key"])
       assert.ok(hidden.includes(p), `${p} inaccessible to the gateway`);
   });
   check("firewall: only the two LAN-facing daemons' ports", () => assert.deepEqual([...ev.firewall].sort(), [8470, 8471]));

@@ -26,13 +26,14 @@ class DeploymentQueriesTest {
 
     @Test
     void eachDaemonReadsOnlyItsOwnSecrets() {
+        String token = "/var/lib/sparkd/admin-token"; // none configured: the shared default under state_dir
         assertThat(CheckCommand.credentials(LAB, "router"))
-                .containsExactly("/run/credentials/openai-api-key", "/run/credentials/sparkd-db-password");
+                .containsExactly("/run/credentials/openai-api-key", "/run/credentials/sparkd-db-password", token);
         assertThat(CheckCommand.credentials(LAB, "health-agent"))
-                .containsExactly("/etc/sparkd/ssh/id_ed25519", "/run/credentials/openai-api-key", "/run/credentials/sparkd-db-password");
+                .containsExactly("/etc/sparkd/ssh/id_ed25519", "/run/credentials/openai-api-key", "/run/credentials/sparkd-db-password", token);
         assertThat(CheckCommand.credentials(LAB, "model-manager"))
-                .containsExactly("/etc/sparkd/ssh/id_ed25519", "/run/credentials/sparkd-db-password");
-        assertThat(CheckCommand.credentials(LAB, "mcp-gateway")).containsExactly("/run/credentials/sparkd-db-password");
+                .containsExactly("/etc/sparkd/ssh/id_ed25519", "/run/credentials/sparkd-db-password", token);
+        assertThat(CheckCommand.credentials(LAB, "mcp-gateway")).containsExactly("/run/credentials/sparkd-db-password", token);
     }
 
     @Test
@@ -42,8 +43,8 @@ class DeploymentQueriesTest {
                 url = "https://mcp.example.org/mcp"
                 token_file = "/run/credentials/remote-token"
                 """);
-        assertThat(CheckCommand.credentials(c, "mcp-gateway")).containsExactly("/run/credentials/remote-token");
-        assertThat(CheckCommand.credentials(c, "router")).isEmpty();
+        assertThat(CheckCommand.credentials(c, "mcp-gateway")).containsExactly("/run/credentials/remote-token", "/var/lib/sparkd/admin-token");
+        assertThat(CheckCommand.credentials(c, "router")).containsExactly("/var/lib/sparkd/admin-token");
     }
 
     @Test

@@ -52,15 +52,16 @@ public final class CheckCommand {
         return 0;
     }
 
-    /** The secret files {@code daemon} reads: the shared ones, cloud API keys (router, health-agent), SSH keys (health-agent, model-manager), its section's own. */
+    /** The secret files {@code daemon} reads: the admin token and the database password, cloud API keys (router, health-agent), SSH keys (health-agent, model-manager), its section's own. */
     public static Set<String> credentials(SuiteConfig config, String daemon) {
         List<SecretRef> refs = new ArrayList<>();
-        config.suite().edge().adminToken().ifPresent(refs::add);
+        Set<String> files = new TreeSet<>();
+        // the admin token: configured, or the file every daemon shares under state_dir
+        config.suite().edge().adminToken().ifPresentOrElse(refs::add, () -> files.add(config.suite().adminTokenFile().toString()));
         config.database().password().ifPresent(refs::add);
         if (daemon.equals("router") || daemon.equals("health-agent")) {
             config.services().values().forEach(s -> s.apiKey().ifPresent(refs::add));
         }
-        Set<String> files = new TreeSet<>();
         if (daemon.equals("health-agent") || daemon.equals("model-manager")) {
             config.hosts().values().forEach(h -> h.ssh().ifPresent(ssh -> files.add(ssh.keyFile().toString())));
         }
