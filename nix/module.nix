@@ -48,6 +48,13 @@ let
     let l = listenOf d; h = if builtins.elem l.host [ "" "0.0.0.0" "::" "*" ] then "127.0.0.1" else l.host;
     in "${h}:${toString l.port}";
 
+  scrapeTarget = d:
+    let
+      l = listenOf d;
+      h = if builtins.elem l.host [ "" "0.0.0.0" "::" "*" ] then "127.0.0.1" else l.host;
+    in
+    (if builtins.match ".*:.*" h != null then "[${h}]" else h) + ":${toString l.port}";
+
   # --- secrets ------------------------------------------------------------------------------------------------
   # A path literal would be copied into the world-readable store (and a submodule type would even import it):
   # refuse it without ever turning it into a string.
@@ -400,6 +407,16 @@ in
       description = "Check the rendered files with `sparkd check` at build time.";
     };
 
+    prometheus.scrapeConfigs = mkOption {
+      type = types.listOf types.anything;
+      readOnly = true;
+      description = ''
+        A Prometheus scrape config for the enabled daemons, at the addresses their settings listen on (a wildcard
+        listen is scraped on 127.0.0.1): `services.prometheus.scrapeConfigs = config.services.sparkd.prometheus.scrapeConfigs;`
+        on this machine. The same labels as dashboards/prometheus/scrape.yml, so the dashboards and alerts apply.
+      '';
+    };
+
     configFiles = mkOption {
       type = types.attrsOf types.anything;
       readOnly = true;
@@ -497,6 +514,15 @@ in
       services.sparkd.daemons.mcp-gateway.path = [ pkgs.util-linux ] ++ lib.optional needsNode pkgs.nodejs;
 
       services.sparkd.configFiles = lib.genAttrs enabledDaemons configFileOf;
+      services.sparkd.prometheus.scrapeConfigs = [{
+        job_name = "sparkd";
+        metrics_path = "/q/metrics";
+        scrape_interval = "30s";
+        static_configs = map (d: {
+          targets = [ (scrapeTarget d) ];
+          labels = { daemon = d; daemon_host = config.networking.hostName; };
+        }) enabledDaemons;
+      }];
       environment.etc."sparkd/sparkd.toml".source = commonConfigFile;
       environment.systemPackages = [ cfg.package ];
 

@@ -59,6 +59,7 @@ maven.buildMavenPackage {
       --add-flags "-Xmx128m -XX:+UseSerialGC -cp '$out/share/sparkd/simulator/simulator.jar:$out/share/sparkd/simulator/lib/*' dev.sparkd.simulator.SimulatorMain"
     install -Dm755 systemd/bin/sparkd-wait-ready "$out/bin/sparkd-wait-ready"
     install -Dm755 systemd/bin/sparkd-notify "$out/bin/sparkd-notify"
+    install -Dm755 systemd/bin/sparkd-telemetry-only "$out/bin/sparkd-telemetry-only"
     patchShebangs "$out/bin"
     runHook postInstall
   '';

@@ -20,7 +20,8 @@
 #                                  daemons' ExecStartPre= run
 #   /opt/sparkd/jvm/               daemon.options, db.options: the JVM flags the units start java with (JDK
 #                                  argument files, the launcher's own definition, from jvm/)
-#   /opt/sparkd/bin/               sparkd-wait-ready (readiness), sparkd-notify (OnFailure hook)
+#   /opt/sparkd/bin/               sparkd-wait-ready (readiness), sparkd-notify (OnFailure hook),
+#                                  sparkd-telemetry-only (the forced command for the health-agent's key, on the Sparks)
 #   /etc/sparkd/sparkd.toml        the config (a sample is installed only when none exists)
 #   /etc/sparkd/credentials/       secrets (root, 0600); credentials/<daemon>/NAME overrides NAME for one daemon
 #   /etc/sparkd/ssh/               id_ed25519 (root, 0600) and known_hosts
@@ -83,7 +84,7 @@ for d in "${DAEMONS[@]}"; do
   rm -rf "$opt/$d.old"
 done
 rm -rf "$opt/cli"; install -d -m 0755 "$opt/cli"; cp -r --no-preserve=ownership,mode "$SRC/cli/target/lib" "$opt/cli/lib"
-install -m 0755 "$SRC/systemd/bin/sparkd-wait-ready" "$SRC/systemd/bin/sparkd-notify" "$opt/bin/"
+install -m 0755 "$SRC/systemd/bin/sparkd-wait-ready" "$SRC/systemd/bin/sparkd-notify" "$SRC/systemd/bin/sparkd-telemetry-only" "$opt/bin/"
 cat > "$opt/bin/sparkd-check" <<'CHECK'
 #!/bin/sh
 # usage: sparkd-check FILE — validates a sparkd config; exit 0 valid, 2 invalid.

@@ -108,6 +108,9 @@ if (scenario === "example") {
     for (const p of ["-/var/lib/sparkd/router", "-/var/lib/sparkd-db", "-/var/lib/sparkd-admin", "-/etc/sparkd/ssh", "-/var/lib/secrets/sparkd/id_ed25519", "-/var/lib/secrets/sparkd/openai-api-key"])
       assert.ok(hidden.includes(p), `${p} inaccessible to the gateway`);
   });
+  check("generated scrape config: every daemon at its listen address, the labels of scrape.yml", () =>
+    assert.deepEqual(ev.scrapeConfigs[0].static_configs.map(c => [c.targets[0], c.labels.daemon]).sort(),
+      [["127.0.0.1:8470", "router"], ["127.0.0.1:8471", "health-agent"], ["127.0.0.1:8472", "model-manager"], ["127.0.0.1:8473", "mcp-gateway"]].sort()));
   check("firewall: only the two LAN-facing daemons' ports", () => assert.deepEqual([...ev.firewall].sort(), [8470, 8471]));
 } else if (scenario === "minimal") {
   check("four daemons from enable + settings alone", () => assert.deepEqual(daemonsOf(), all));
@@ -119,6 +122,8 @@ if (scenario === "example") {
   check("readiness on the configured port 9000", () =>
     assert.match(ev.services["sparkd-router"].serviceConfig.ExecStartPost, / router 127\.0\.0\.1:9000$/));
   check("firewall opens 9000", () => assert.deepEqual(ev.firewall, [9000]));
+  check("generated scrape config scrapes the router on 9000", () =>
+    assert.deepEqual(ev.scrapeConfigs[0].static_configs, [{ targets: ["127.0.0.1:9000"], labels: { daemon: "router", daemon_host: "nixos" } }]));
 } else if (scenario === "timers") {
   check("the two timers, part of sparkd.target, their one-shots notify on failure", () => {
     assert.deepEqual(Object.keys(ev.timers).sort(), ["sparkd-health-check", "sparkd-model-reconcile"]);

@@ -31,4 +31,5 @@ else {
   etc = builtins.attrNames c.environment.etc;
   configFile = c.environment.etc."sparkd/sparkd.toml".source.name;
   warnings = c.warnings;
+  scrapeConfigs = c.services.sparkd.prometheus.scrapeConfigs;
 }

@@ -16,6 +16,7 @@ in
     systemd.targets = mkOption { type = types.attrsOf unit; default = { }; };
     users.users = mkOption { type = types.attrsOf (types.attrsOf types.anything); default = { }; };
     users.groups = mkOption { type = types.attrsOf (types.attrsOf types.anything); default = { }; };
+    networking.hostName = mkOption { type = types.str; default = "nixos"; };
     networking.firewall.allowedTCPPorts = mkOption { type = types.listOf types.port; default = [ ]; };
     systemd.tmpfiles.settings = mkOption { type = types.attrsOf (types.attrsOf types.anything); default = { }; };
     environment.systemPackages = mkOption { type = types.listOf types.package; default = [ ]; };
