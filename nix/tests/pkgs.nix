@@ -22,4 +22,5 @@ in
   util-linux = drv "util-linux-2.41";
   nodejs = drv "nodejs-22";
   coreutils = drv "coreutils-9.7";
+  curl = drv "curl-8";
 }

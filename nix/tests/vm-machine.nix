@@ -45,7 +45,15 @@ in
       ExecStartPre = "${pkgs.coreutils}/bin/install -D -m 0644 ${config.services.sparkd.package}/share/sparkd/examples/sim-two-sparks.toml /var/lib/sparkd-sim/examples/sim-two-sparks.toml";
       ExecStart = "${config.services.sparkd.package}/bin/sparkd-simulator --config /var/lib/sparkd-sim/examples/sim-two-sparks.toml";
     };
+    # The daemons read the simulated Sparks' known_hosts (not secret) from here; the keys stay 0600 (credentials).
+    postStart = ''
+      for i in $(seq 120); do [ -s ${sim}/known_hosts ] && [ -s ${sim}/cloud-api-key ] && break; sleep 1; done
+      chmod a+rx /var/lib/sparkd-sim/.state ${sim}
+      chmod a+r ${sim}/known_hosts
+    '';
   };
+
+  environment.systemPackages = [ pkgs.curl ];
 
   virtualisation.memorySize = 4096;
 }
