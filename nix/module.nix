@@ -203,7 +203,7 @@ let
     AmbientCapabilities = [ "CAP_SETUID" "CAP_SETGID" ];
     CapabilityBoundingSet = [ "CAP_SETUID" "CAP_SETGID" ];
     PrivateUsers = false;
-    SystemCallFilter = [ "@system-service" "~@privileged" "@setuid" ];
+    SystemCallFilter = [ "@system-service" "~@privileged" "@setuid capset" ];
     InaccessiblePaths = map (p: "-${p}") ([ "/var/lib/sparkd-db" "/var/lib/sparkd-admin" "/var/lib/private" "/etc/sparkd/ssh" ]
       ++ map (d: "/var/lib/sparkd/${d}") (builtins.filter (d: d != "mcp-gateway") daemonNames)
       ++ lib.unique (builtins.concatLists (map (d: lib.mapAttrsToList (_: c: c.source) (credentialsOf d)) (builtins.filter (d: d != "mcp-gateway") daemonNames))));

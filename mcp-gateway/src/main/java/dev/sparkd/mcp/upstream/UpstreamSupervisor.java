@@ -1,6 +1,7 @@
 package dev.sparkd.mcp.upstream;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -131,7 +132,9 @@ public class UpstreamSupervisor {
             BASE_ENV.forEach(k -> Optional.ofNullable(ours.get(k)).ifPresent(v -> env.put(k, v)));
             s.envAllow().forEach(k -> Optional.ofNullable(ours.get(k)).ifPresent(v -> env.put(k, v)));
             env.putAll(s.env());
-            StdioTransport t = new StdioTransport(u.name(), ProcessGroup.asUser(s.runAs(), s.command()), env, s.workingDir(), json,
+            // a run_as server starts in / unless told otherwise: the gateway's own working directory is closed to it
+            StdioTransport t = new StdioTransport(u.name(), ProcessGroup.asUser(s.runAs(), s.command()), env,
+                    s.workingDir().or(() -> s.runAs().map(user -> Path.of("/"))), json,
                     exit -> work.run(() -> crashed(u, generation, "process exited with status " + exit)));
             u.stdio = t;
             return t;

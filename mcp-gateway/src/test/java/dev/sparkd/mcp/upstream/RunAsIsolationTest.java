@@ -81,6 +81,8 @@ class RunAsIsolationTest {
     void aServerRunAsItsOwnUserCannotReadTheDaemonsSecrets() throws Exception {
         Upstream u = start("isolated", Optional.of(USER));
         assertThat(uidOf(u.pid())).as("the server runs as " + USER).isEqualTo(ProcessGroup.passwd(USER).orElseThrow()[0]);
+        assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(u.pid()), "cwd"))).as("it starts in /, not in the gateway's directory")
+                .isEqualTo(Path.of("/"));
 
         assertThat(read(u, "public/readme.txt")).as("it does run and read files").isEqualTo(new Read(false, "public-ok"));
         for (String secret : List.of("state/router/db.password", "ssh/id_ed25519", "credentials/openai-api-key")) {
@@ -102,7 +104,7 @@ class RunAsIsolationTest {
 
     private Upstream start(String name, Optional<String> runAs) {
         McpSettings.Server fs = new McpSettings.Server(name, List.of("node", McpFixtures.server("filesystem").toString(), base.toString()),
-                Optional.empty(), Optional.empty(), List.of(), Map.of(), Optional.of(McpFixtures.DIR), false, 1024 * 1024,
+                Optional.empty(), Optional.empty(), List.of(), Map.of(), runAs.isPresent() ? Optional.empty() : Optional.of(McpFixtures.DIR), false, 1024 * 1024,
                 Duration.ofSeconds(20), Optional.empty(), runAs);
         Upstreams upstreams = new Upstreams(List.of(fs));
         supervisor = new UpstreamSupervisor(upstreams, List.of(), new SupervisorWork(vertx), "test");
