@@ -203,6 +203,8 @@ let
     AmbientCapabilities = [ "CAP_SETUID" "CAP_SETGID" ];
     CapabilityBoundingSet = [ "CAP_SETUID" "CAP_SETGID" ];
     PrivateUsers = false;
+    # The gateway must see its servers in /proc (they run as another user) to end their process group.
+    ProtectProc = "default";
     SystemCallFilter = [ "@system-service" "~@privileged" "@setuid capset" ];
     InaccessiblePaths = map (p: "-${p}") ([ "/var/lib/sparkd-db" "/var/lib/sparkd-admin" "/var/lib/private" "/etc/sparkd/ssh" ]
       ++ map (d: "/var/lib/sparkd/${d}") (builtins.filter (d: d != "mcp-gateway") daemonNames)
