@@ -672,6 +672,7 @@ in
           umask 077
           db=${lib.escapeShellArg cfg.database.name}
           {
+            printf 'SET client_min_messages = warning;\n'
             printf 'REVOKE ALL ON DATABASE %s FROM PUBLIC;\n' "\"$db\""
             printf 'REVOKE CREATE ON SCHEMA public FROM PUBLIC;\n'
             for d in ${lib.escapeShellArgs enabledDaemons}; do
