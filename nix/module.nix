@@ -43,12 +43,8 @@ let
     if m == null then { host = "127.0.0.1"; port = daemonInfo.${d}.port; }
     else { host = builtins.head m; port = builtins.fromJSON (builtins.elemAt m 1); };
   isLoopback = h: h == "localhost" || h == "::1" || lib.hasPrefix "127." h;
-  # Where readiness is asked: a wildcard listen is reached on loopback.
+  # Where readiness is asked (and Prometheus scrapes): a wildcard listen is reached on loopback; IPv6 in brackets.
   readyAddress = d:
-    let l = listenOf d; h = if builtins.elem l.host [ "" "0.0.0.0" "::" "*" ] then "127.0.0.1" else l.host;
-    in "${h}:${toString l.port}";
-
-  scrapeTarget = d:
     let
       l = listenOf d;
       h = if builtins.elem l.host [ "" "0.0.0.0" "::" "*" ] then "127.0.0.1" else l.host;
@@ -521,7 +517,7 @@ in
         metrics_path = "/q/metrics";
         scrape_interval = "30s";
         static_configs = map (d: {
-          targets = [ (scrapeTarget d) ];
+          targets = [ (readyAddress d) ];
           labels = { daemon = d; daemon_host = config.networking.hostName; };
         }) enabledDaemons;
       }];
