@@ -61,6 +61,9 @@ done
 # A first install enables units; an upgrade keeps what the operator enabled or disabled since.
 FIRST=1
 [ -e "$units/sparkd.target" ] && FIRST=0
+# An install from before the per-daemon layout enabled both timers next to their daemons: turn those off below.
+LEGACY=0
+grep -q '^Wants=.*sparkd-router.service' "$units/sparkd.target" 2>/dev/null && LEGACY=1
 umask 022
 install -d -m 0755 "$opt" "$opt/bin" "$opt/docs" "$units"
 if [ $UNITS_ONLY = 0 ]; then
@@ -187,6 +190,14 @@ if [ $FIRST = 1 ]; then
     esac
   done
   "${SYSTEMCTL[@]}" enable "${enable[@]}"
+fi
+if [ $LEGACY = 1 ]; then
+  for pair in health-agent:sparkd-health-check.timer model-manager:sparkd-model-reconcile.timer; do
+    if "${SYSTEMCTL[@]}" is-enabled "sparkd-${pair%%:*}.service" >/dev/null 2>&1; then
+      "${SYSTEMCTL[@]}" disable "${pair#*:}" >/dev/null 2>&1 || true
+      echo "install.sh: disabled ${pair#*:}: sparkd-${pair%%:*} does the same work"
+    fi
+  done
 fi
 [ -n "$DEST" ] && { echo "install.sh: installed under $DEST"; exit 0; }
 
