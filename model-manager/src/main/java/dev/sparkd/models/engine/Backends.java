@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.sparkd.models.config.ModelsSettings;
 import dev.sparkd.core.config.Host;
+import dev.sparkd.core.config.SecretRef;
 import dev.sparkd.core.config.ServiceDef;
 import dev.sparkd.core.config.SuiteConfig;
 import dev.sparkd.core.http.HttpTimeouts;
@@ -86,7 +87,19 @@ public class Backends implements AutoCloseable {
         String address = hostOf(service).map(Host::address).orElse(service(service).baseUri().getHost());
         String where = (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
         return vllm.computeIfAbsent(service + "@" + where, k -> new OpenAiClient(vertx, URI.create("http://" + where + "/v1"),
-                () -> null, new HttpTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(60), Duration.ofSeconds(60))));
+                () -> apiKey(service).orElse(null), new HttpTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(60), Duration.ofSeconds(60))));
+    }
+
+    /** The key the service's server requires ({@code api_key_file}), read now so a rotated file applies. */
+    public Optional<String> apiKey(String service) {
+        return service(service).apiKey().map(SecretRef::resolve);
+    }
+
+    /** Blocking: as {@link #run(String, RemoteCommand, Duration)} with {@code stdin} as the command's input (secrets). */
+    public CommandResult run(String service, RemoteCommand command, byte[] stdin, Duration timeout) {
+        SshTarget target = sshTarget(service).orElseThrow(() -> new IllegalStateException(
+                "host of " + service + " has no ssh settings; set [hosts.<name>] ssh = { … }"));
+        return ssh.run(target, command, stdin, timeout);
     }
 
     public Optional<SshTarget> sshTarget(String service) {
