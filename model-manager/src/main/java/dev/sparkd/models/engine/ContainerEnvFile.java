@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +65,7 @@ final class ContainerEnvFile {
         });
         entry.hfToken().ifPresent(ref -> vars.put("HF_TOKEN", single("hf_token_file of " + entry.key(), ref.resolve())));
         apiKey.ifPresent(key -> vars.put("VLLM_API_KEY", single("the service's api_key_file", key)));
-        return new ContainerEnvFile(Map.copyOf(vars), entry.container());
+        return new ContainerEnvFile(Collections.unmodifiableMap(vars), entry.container());
     }
 
     private static String single(String what, String value) {

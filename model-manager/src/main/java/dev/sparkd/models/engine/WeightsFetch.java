@@ -133,6 +133,8 @@ final class WeightsFetch {
 
     private Optional<String> diskCheck(String cache, String host, long missing) {
         long minFree = backends.settings().vllm().get(service).minFreeDisk();
+        // made by the SSH user before docker would make it (as root) for the mount; df needs it to exist
+        backends.run(service, RemoteCommand.builder("mkdir").arg("-p").arg(cache + "/hub", CACHE_DIR).build(), Duration.ofSeconds(20));
         CommandResult df = backends.run(service, RemoteCommand.builder("df").arg("-B1").arg("--output=avail")
                 .arg(cache, CACHE_DIR).build(), Duration.ofSeconds(20));
         if (!df.succeeded()) {

@@ -3,7 +3,9 @@ package dev.sparkd.simulator.host;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Files written on a simulated host over SSH ({@code install -m 600 /dev/stdin PATH}) and read back by its docker
@@ -19,6 +21,7 @@ public final class HostFiles {
     }
 
     private final Map<String, File> files = new TreeMap<>();
+    private final Set<String> directories = new TreeSet<>();
 
     /** {@code path} as the shell of {@code user} sees it: relative to {@code /home/<user>} ({@code /root} for root). */
     public static String resolve(String user, String path) {
@@ -44,6 +47,19 @@ public final class HostFiles {
     /** True when a file was there. */
     public synchronized boolean remove(String path) {
         return files.remove(path) != null;
+    }
+
+    /** {@code mkdir -p}: the directory and its parents exist from now on. */
+    public synchronized void mkdirs(String path) {
+        String p = path.replaceAll("/+$", "");
+        while (!p.isEmpty()) {
+            directories.add(p);
+            p = p.substring(0, p.lastIndexOf('/'));
+        }
+    }
+
+    public synchronized boolean isDirectory(String path) {
+        return directories.contains(path.replaceAll("/+$", ""));
     }
 
     /** Every file, by path. */

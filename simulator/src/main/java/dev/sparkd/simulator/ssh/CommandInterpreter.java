@@ -30,7 +30,7 @@ import dev.sparkd.simulator.host.HostFiles;
  */
 public final class CommandInterpreter {
     private static final Set<String> KNOWN = Set.of("nvidia-smi", "cat", "df", "docker", "timeout", "true", "false",
-            "echo", "hostname", "uname", "sleep", "sh", "bash", "install", "rm", "du");
+            "echo", "hostname", "uname", "sleep", "sh", "bash", "install", "rm", "du", "mkdir");
 
     /** Who runs the command line, and its standard input (read only by commands that read it). */
     record Session(String user, InputStream stdin) {
@@ -51,7 +51,7 @@ public final class CommandInterpreter {
     public CommandInterpreter(SshHost host) {
         this.host = Objects.requireNonNull(host, "host");
         this.nvidiaSmi = new NvidiaSmiCommand(host.gpu());
-        this.df = new DfCommand(host.disk(), host.mount());
+        this.df = new DfCommand(host.disk(), host.mount()).createdDirectories(host.files()::isDirectory);
         this.docker = new DockerCommand(host.containers(), host.backend(), host.files());
     }
 
@@ -183,6 +183,7 @@ public final class CommandInterpreter {
             case "install" -> install(args, session);
             case "rm" -> rm(args, session);
             case "du" -> du(args, session);
+            case "mkdir" -> mkdir(args, session);
             case "cat" -> cat(args);
             case "timeout" -> timeout(args, session);
             case "true" -> ExecResult.ok("");
@@ -272,6 +273,15 @@ public final class CommandInterpreter {
             }
         }
         return new ExecResult(err.length() == 0 ? 0 : 1, "", err.toString());
+    }
+
+    /** {@code mkdir -p DIR...}: the directories exist from now on ({@code df} finds them). */
+    private ExecResult mkdir(List<String> args, Session session) {
+        if (!args.contains("-p")) {
+            return ExecResult.error(1, "mkdir: sparkd simulator supports only mkdir -p\n");
+        }
+        args.stream().filter(a -> !a.startsWith("-")).forEach(d -> host.files().mkdirs(HostFiles.resolve(session.user(), d)));
+        return ExecResult.ok("");
     }
 
     /** {@code du -sb DIR}: bytes of the Hugging Face cache (a repo folder, {@code hub}, or the whole cache). */
