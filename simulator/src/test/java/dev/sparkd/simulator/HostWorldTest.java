@@ -86,7 +86,7 @@ class HostWorldTest {
         int port = freePort();
         ExecResult started = run("docker run -d --name keyed --restart unless-stopped -p 127.0.0.1:" + port + ":8000 -v " + CACHE
                 + ":/root/.cache/huggingface --env-file .sparkd/env/keyed.env -e HF_TOKEN=hf_override --entrypoint vllm " + IMAGE
-                + " serve test/tiny-chat --port 8000");
+                + " serve test/tiny-chat --port 8000 --gpu-memory-utilization 0.2");
         assertThat(started.exitCode()).as(started.stderr()).isZero();
         Container c = sim.spark("gb").containers().byName("keyed").orElseThrow();
         assertThat(c.spec().env()).containsEntry("VLLM_API_KEY", "sk-1").containsEntry("HF_TOKEN", "hf_override");
@@ -146,7 +146,7 @@ class HostWorldTest {
         // a vLLM container with the cache mounted now starts without a download; a gated model still wants its token
         int port = freePort();
         assertThat(run("docker run -d --name big -p 127.0.0.1:" + port + ":8000" + mount + "--entrypoint vllm " + IMAGE
-                + " serve test/big --port 8000").exitCode()).isZero();
+                + " serve test/big --port 8000 --gpu-memory-utilization 0.2").exitCode()).isZero();
         Http.awaitStatus(port, "/health", 200, Duration.ofSeconds(5));
         run("docker rm -f big");
         assertThat(run("docker run -d --name gated" + mount + "--entrypoint vllm " + IMAGE + " serve test/gated").exitCode()).isZero();
@@ -164,11 +164,11 @@ class HostWorldTest {
         int keptPort = freePort();
         String mount = " -v " + CACHE + ":/root/.cache/huggingface ";
         assertThat(run("docker run -d --name kept --restart unless-stopped -p 127.0.0.1:" + keptPort + ":8000" + mount
-                + "--entrypoint vllm " + IMAGE + " serve test/tiny-chat --port 8000").exitCode()).isZero();
+                + "--entrypoint vllm " + IMAGE + " serve test/tiny-chat --port 8000 --gpu-memory-utilization 0.2").exitCode()).isZero();
         assertThat(run("docker run -d --name plain -p 127.0.0.1:" + freePort() + ":8000" + mount + "--entrypoint vllm " + IMAGE
-                + " serve test/tiny-chat --port 8000").exitCode()).isZero();
+                + " serve test/tiny-chat --port 8000 --gpu-memory-utilization 0.2").exitCode()).isZero();
         assertThat(run("docker run -d --name stopped --restart unless-stopped -p 127.0.0.1:" + freePort() + ":8000" + mount
-                + "--entrypoint vllm " + IMAGE + " serve test/tiny-chat --port 8000").exitCode()).isZero();
+                + "--entrypoint vllm " + IMAGE + " serve test/tiny-chat --port 8000 --gpu-memory-utilization 0.2").exitCode()).isZero();
         assertThat(run("docker stop stopped").exitCode()).isZero();
         Http.awaitStatus(keptPort, "/health", 200, Duration.ofSeconds(10));
 
