@@ -170,7 +170,9 @@ public final class ModelsSchema extends SectionSchema<ModelsSettings> {
             t.error("publish_address", "a swap never publishes vLLM on all interfaces", "name the host's LAN address, or 127.0.0.1 when sparkd runs on it");
         }
         String address = publish.or(() -> hostAddress.filter(a -> ADDRESS.matcher(a).matches())).orElse("127.0.0.1");
-        if (publish.isEmpty() && hostAddress.isPresent() && !ADDRESS.matcher(hostAddress.get()).matches()) {
+        // (a .local name is refused in [hosts.*] already; one problem is enough)
+        if (publish.isEmpty() && hostAddress.isPresent() && !ADDRESS.matcher(hostAddress.get()).matches()
+                && !hostAddress.get().endsWith(".local")) {
             t.error(null, "the host's address \"" + hostAddress.get() + "\" is a name; docker publishes ports on IP addresses",
                     "set publish_address = \"<the host's LAN IP>\" in [models." + service + "]");
         }
