@@ -111,7 +111,14 @@ final class WeightsFetch {
         }
         CommandResult size = backends.run(service, hubCommand("size", "sparkd-size-"), Duration.ofMinutes(5));
         if (!size.succeeded()) {
-            return Optional.of(refused(size));
+            String why = refused(size);
+            if (present > 0 && !why.contains("GatedRepoError") && !why.contains("401")) {
+                // the Hub unreachable must not stop a rollback to weights that are here
+                op.event("could not ask the Hub about " + entry.model() + " (" + why + "); starting with the "
+                        + ByteSizes.format(present) + " in " + host + ":" + cache);
+                return Optional.empty();
+            }
+            return Optional.of(why);
         }
         long total;
         try {
