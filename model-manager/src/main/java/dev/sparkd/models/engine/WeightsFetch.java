@@ -109,6 +109,9 @@ final class WeightsFetch {
                     + host + ":" + cache + ", so vLLM could not load them; download them once without HF_HUB_OFFLINE "
                     + "(or copy them into the cache), then swap again");
         }
+        // leftovers of an earlier swap cut short would make the names conflict
+        backends.run(service, RemoteCommand.builder("docker").args("rm", "-f").arg(fetchName("sparkd-size-"), ModelsSchema.CONTAINER)
+                .arg(fetchName("sparkd-fetch-"), ModelsSchema.CONTAINER).build(), Duration.ofSeconds(30));
         CommandResult size = backends.run(service, hubCommand("size", "sparkd-size-"), Duration.ofMinutes(5));
         if (!size.succeeded()) {
             String why = refused(size);
