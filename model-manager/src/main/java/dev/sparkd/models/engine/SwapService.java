@@ -98,6 +98,7 @@ public class SwapService {
     /** Blocking: which catalog entry answers on its port right now, if any. */
     public Optional<String> observe(String service) {
         ModelsSettings.VllmCatalog catalog = backends.settings().vllm().get(service);
+        backends.apiKey(service); // read here, on a worker, for the clients below
         for (ModelsSettings.CatalogEntry e : catalog.catalog().values()) {
             try {
                 List<ModelCard> models = backends.vllm(service, e.port()).models().await().atMost(Duration.ofSeconds(5));
