@@ -5,7 +5,10 @@ import dev.sparkd.simulator.config.SshConfig;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultSet;
 import dev.sparkd.simulator.fault.FaultType;
+import dev.sparkd.simulator.host.Container;
 import dev.sparkd.simulator.host.ContainerBackend;
+import dev.sparkd.simulator.host.HfCache;
+import dev.sparkd.simulator.host.HostFiles;
 import dev.sparkd.simulator.host.Containers;
 import dev.sparkd.simulator.host.Disk;
 import dev.sparkd.simulator.host.Gpu;
@@ -16,6 +19,7 @@ import dev.sparkd.simulator.ssh.SimSshServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -34,7 +38,9 @@ public final class SimulatedSpark {
     private final MemInfo memInfo;
     private final FaultSet hostFaults = new FaultSet(FaultType.Scope.HOST);
     private final List<SimulatedService> services = new CopyOnWriteArrayList<>();
+    private final HostFiles files = new HostFiles();
     private ContainerBackend containerBackend;
+    private HfCache hfCache;
     private volatile SimSshServer ssh;
 
     SimulatedSpark(SparkConfig config) {
@@ -132,6 +138,46 @@ public final class SimulatedSpark {
     void ssh(SimSshServer server) {
         this.ssh = server;
         applySshLatency();
+    }
+
+    /** Files sparkd wrote on this host over SSH (env files for {@code docker run --env-file}). */
+    public HostFiles files() {
+        return files;
+    }
+
+    /** This host's Hugging Face cache (what {@code -v …:/root/.cache/huggingface} mounts). */
+    public HfCache hfCache() {
+        return hfCache;
+    }
+
+    void hfCache(HfCache cache) {
+        this.hfCache = cache;
+    }
+
+    /**
+     * A reboot: every running container stops, and after {@code down} the
+     * docker daemon starts again those whose restart policy says so ({@code always}; {@code unless-stopped} unless a
+     * user stopped it). Returns the names of the containers started again. Blocks for {@code down}.
+     */
+    public List<String> reboot(Duration down) throws InterruptedException {
+        List<Container> restart = new ArrayList<>();
+        for (Container c : containers.list()) {
+            boolean wasRunning = c.status() == Container.Status.RUNNING;
+            if (wasRunning) {
+                c.stop();
+            }
+            if (c.spec().restartsAfterReboot(c.stoppedByUser()) && (wasRunning || c.spec().restart().equals("always"))) {
+                restart.add(c);
+            }
+        }
+        Thread.sleep(down.toMillis());
+        List<String> started = new ArrayList<>();
+        for (Container c : restart) {
+            c.restarting();
+            containerBackend.start(c);
+            started.add(c.spec().name());
+        }
+        return started;
     }
 
     public ContainerBackend containerBackend() {

@@ -9,7 +9,7 @@ import dev.sparkd.simulator.config.OllamaModelSpec;
 import dev.sparkd.simulator.config.ServiceConfig;
 import dev.sparkd.simulator.config.SimConfig;
 import dev.sparkd.simulator.config.SparkConfig;
-import dev.sparkd.simulator.config.VllmModelSpec;
+import dev.sparkd.simulator.host.HfCache;
 import dev.sparkd.simulator.control.ControlServer;
 import dev.sparkd.simulator.control.SimControl;
 import dev.sparkd.simulator.host.Container;
@@ -58,10 +58,13 @@ public final class Simulator implements AutoCloseable {
         for (SparkConfig sc : config.sparks()) {
             SimulatedSpark spark = new SimulatedSpark(sc);
             sparks.put(sc.name(), spark);
-            Map<String, VllmModelSpec> hostModels = new LinkedHashMap<>();
-            sc.vllmModels().forEach(id -> hostModels.put(id, config.vllmModels().get(id)));
-            VllmContainerBackend backend = new VllmContainerBackend(vertx, sc.name(), config.bind(), hostModels,
-                    s -> register(spark, s), s -> unregister(spark, s), spark.memInfo(), spark.gpuDevice(), sc.cudaReserved());
+            Map<String, HfCache.HubModel> hub = new LinkedHashMap<>();
+            config.vllmModels().values().forEach(m -> hub.put(m.id(), new HfCache.HubModel(m.id(), m.size(), m.gated())));
+            HfCache hfCache = new HfCache(hub, sc.vllmModels(), spark.disk(), sc.hfDownloadSpeed());
+            spark.hfCache(hfCache);
+            VllmContainerBackend backend = new VllmContainerBackend(vertx, sc.name(), config.bind(), config.vllmModels(),
+                    s -> register(spark, s), s -> unregister(spark, s), spark.memInfo(), spark.gpuDevice(), sc.cudaReserved(),
+                    hfCache, sc.hfDownloadSpeed());
             spark.containerBackend(backend);
             for (ServiceConfig svc : sc.services()) {
                 SimulatedService service = create(spark, svc);
@@ -75,7 +78,7 @@ public final class Simulator implements AutoCloseable {
             }
             if (sc.ssh() != null) {
                 SshHost host = new SshHost(sc.name(), spark.gpuDevice(), spark.memInfo(), spark.disk(),
-                        spark.containers(), backend);
+                        spark.containers(), backend, spark.files(), hfCache);
                 spark.ssh(new SimSshServer(host, sc.ssh().hostKey(), sc.ssh().authorizedKeys(), sc.ssh().port()));
             }
         }

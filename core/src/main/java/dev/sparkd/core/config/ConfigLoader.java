@@ -244,8 +244,13 @@ public final class ConfigLoader {
                     dirs.add(Path.of(dir));
                 }
             }
+            String hfCache = t.matching("hf_cache", Host.HF_CACHE, "an absolute path of letters, digits and . _ / -, e.g. \"/home/spark/.cache/huggingface\"")
+                    .orElse(Host.defaultHfCache(ssh));
+            if (hfCache.contains("..")) {
+                t.error("hf_cache", "\"..\" is not allowed in hf_cache", "name the directory itself");
+            }
             t.finish();
-            hosts.put(name, new Host(name, address, ssh, gpu, List.copyOf(dirs)));
+            hosts.put(name, new Host(name, address, ssh, gpu, List.copyOf(dirs), hfCache));
         });
         return hosts;
     }
@@ -273,8 +278,10 @@ public final class ConfigLoader {
                     ? t.duration("start_grace", Duration.ZERO, Duration.ofHours(2)).orElse(Duration.ofMinutes(15)) : Duration.ZERO;
             Optional<String> container = kind == ServiceKind.VLLM
                     ? t.matching("container", Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}"), "a Docker container name") : Optional.empty();
-            Optional<SecretRef> apiKey = kind == ServiceKind.OPENAI
-                    ? t.secret("api_key", !"compatible".equals(provider.orElse(""))) : Optional.empty();
+            // cloud providers need a key; a local model server may require one (vLLM --api-key, llama.cpp --api-key)
+            Optional<SecretRef> apiKey = kind == ServiceKind.OPENAI ? t.secret("api_key", !"compatible".equals(provider.orElse("")))
+                    : kind == ServiceKind.VLLM || kind == ServiceKind.LLAMACPP || kind == ServiceKind.OLLAMA ? t.secret("api_key", false)
+                    : Optional.empty();
             boolean local = locality(t, kind, provider);
             List<String> conditions = kind == ServiceKind.HTTP ? t.strings("conditions") : List.of();
             Duration timeout = t.duration("timeout", Duration.ofMillis(100), Duration.ofMinutes(5)).orElse(Duration.ofSeconds(5));

@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param startGrace  how long a closed port counts as "loading" after start rather than "down"
  * @param container   the Docker container that runs it (vLLM), if any
  * @param provider    for {@code openai} kind: openai | openrouter | anthropic | compatible
- * @param apiKey      for cloud providers, by reference
+ * @param apiKey      for cloud providers, by reference; for local model servers ({@code api_key_file}) the key the
+ *                    server requires (a swap hands it to vLLM as {@code VLLM_API_KEY})
  * @param conditions  for {@code http} kind: Gatus-style conditions such as {@code [STATUS] == 200}
  * @param timeout     per-request timeout for probes
  * @param local       prompts sent here stay on hardware the operator controls (model servers; {@code compatible} with

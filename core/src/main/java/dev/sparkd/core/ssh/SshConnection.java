@@ -52,6 +52,11 @@ final class SshConnection implements AutoCloseable {
 
     /** Runs {@code command} under {@code timeout}, remotely and locally enforced. */
     CommandResult run(RemoteCommand command, Duration timeout) {
+        return run(command, new byte[0], timeout);
+    }
+
+    /** As {@link #run(RemoteCommand, Duration)}, with {@code stdin} as the command's standard input. */
+    CommandResult run(RemoteCommand command, byte[] stdin, Duration timeout) {
         try {
             if (!channels.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 throw SshCommandTimeoutException.notStarted(target, command.program(), timeout,
@@ -63,13 +68,13 @@ final class SshConnection implements AutoCloseable {
                     + "` on " + target.describe());
         }
         try {
-            return execute(command, timeout, true);
+            return execute(command, stdin, timeout, true);
         } finally {
             channels.release();
         }
     }
 
-    private CommandResult execute(RemoteCommand command, Duration timeout, boolean mayRetry) {
+    private CommandResult execute(RemoteCommand command, byte[] stdin, Duration timeout, boolean mayRetry) {
         Session current = session();
         BoundedOutput stdout = new BoundedOutput(options.maxOutputBytes());
         BoundedOutput stderr = new BoundedOutput(options.maxOutputBytes());
@@ -79,8 +84,8 @@ final class SshConnection implements AutoCloseable {
             channel = (ChannelExec) current.openChannel("exec");
             channel.setCommand(command.withTimeout(timeout).toShell()
                     .getBytes(StandardCharsets.UTF_8));
-            // An empty stdin: the remote side sees EOF at once instead of waiting on input.
-            channel.setInputStream(new ByteArrayInputStream(new byte[0]));
+            // The given bytes, then EOF (an empty stdin: the remote side sees EOF at once instead of waiting on input).
+            channel.setInputStream(new ByteArrayInputStream(stdin));
             channel.setOutputStream(stdout);
             channel.setExtOutputStream(stderr);
             channel.connect((int) options.connectTimeout().toMillis());
@@ -93,7 +98,7 @@ final class SshConnection implements AutoCloseable {
                 discard(current);
                 if (mayRetry) {
                     LOG.debugf("connection to %s was broken; reconnecting", target.describe());
-                    return execute(command, timeout, false);
+                    return execute(command, stdin, timeout, false);
                 }
                 throw new SshConnectException(target, "connection to " + target.describe()
                         + " broke before `" + command.program() + "` could start", e);

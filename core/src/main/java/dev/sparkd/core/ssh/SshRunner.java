@@ -77,6 +77,20 @@ public final class SshRunner implements AutoCloseable {
         return connection(target).run(command, timeout);
     }
 
+    /**
+     * As {@link #run(SshTarget, RemoteCommand, Duration)}, with {@code stdin} written to the command's standard input
+     * (then EOF): how a secret reaches a remote file without appearing on either machine's command line.
+     */
+    public CommandResult run(SshTarget target, RemoteCommand command, byte[] stdin, Duration timeout) {
+        checkArguments(target, command, timeout);
+        Objects.requireNonNull(stdin, "stdin");
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("SshRunner.run blocks and must not be called on a"
+                    + " Vert.x event loop thread; use runAsync");
+        }
+        return connection(target).run(command, stdin.clone(), timeout);
+    }
+
     /** {@link #run(SshTarget, RemoteCommand)} on the worker executor. */
     public Uni<CommandResult> runAsync(SshTarget target, RemoteCommand command) {
         return runAsync(target, command, options.commandTimeout());

@@ -55,7 +55,7 @@ public final class TerminalProgress implements Operation.OperationListener {
             int decile = pct / 10;
             Integer before = lastDecile.put(op.id(), decile);
             if (before == null || before != decile) {
-                out.println(op.service() + " pull " + op.subject() + ": " + pct + "% (" + ByteSizes.format(v.bytesDone()) + " of "
+                out.println(op.service() + " " + op.kind() + " " + op.subject() + ": " + pct + "% (" + ByteSizes.format(v.bytesDone()) + " of "
                         + ByteSizes.format(v.bytesTotal()) + ")");
             }
         }

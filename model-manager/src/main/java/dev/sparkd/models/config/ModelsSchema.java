@@ -1,5 +1,6 @@
 package dev.sparkd.models.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,7 +12,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.sparkd.core.config.ConfigTable;
+import dev.sparkd.core.config.Host;
 import dev.sparkd.core.config.Listen;
+import dev.sparkd.core.config.SecretRef;
 import dev.sparkd.core.config.SectionSchema;
 import dev.sparkd.core.config.ServiceDef;
 import dev.sparkd.core.config.ServiceKind;
@@ -33,6 +36,10 @@ public final class ModelsSchema extends SectionSchema<ModelsSettings> {
     public static final Pattern REGISTRY = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?");
     public static final Pattern MODELS_DIR = Pattern.compile("/[A-Za-z0-9._/-]{0,255}");
     public static final Pattern CONTAINER = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
+    /** An IPv4 or IPv6 literal: where a container's port may be published. */
+    public static final Pattern ADDRESS = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:]{2,39}");
+    /** Secrets reach the container through hf_token_file, env_file or the service's api_key_file, never inline. */
+    static final Set<String> SECRET_ENV = Set.of("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "VLLM_API_KEY");
 
     public ModelsSchema() {
         super("models", ModelsSettings.class);
@@ -60,7 +67,7 @@ public final class ModelsSchema extends SectionSchema<ModelsSettings> {
             } else if (service.get().kind() == ServiceKind.OLLAMA) {
                 ollama.put(key, readOllama(key, sub.get()));
             } else if (service.get().kind() == ServiceKind.VLLM) {
-                vllm.put(key, readVllm(key, sub.get()));
+                vllm.put(key, readVllm(key, sub.get(), service.get().host().flatMap(core::host).map(Host::address)));
             } else {
                 t.error(key, "models are managed for ollama and vllm services; \"" + key + "\" is " + service.get().kind().key(), "");
             }
@@ -106,7 +113,7 @@ public final class ModelsSchema extends SectionSchema<ModelsSettings> {
         return new ModelsSettings.OllamaModels(service, List.copyOf(models), prune, minFree, parallel, modelsDir);
     }
 
-    private static ModelsSettings.VllmCatalog readVllm(String service, ConfigTable t) {
+    private static ModelsSettings.VllmCatalog readVllm(String service, ConfigTable t, Optional<String> hostAddress) {
         Map<String, ModelsSettings.CatalogEntry> catalog = new LinkedHashMap<>();
         t.namedTables("catalog").forEach((key, c) -> {
             String image = c.matching("image", IMAGE, "a Docker image reference, e.g. \"vllm/vllm-openai:v0.11.0\"").orElse("");
@@ -131,6 +138,9 @@ public final class ModelsSchema extends SectionSchema<ModelsSettings> {
                     Optional<String> value = e.string(name);
                     if (!ENV_NAME.matcher(name).matches()) {
                         e.error(name, "not an environment variable name: \"" + name + "\"", "upper-case letters, digits and _");
+                    } else if (SECRET_ENV.contains(name)) {
+                        e.error(name, name + " holds a secret and is not written inline",
+                                name.equals("VLLM_API_KEY") ? "set api_key_file in [services." + service + "]" : "set hf_token_file in this catalog entry");
                     } else if (value.isPresent() && !ENV_VALUE.matcher(value.get()).matches()) {
                         e.error(name, "value has characters not allowed here", "letters, digits and . _ : / , = @ + - only; pass secrets as files");
                     } else {
@@ -142,8 +152,12 @@ public final class ModelsSchema extends SectionSchema<ModelsSettings> {
             String container = c.matching("container", CONTAINER, "a Docker container name").orElse("vllm-" + service);
             int port = c.port("port").orElse(8000);
             Duration loadTimeout = c.duration("load_timeout", Duration.ofSeconds(10), Duration.ofHours(2)).orElse(Duration.ofMinutes(20));
+            Optional<SecretRef> hfToken = c.secret("hf_token", false);
+            Optional<Path> envFile = c.path("env_file");
+            Duration fetchTimeout = c.duration("fetch_timeout", Duration.ofSeconds(10), Duration.ofDays(2)).orElse(Duration.ofHours(4));
             c.finish();
-            catalog.put(key, new ModelsSettings.CatalogEntry(key, image, model, List.copyOf(args), Map.copyOf(env), container, port, loadTimeout));
+            catalog.put(key, new ModelsSettings.CatalogEntry(key, image, model, List.copyOf(args), Map.copyOf(env), container, port,
+                    loadTimeout, hfToken, envFile, fetchTimeout));
         });
         String active = t.string("active").orElse("");
         if (!t.has("active")) {
@@ -151,7 +165,19 @@ public final class ModelsSchema extends SectionSchema<ModelsSettings> {
         } else if (!catalog.containsKey(active)) {
             t.error("active", "\"" + active + "\" is not in the catalog", Suggestions.hint(active, catalog.keySet()));
         }
+        Optional<String> publish = t.matching("publish_address", ADDRESS, "an IP address of the host, e.g. \"192.168.1.50\" or \"127.0.0.1\"");
+        if (publish.filter(a -> a.equals("0.0.0.0") || a.replace("0", "").equals("::")).isPresent()) {
+            t.error("publish_address", "a swap never publishes vLLM on all interfaces", "name the host's LAN address, or 127.0.0.1 when sparkd runs on it");
+        }
+        String address = publish.or(() -> hostAddress.filter(a -> ADDRESS.matcher(a).matches())).orElse("127.0.0.1");
+        // (a .local name is refused in [hosts.*] already; one problem is enough)
+        if (publish.isEmpty() && hostAddress.isPresent() && !ADDRESS.matcher(hostAddress.get()).matches()
+                && !hostAddress.get().endsWith(".local")) {
+            t.error(null, "the host's address \"" + hostAddress.get() + "\" is a name; docker publishes ports on IP addresses",
+                    "set publish_address = \"<the host's LAN IP>\" in [models." + service + "]");
+        }
+        long minFree = t.size("min_free_disk").orElse(20L << 30);
         t.finish();
-        return new ModelsSettings.VllmCatalog(service, active, catalog);
+        return new ModelsSettings.VllmCatalog(service, active, catalog, address, minFree);
     }
 }

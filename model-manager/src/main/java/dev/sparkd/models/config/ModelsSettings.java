@@ -1,5 +1,6 @@
 package dev.sparkd.models.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.Optional;
 
 import dev.sparkd.core.config.DaemonSettings;
 import dev.sparkd.core.config.Listen;
+import dev.sparkd.core.config.SecretRef;
 
 /**
  * {@code [models]}: the desired models per service. Scalar keys configure the daemon; each sub-table
@@ -27,12 +29,27 @@ public record ModelsSettings(Listen listen, Duration reconcileInterval, String r
     public record DeclaredModel(String name, boolean autoUpdate, Optional<String> verifyPrompt) {
     }
 
-    /** {@code [models.<vllm service>]}: the models it may serve, and which one it should. */
-    public record VllmCatalog(String service, String active, Map<String, CatalogEntry> catalog) {
+    /**
+     * {@code [models.<vllm service>]}: the models it may serve, and which one it should.
+     *
+     * @param publishAddress the host address the container's port is published on ({@code -p ADDR:PORT:8000}): the
+     *                       host's own address by default, never all interfaces
+     * @param minFreeDisk    what must stay free in the host's Hugging Face cache after a download
+     */
+    public record VllmCatalog(String service, String active, Map<String, CatalogEntry> catalog, String publishAddress,
+            long minFreeDisk) {
     }
 
-    /** {@code [models.<vllm service>.catalog.<key>]}: everything needed to launch one model's container. */
+    /**
+     * {@code [models.<vllm service>.catalog.<key>]}: everything needed to launch one model's container.
+     *
+     * @param hfToken      a Hugging Face token by reference ({@code hf_token_file}), for gated models
+     * @param envFile      a file on the sparkd side of {@code NAME=value} lines for the container ({@code env_file}),
+     *                     for values that must not be written inline
+     * @param fetchTimeout how long the weights download may take, apart from {@code loadTimeout}
+     */
     public record CatalogEntry(String key, String image, String model, List<String> args, Map<String, String> env,
-            String container, int port, Duration loadTimeout) {
+            String container, int port, Duration loadTimeout, Optional<SecretRef> hfToken, Optional<Path> envFile,
+            Duration fetchTimeout) {
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.sparkd.models.config.ModelsSettings;
 import dev.sparkd.core.config.Host;
+import dev.sparkd.core.config.SecretRef;
 import dev.sparkd.core.config.ServiceDef;
 import dev.sparkd.core.config.SuiteConfig;
 import dev.sparkd.core.http.HttpTimeouts;
@@ -36,6 +37,7 @@ public class Backends implements AutoCloseable {
     private final Tuning tuning;
     private final Map<String, OllamaClient> ollama = new ConcurrentHashMap<>();
     private final Map<String, OpenAiClient> vllm = new ConcurrentHashMap<>();
+    private final Map<String, Optional<String>> apiKeys = new ConcurrentHashMap<>();
     private final RegistryClient registry;
 
     public Backends(SuiteConfig config, Vertx vertx, SshRunner ssh, Tuning tuning) {
@@ -86,7 +88,29 @@ public class Backends implements AutoCloseable {
         String address = hostOf(service).map(Host::address).orElse(service(service).baseUri().getHost());
         String where = (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
         return vllm.computeIfAbsent(service + "@" + where, k -> new OpenAiClient(vertx, URI.create("http://" + where + "/v1"),
-                () -> null, new HttpTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(60), Duration.ofSeconds(60))));
+                () -> rememberedApiKey(service), new HttpTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(60), Duration.ofSeconds(60))));
+    }
+
+    /**
+     * Blocking (reads a file): the key the service's server requires ({@code api_key_file}), read now so a rotated
+     * file applies. Remembered for the HTTP clients, which must not read files on an event loop.
+     */
+    public Optional<String> apiKey(String service) {
+        Optional<String> key = service(service).apiKey().map(SecretRef::resolve);
+        apiKeys.put(service, key);
+        return key;
+    }
+
+    private String rememberedApiKey(String service) {
+        Optional<String> known = apiKeys.get(service);
+        return (known != null ? known : apiKey(service)).orElse(null);
+    }
+
+    /** Blocking: as {@link #run(String, RemoteCommand, Duration)} with {@code stdin} as the command's input (secrets). */
+    public CommandResult run(String service, RemoteCommand command, byte[] stdin, Duration timeout) {
+        SshTarget target = sshTarget(service).orElseThrow(() -> new IllegalStateException(
+                "host of " + service + " has no ssh settings; set [hosts.<name>] ssh = { … }"));
+        return ssh.run(target, command, stdin, timeout);
     }
 
     public Optional<SshTarget> sshTarget(String service) {

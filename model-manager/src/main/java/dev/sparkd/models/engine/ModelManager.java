@@ -54,7 +54,7 @@ public class ModelManager {
             Plan.ServicePlan p = swaps.plan(s);
             plans.add(p);
             if (includeVllm && p.items().stream().anyMatch(Plan.Item::isChange) && swaps.runningSwap(s).isEmpty()) {
-                Operation op = swaps.swapAndWait(s, swaps.desired(s), false);
+                Operation op = swaps.convergeAndWait(s);
                 ops.add(op);
                 converged &= op.state() == Operation.State.SUCCEEDED;
             }

@@ -98,6 +98,7 @@ public class SwapService {
     /** Blocking: which catalog entry answers on its port right now, if any. */
     public Optional<String> observe(String service) {
         ModelsSettings.VllmCatalog catalog = backends.settings().vllm().get(service);
+        backends.apiKey(service); // read here, on a worker, for the clients below
         for (ModelsSettings.CatalogEntry e : catalog.catalog().values()) {
             try {
                 List<ModelCard> models = backends.vllm(service, e.port()).models().await().atMost(Duration.ofSeconds(5));
@@ -141,6 +142,10 @@ public class SwapService {
      * (never for a rollback), for an operator who knows better — vLLM then checks for itself and the gate rolls back.
      */
     public Operation start(String service, String key, Executor executor, boolean persistChoice, boolean force) {
+        return start(service, key, executor, persistChoice, force, false);
+    }
+
+    private Operation start(String service, String key, Executor executor, boolean persistChoice, boolean force, boolean adopt) {
         ModelsSettings.CatalogEntry target = entry(service, key);
         synchronized (running) {
             Operation other = running.get(service);
@@ -155,7 +160,7 @@ public class SwapService {
             running.put(service, op);
             executor.execute(() -> {
                 try (SwapLock.Lease held = lease.get()) {
-                    run(service, target, op, persistChoice, force);
+                    run(service, target, op, persistChoice, force, adopt);
                 } catch (RuntimeException e) {
                     op.finish(Operation.State.FAILED, e.getMessage());
                 } finally {
@@ -169,6 +174,15 @@ public class SwapService {
     /** Blocking convenience: start on the calling thread's behalf and wait. */
     public Operation swapAndWait(String service, String key, boolean persistChoice) {
         return start(service, key, Runnable::run, persistChoice, false);
+    }
+
+    /**
+     * Blocking: brings the service back to its desired model (start-up and every reconcile) with the same gate and
+     * rollback as a swap; a container of that model already starting (its restart policy after a reboot) is waited for
+     * rather than restarted.
+     */
+    public Operation convergeAndWait(String service) {
+        return start(service, desired(service), Runnable::run, false, false, true);
     }
 
     /** Blocking convenience for a forced swap (no free-memory check for the new model). */
@@ -185,8 +199,14 @@ public class SwapService {
         return Optional.ofNullable(running.get(service));
     }
 
-    private void run(String service, ModelsSettings.CatalogEntry target, Operation op, boolean persistChoice, boolean force) {
+    private void run(String service, ModelsSettings.CatalogEntry target, Operation op, boolean persistChoice, boolean force,
+            boolean adopt) {
         ModelsSettings.VllmCatalog catalog = backends.settings().vllm().get(service);
+        if (adopt && adopted(service, target, op)) {
+            current.put(service, target.key());
+            op.finish(Operation.State.SUCCEEDED, null);
+            return;
+        }
         Optional<ModelsSettings.CatalogEntry> previous = Optional.ofNullable(current.get(service)).or(() -> observe(service))
                 .filter(k -> !k.equals(target.key())).map(catalog.catalog()::get);
         // (the target itself may be what runs: a re-launch then has no previous model to return to)
@@ -195,8 +215,8 @@ public class SwapService {
         if (force) {
             op.event("forced: the free-memory check is skipped for " + target.key());
         }
-        Optional<String> failure = launch(service, target, previous, op, "swap", force);
-        if (failure.isEmpty()) {
+        Failure failure = launch(service, target, previous, op, "swap", force);
+        if (failure == null) {
             current.put(service, target.key());
             if (persistChoice) {
                 store.save(service, target.key(), catalog.active());
@@ -206,42 +226,94 @@ public class SwapService {
         }
         if (previous.isEmpty()) {
             current.remove(service);
-            op.finish(Operation.State.FAILED, failure.get());
+            op.finish(Operation.State.FAILED, failure.reason());
             return;
         }
-        Optional<String> rollbackFailure = launch(service, previous.get(), Optional.of(target), op, "rollback", false);
-        if (rollbackFailure.isEmpty()) {
+        if (!failure.stopped()) {
+            // nothing was stopped: the previous model never stopped serving
+            op.finish(Operation.State.ROLLED_BACK, target.key() + " could not start (" + failure.reason() + "); "
+                    + previous.get().key() + " was not stopped and is serving");
+            return;
+        }
+        Failure rollbackFailure = launch(service, previous.get(), Optional.of(target), op, "rollback", false);
+        if (rollbackFailure == null) {
             current.put(service, previous.get().key());
-            op.finish(Operation.State.ROLLED_BACK, target.key() + " failed the health gate (" + failure.get() + "); "
+            op.finish(Operation.State.ROLLED_BACK, target.key() + " failed the health gate (" + failure.reason() + "); "
                     + previous.get().key() + " is serving again");
         } else {
             current.remove(service);
-            op.finish(Operation.State.FAILED, target.key() + " failed (" + failure.get() + ") and the rollback to "
-                    + previous.get().key() + " failed too (" + rollbackFailure.get() + ")");
+            op.finish(Operation.State.FAILED, target.key() + " failed (" + failure.reason() + ") and the rollback to "
+                    + previous.get().key() + " failed too (" + rollbackFailure.reason() + ")");
         }
     }
 
-    /** Stops what runs, starts {@code entry}, waits for the gate. Empty = passed. Records one attempt. */
-    private Optional<String> launch(String service, ModelsSettings.CatalogEntry entry, Optional<ModelsSettings.CatalogEntry> old,
+    /**
+     * After a reboot the restart policy has already started the container of the desired model, which may still be
+     * loading: wait for it through the same health gate instead of restarting it (a reload costs minutes). True = it
+     * passed; false = launch it as usual (also when some other model's container runs under that name).
+     */
+    private boolean adopted(String service, ModelsSettings.CatalogEntry target, Operation op) {
+        CommandResult inspect = docker(service, Duration.ofSeconds(30), "inspect", "-f", "{{.State.Status}} {{json .Args}}", target.container());
+        String out = inspect.stdout().strip();
+        if (!inspect.succeeded() || !out.startsWith("running ") || !out.contains("\"" + target.model() + "\"")) {
+            return false;
+        }
+        op.event("container " + target.container() + " runs " + target.model() + " already (restarted by its restart policy); "
+                + "waiting up to " + target.loadTimeout().toSeconds() + " s for the health gate instead of restarting it");
+        Gate gate = gate(service, target);
+        op.attempt(new Operation.Attempt(target.key(), "converge", gate.reason == null ? "passed" : "failed", gate.reason, gate.logTail));
+        return gate.reason == null;
+    }
+
+    /** Why a launch failed, and whether it got as far as stopping what ran. */
+    private record Failure(String reason, boolean stopped) {
+    }
+
+    /**
+     * Readies {@code entry} while the old model still serves (image, secrets, weights), then stops what runs, starts
+     * {@code entry} and waits for the gate. Null = passed. Records one attempt.
+     */
+    private Failure launch(String service, ModelsSettings.CatalogEntry entry, Optional<ModelsSettings.CatalogEntry> old,
             Operation op, String role, boolean skipMemoryCheck) {
-        Set<String> containers = new LinkedHashSet<>();
-        old.ifPresent(o -> containers.add(o.container()));
-        containers.add(entry.container());
-        for (String c : containers) {
-            CommandResult stop = docker(service, Duration.ofSeconds(90), "stop", "-t", "60", c);
-            CommandResult rm = docker(service, Duration.ofSeconds(30), "rm", "-f", c);
-            op.event("docker stop/rm " + c + ": " + (stop.succeeded() ? "stopped" : "not running") + (rm.succeeded() ? ", removed" : ""));
+        ContainerEnvFile env;
+        try {
+            env = ContainerEnvFile.of(entry, backends.apiKey(service));
+        } catch (IllegalStateException e) {
+            op.attempt(new Operation.Attempt(entry.key(), role, "failed", e.getMessage(), List.of()));
+            return new Failure(e.getMessage(), false);
         }
-        Optional<String> notReady = pullImage(service, entry, op).or(() -> skipMemoryCheck ? Optional.empty() : memoryCheck(service, entry, op));
-        if (notReady.isPresent()) {
-            op.attempt(new Operation.Attempt(entry.key(), role, "failed", notReady.get(), List.of()));
-            return notReady;
-        }
-        CommandResult run = backends.run(service, runCommand(entry), Duration.ofMinutes(5));
-        if (!run.succeeded()) {
-            String reason = "docker run failed (exit " + run.exitCode() + "): " + run.stderr().strip();
-            op.attempt(new Operation.Attempt(entry.key(), role, "failed", reason, List.of()));
-            return Optional.of(reason);
+        try {
+            Optional<String> notReady = pullImage(service, entry, op).or(() -> writeEnv(service, env, op))
+                    .or(() -> new WeightsFetch(backends, service, entry, op, env).run());
+            if (notReady.isPresent()) {
+                op.attempt(new Operation.Attempt(entry.key(), role, "failed", notReady.get(), List.of()));
+                return new Failure(notReady.get(), false);
+            }
+            Set<String> containers = new LinkedHashSet<>();
+            old.ifPresent(o -> containers.add(o.container()));
+            containers.add(entry.container());
+            for (String c : containers) {
+                CommandResult stop = docker(service, Duration.ofSeconds(90), "stop", "-t", "60", c);
+                CommandResult rm = docker(service, Duration.ofSeconds(30), "rm", "-f", c);
+                op.event("docker stop/rm " + c + ": " + (stop.succeeded() ? "stopped" : "not running") + (rm.succeeded() ? ", removed" : ""));
+            }
+            Optional<String> noMemory = skipMemoryCheck ? Optional.empty() : memoryCheck(service, entry, op);
+            if (noMemory.isPresent()) {
+                op.attempt(new Operation.Attempt(entry.key(), role, "failed", noMemory.get(), List.of()));
+                return new Failure(noMemory.get(), true);
+            }
+            CommandResult run = backends.run(service, runCommand(entry, WeightsFetch.cacheDir(backends, service),
+                    backends.settings().vllm().get(service).publishAddress(), env.isEmpty() ? Optional.empty() : Optional.of(env.path())),
+                    Duration.ofMinutes(5));
+            if (!run.succeeded()) {
+                String reason = "docker run failed (exit " + run.exitCode() + "): " + run.stderr().strip();
+                op.attempt(new Operation.Attempt(entry.key(), role, "failed", reason, List.of()));
+                return new Failure(reason, true);
+            }
+        } finally {
+            if (!env.isEmpty()) {
+                env.remove(backends, service); // docker has read it; the container keeps its own copy
+            }
         }
         op.event("docker run " + entry.container() + " (" + entry.image() + ", " + entry.model() + ") started; waiting up to "
                 + entry.loadTimeout().toSeconds() + " s for the health gate");
@@ -249,8 +321,21 @@ public class SwapService {
         op.attempt(new Operation.Attempt(entry.key(), role, gate.reason == null ? "passed" : "failed", gate.reason, gate.logTail));
         if (gate.reason != null) {
             docker(service, Duration.ofSeconds(30), "rm", "-f", entry.container());
+            return new Failure(gate.reason, true);
         }
-        return Optional.ofNullable(gate.reason);
+        return null;
+    }
+
+    /** Writes the container's env file when it has anything to carry; events name the variables, never the values. */
+    private Optional<String> writeEnv(String service, ContainerEnvFile env, Operation op) {
+        if (env.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> failed = env.write(backends, service);
+        if (failed.isEmpty()) {
+            op.event("env file " + env.path() + " written (mode 0600): " + String.join(", ", env.names()));
+        }
+        return failed;
     }
 
     private record Gate(String reason, List<String> logTail) {
@@ -391,20 +476,35 @@ public class SwapService {
         }
     }
 
-    /** {@code docker run} for a catalog entry: every value re-checked against the schema's pattern, then quoted. */
-    static RemoteCommand runCommand(ModelsSettings.CatalogEntry e) {
+    /**
+     * {@code docker run} for a catalog entry: every value re-checked against the schema's pattern, then quoted. The
+     * container restarts with the host unless someone stops it, sees the host's Hugging Face cache, gets its secrets
+     * from {@code envFile} (never on the command line), and is published on {@code publishAddress} only.
+     */
+    static RemoteCommand runCommand(ModelsSettings.CatalogEntry e, String hfCache, String publishAddress, Optional<String> envFile) {
+        if (!ModelsSchema.ADDRESS.matcher(publishAddress).matches() || publishAddress.equals("0.0.0.0")) {
+            throw new IllegalArgumentException("publish address " + publishAddress + " is not one IP address of the host");
+        }
+        String published = (publishAddress.contains(":") ? "[" + publishAddress + "]" : publishAddress) + ":" + e.port() + ":8000";
         RemoteCommand.Builder b = RemoteCommand.builder("docker").args("run", "-d", "--name").arg(e.container(), ModelsSchema.CONTAINER)
-                .args("--gpus", "all", "--ipc", "host", "--ulimit", "memlock=-1", "-p").arg(e.port() + ":8000");
+                .args("--restart", "unless-stopped", "--gpus", "all", "--ipc", "host", "--ulimit", "memlock=-1", "-p").arg(published)
+                .args(WeightsFetch.mountArgs(hfCache));
+        envFile.ifPresent(f -> b.arg("--env-file").arg(f));
+        envArgs(b, e);
+        b.args("--entrypoint", "vllm").arg(e.image(), ModelsSchema.IMAGE).arg("serve").arg(e.model(), ModelsSchema.HF_MODEL)
+                .args("--host", "0.0.0.0", "--port", "8000");
+        e.args().forEach(a -> b.arg(a, ModelsSchema.ARG));
+        return b.build();
+    }
+
+    /** The catalog's inline {@code env} as {@code -e NAME=value}, each pair re-checked (no secrets: the schema refuses them). */
+    static void envArgs(RemoteCommand.Builder b, ModelsSettings.CatalogEntry e) {
         for (Map.Entry<String, String> env : e.env().entrySet()) {
             if (!ModelsSchema.ENV_NAME.matcher(env.getKey()).matches() || !ModelsSchema.ENV_VALUE.matcher(env.getValue()).matches()) {
                 throw new IllegalArgumentException("catalog env " + env.getKey() + " does not match the allowed pattern");
             }
             b.arg("-e").arg(env.getKey() + "=" + env.getValue());
         }
-        b.args("--entrypoint", "vllm").arg(e.image(), ModelsSchema.IMAGE).arg("serve").arg(e.model(), ModelsSchema.HF_MODEL)
-                .args("--host", "0.0.0.0", "--port", "8000");
-        e.args().forEach(a -> b.arg(a, ModelsSchema.ARG));
-        return b.build();
     }
 
     private CommandResult docker(String service, Duration timeout, String... args) {

@@ -28,10 +28,15 @@ final class DefaultCatalogs {
 
     static Map<String, VllmModelSpec> vllm(Pace pace) {
         Map<String, VllmModelSpec> m = new LinkedHashMap<>();
-        m.put("Qwen/Qwen2.5-7B-Instruct", new VllmModelSpec("Qwen/Qwen2.5-7B-Instruct", Duration.ofSeconds(5), 32768, pace));
-        m.put("Qwen/Qwen3-30B-A3B", new VllmModelSpec("Qwen/Qwen3-30B-A3B", Duration.ofSeconds(8), 40960, pace, true, false));
-        m.put("meta-llama/Llama-3.1-8B-Instruct", new VllmModelSpec("meta-llama/Llama-3.1-8B-Instruct", Duration.ofSeconds(6), 131072, pace));
-        m.put("openai/gpt-oss-120b", new VllmModelSpec("openai/gpt-oss-120b", Duration.ofSeconds(15), 131072, pace, true, false));
+        // sizes: the safetensors and configs on the Hub; gated = false so configs opt in (Llama is gated on the real Hub)
+        m.put("Qwen/Qwen2.5-7B-Instruct", new VllmModelSpec("Qwen/Qwen2.5-7B-Instruct", Duration.ofSeconds(5), 32768, pace,
+                false, false, 15_250_000_000L, false));
+        m.put("Qwen/Qwen3-30B-A3B", new VllmModelSpec("Qwen/Qwen3-30B-A3B", Duration.ofSeconds(8), 40960, pace, true, false,
+                61_070_000_000L, false));
+        m.put("meta-llama/Llama-3.1-8B-Instruct", new VllmModelSpec("meta-llama/Llama-3.1-8B-Instruct", Duration.ofSeconds(6),
+                131072, pace, false, false, 16_070_000_000L, false));
+        m.put("openai/gpt-oss-120b", new VllmModelSpec("openai/gpt-oss-120b", Duration.ofSeconds(15), 131072, pace, true, false,
+                65_250_000_000L, false));
         return m;
     }
 

@@ -76,7 +76,9 @@ public final class SimConfigLoader {
                     (int) number(t, "max_model_len", path, base == null ? 32768 : base.maxModelLen()),
                     pace(t, path, base == null ? defaultPace : base.pace()),
                     bool(t, "reasoning", path, base != null && base.reasoning()),
-                    bool(t, "embedding", path, base != null && base.embedding())));
+                    bool(t, "embedding", path, base != null && base.embedding()),
+                    size(t, "size", path, base == null ? VllmModelSpec.DEFAULT_SIZE : base.size()),
+                    bool(t, "gated", path, base != null && base.gated())));
         }
 
         List<SparkConfig> sparks = new ArrayList<>();
@@ -174,7 +176,7 @@ public final class SimConfigLoader {
         List<String> images = t.contains("images") ? List.copyOf(strings(t, "images", path, List.of())) : null;
         return new SparkConfig(name, gpu, diskTotal, diskUsed, modelsPath, ssh, List.copyOf(hostModels), List.copyOf(services),
                 cudaReserved, images, size(t, "image_size", path, 12_000_000_000L),
-                size(t, "image_pull_speed", path, 1_000_000_000L));
+                size(t, "image_pull_speed", path, 1_000_000_000L), size(t, "hf_download_speed", path, 1_000_000_000L));
     }
 
     private ServiceConfig service(String name, TomlTable t, String path, Map<String, VllmModelSpec> vllmModels,

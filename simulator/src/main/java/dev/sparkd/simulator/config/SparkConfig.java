@@ -16,8 +16,17 @@ import java.util.List;
  * @param images       docker images present at start; null = every image counts as present
  * @param imageSize    bytes of one image pull (vLLM images are 10–20 GB)
  * @param imagePullSpeed bytes per second of an image pull
+ * @param hfDownloadSpeed bytes per second of a Hugging Face download into the host's cache ({@code vllmModels} are
+ *                        cached at start; every other {@code [vllm.models]} entry is on the simulated Hub)
  */
 public record SparkConfig(String name, String gpu, long diskTotal, long diskUsed, String modelsPath, SshConfig ssh,
                           List<String> vllmModels, List<ServiceConfig> services, long cudaReserved, List<String> images,
-                          long imageSize, long imagePullSpeed) {
+                          long imageSize, long imagePullSpeed, long hfDownloadSpeed) {
+
+    public SparkConfig(String name, String gpu, long diskTotal, long diskUsed, String modelsPath, SshConfig ssh,
+                       List<String> vllmModels, List<ServiceConfig> services, long cudaReserved, List<String> images,
+                       long imageSize, long imagePullSpeed) {
+        this(name, gpu, diskTotal, diskUsed, modelsPath, ssh, vllmModels, services, cudaReserved, images, imageSize,
+                imagePullSpeed, 1_000_000_000L);
+    }
 }

@@ -12,12 +12,22 @@ import java.time.Duration;
  * @param pace        generation speed
  * @param reasoning   a reasoning model (Qwen3, gpt-oss): thinks before answering, out of the same {@code max_tokens}
  * @param embedding   a pooling model: {@code /v1/embeddings} works; on a generative model it answers 400
+ * @param size        bytes of its weights on the Hub (what a download moves into the Hugging Face cache)
+ * @param gated       the Hub refuses its files without a token (huggingface_hub's {@code GatedRepoError})
  */
-public record VllmModelSpec(String id, Duration loadDelay, int maxModelLen, Pace pace, boolean reasoning, boolean embedding) {
+public record VllmModelSpec(String id, Duration loadDelay, int maxModelLen, Pace pace, boolean reasoning, boolean embedding,
+                            long size, boolean gated) {
+
+    /** The size a model gets when its config does not say: an 8B model in bf16. */
+    public static final long DEFAULT_SIZE = 16_000_000_000L;
+
+    public VllmModelSpec(String id, Duration loadDelay, int maxModelLen, Pace pace, boolean reasoning, boolean embedding) {
+        this(id, loadDelay, maxModelLen, pace, reasoning, embedding, DEFAULT_SIZE, false);
+    }
 
     /** A generative model without reasoning. */
     public VllmModelSpec(String id, Duration loadDelay, int maxModelLen, Pace pace) {
-        this(id, loadDelay, maxModelLen, pace, false, false);
+        this(id, loadDelay, maxModelLen, pace, false, false, DEFAULT_SIZE, false);
     }
 
     /** gpt-oss cannot turn reasoning off; {@code reasoning_effort} only shortens it. Qwen3 takes {@code enable_thinking}. */

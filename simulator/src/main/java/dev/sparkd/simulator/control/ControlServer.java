@@ -10,6 +10,7 @@ import dev.sparkd.simulator.fault.FaultType;
 import dev.sparkd.simulator.http.Json;
 import dev.sparkd.simulator.ssh.CommandLog;
 import io.vertx.core.Future;
+import java.time.Duration;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -17,6 +18,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -81,6 +83,29 @@ public final class ControlServer {
             ObjectNode wrapper = Json.object();
             wrapper.set("requests", out);
             json(ctx, 200, wrapper);
+        }));
+        r.post("/_sim/hosts/:host/reboot").handler(safe(ctx -> {
+            String host = ctx.pathParam("host");
+            String downParam = ctx.request().getParam("down_ms");
+            Duration down = Duration.ofMillis(downParam == null ? 1000 : Long.parseLong(downParam));
+            control.hfCache(host); // an unknown host fails here, before anything stops
+            vertx.<List<String>>executeBlocking(() -> control.reboot(host, down), false).onComplete(ar -> {
+                if (ar.failed()) {
+                    json(ctx, 500, Json.object().put("error", String.valueOf(ar.cause().getMessage())));
+                    return;
+                }
+                ObjectNode out = Json.object();
+                out.put("host", host);
+                out.put("down_ms", down.toMillis());
+                ArrayNode restarted = out.putArray("restarted");
+                ar.result().forEach(restarted::add);
+                json(ctx, 200, out);
+            });
+        }));
+        r.get("/_sim/hosts/:host/hf-cache").handler(safe(ctx -> {
+            ObjectNode out = Json.object();
+            control.hfCache(ctx.pathParam("host")).forEach(out::put);
+            json(ctx, 200, out);
         }));
         r.get("/_sim/hosts/:host/commands").handler(safe(ctx -> json(ctx, 200, commands(ctx.pathParam("host")))));
         r.delete("/_sim/hosts/:host/commands").handler(safe(ctx -> {

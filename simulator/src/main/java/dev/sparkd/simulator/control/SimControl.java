@@ -24,12 +24,14 @@ import dev.sparkd.simulator.ssh.CommandLog;
 import dev.sparkd.simulator.ssh.SimSshServer;
 import dev.sparkd.simulator.vllm.VllmServer;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Every control operation, callable from Java tests and served over HTTP by {@link ControlServer} under
@@ -123,6 +125,19 @@ public final class SimControl {
     /** Every command a host's SSH server ran, oldest first. */
     public List<CommandLog.Entry> commands(String host) {
         return ssh(host).commandLog().entries();
+    }
+
+    /**
+     * Reboots a simulated host: its containers stop, and after {@code down} those whose restart policy says so start
+     * again (see {@code SimulatedSpark#reboot}). Blocking; returns the names started again.
+     */
+    public List<String> reboot(String host, Duration down) throws InterruptedException {
+        return sim.spark(host).reboot(down);
+    }
+
+    /** A host's Hugging Face cache: bytes per model id present (complete or partial). */
+    public Map<String, Long> hfCache(String host) {
+        return new TreeMap<>(sim.spark(host).hfCache().contents());
     }
 
     public void clearCommands(String host) {

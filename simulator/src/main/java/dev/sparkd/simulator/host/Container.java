@@ -20,6 +20,8 @@ public final class Container {
     private Instant startedAt;
     private Instant finishedAt;
     private Runnable onStop = () -> { };
+    private boolean stoppedByUser;
+    private int restartCount;
 
     public Container(String id, ContainerSpec spec) {
         this.id = id;
@@ -80,6 +82,29 @@ public final class Container {
     /** What {@code docker stop} does besides marking the container exited: the backend stops serving. */
     public synchronized void onStop(Runnable onStop) {
         this.onStop = onStop;
+    }
+
+    /** {@code docker stop}: an {@code unless-stopped} policy then no longer restarts it. */
+    public void stopByUser() {
+        synchronized (this) {
+            stoppedByUser = true;
+        }
+        stop();
+    }
+
+    public synchronized boolean stoppedByUser() {
+        return stoppedByUser;
+    }
+
+    /** Docker starts it again (after a reboot, under its restart policy): running again, the count up by one. */
+    public synchronized void restarting() {
+        status = Status.CREATED;
+        restartCount++;
+        stoppedByUser = false;
+    }
+
+    public synchronized int restartCount() {
+        return restartCount;
     }
 
     public void stop() {

@@ -2,6 +2,7 @@ package dev.sparkd.simulator.host;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a {@code docker run} on a simulated host asked for, parsed by the SSH side.
@@ -13,9 +14,33 @@ import java.util.Map;
  * @param args      every argument after the image, verbatim
  * @param env       {@code -e K=V} pairs
  * @param viaProxy  the port is published with {@code -p} (docker-proxy in the path), not {@code --network host}
+ * @param entrypoint {@code --entrypoint} (or the image's), e.g. {@code [vllm]} or {@code [python3]}
+ * @param volumes   {@code -v HOST:CONTAINER[:OPTS]} as given
+ * @param restart   {@code --restart} policy: {@code no}, {@code always}, {@code unless-stopped}, {@code on-failure[:N]}
  */
 public record ContainerSpec(String name, String image, int hostPort, String model, List<String> args, Map<String, String> env,
-                            boolean viaProxy) {
+                            boolean viaProxy, List<String> entrypoint, List<String> volumes, String restart) {
+
+    public ContainerSpec(String name, String image, int hostPort, String model, List<String> args, Map<String, String> env,
+                         boolean viaProxy) {
+        this(name, image, hostPort, model, args, env, viaProxy, List.of(), List.of(), "no");
+    }
+
+    /** The host directory mounted at {@code containerPath}, if any. */
+    public Optional<String> hostPathOf(String containerPath) {
+        for (String v : volumes) {
+            String[] parts = v.split(":");
+            if (parts.length >= 2 && parts[1].replaceAll("/+$", "").equals(containerPath)) {
+                return Optional.of(parts[0]);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Docker starts it again after a daemon restart (a reboot) unless a user stopped it. */
+    public boolean restartsAfterReboot(boolean stoppedByUser) {
+        return restart.equals("always") || (restart.equals("unless-stopped") && !stoppedByUser);
+    }
 
     /** A container reached directly (no docker-proxy). */
     public ContainerSpec(String name, String image, int hostPort, String model, List<String> args, Map<String, String> env) {

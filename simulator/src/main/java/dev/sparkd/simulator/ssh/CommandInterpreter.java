@@ -1,6 +1,10 @@
 package dev.sparkd.simulator.ssh;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +17,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.sparkd.simulator.host.HostFiles;
+
 /**
  * Runs one exec-channel command line against a simulated host. Not a shell: it lexes the line exactly as a POSIX shell
  * would ({@link ShellWords}), honours leading {@code VAR=value} assignments, {@code 2>&1}, {@code >/dev/null} and
@@ -24,7 +30,12 @@ import java.util.concurrent.TimeoutException;
  */
 public final class CommandInterpreter {
     private static final Set<String> KNOWN = Set.of("nvidia-smi", "cat", "df", "docker", "timeout", "true", "false",
-            "echo", "hostname", "uname", "sleep", "sh", "bash");
+            "echo", "hostname", "uname", "sleep", "sh", "bash", "install", "rm", "du", "mkdir");
+
+    /** Who runs the command line, and its standard input (read only by commands that read it). */
+    record Session(String user, InputStream stdin) {
+        static final Session ROOT = new Session("root", InputStream.nullInputStream());
+    }
 
     private final SshHost host;
     private final NvidiaSmiCommand nvidiaSmi;
@@ -40,8 +51,8 @@ public final class CommandInterpreter {
     public CommandInterpreter(SshHost host) {
         this.host = Objects.requireNonNull(host, "host");
         this.nvidiaSmi = new NvidiaSmiCommand(host.gpu());
-        this.df = new DfCommand(host.disk(), host.mount());
-        this.docker = new DockerCommand(host.containers(), host.backend());
+        this.df = new DfCommand(host.disk(), host.mount()).createdDirectories(host.files()::isDirectory);
+        this.docker = new DockerCommand(host.containers(), host.backend(), host.files());
     }
 
     public SshHost host() {
@@ -62,15 +73,20 @@ public final class CommandInterpreter {
 
     /** Runs {@code commandLine}; never throws. An interrupt (the client went away) ends it with 143, as SIGTERM would. */
     public ExecResult execute(String commandLine) {
+        return execute(commandLine, "root", InputStream.nullInputStream());
+    }
+
+    /** As {@link #execute(String)}, run by SSH user {@code user} with {@code stdin} as its standard input. */
+    public ExecResult execute(String commandLine, String user, InputStream stdin) {
         try {
-            return executeLine(commandLine);
+            return executeLine(commandLine, new Session(user, stdin));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new ExecResult(143, "", "");
         }
     }
 
-    private ExecResult executeLine(String line) throws InterruptedException {
+    private ExecResult executeLine(String line, Session session) throws InterruptedException {
         List<ShellWords.Token> tokens;
         try {
             tokens = ShellWords.tokenize(line);
@@ -129,7 +145,7 @@ public final class CommandInterpreter {
         while (!words.isEmpty() && words.get(0).matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
             words.remove(0); // VAR=value prefixes set the command's environment, which no simulated command reads
         }
-        ExecResult r = words.isEmpty() ? ExecResult.ok("") : run(words);
+        ExecResult r = words.isEmpty() ? ExecResult.ok("") : run(words, session);
         StringBuilder out = new StringBuilder();
         StringBuilder err = new StringBuilder();
         route(r.stdout(), fd1, out, err);
@@ -151,7 +167,7 @@ public final class CommandInterpreter {
     }
 
     /** Runs one simple command: {@code argv[0]} is the program. */
-    ExecResult run(List<String> argv) throws InterruptedException {
+    ExecResult run(List<String> argv, Session session) throws InterruptedException {
         String program = commandName(argv.get(0));
         List<String> args = argv.subList(1, argv.size());
         if (!KNOWN.contains(program)) {
@@ -163,16 +179,20 @@ public final class CommandInterpreter {
         return switch (program) {
             case "nvidia-smi" -> nvidiaSmi.run(args);
             case "df" -> df.run(args);
-            case "docker" -> docker.run(args);
+            case "docker" -> docker.run(args, session.user());
+            case "install" -> install(args, session);
+            case "rm" -> rm(args, session);
+            case "du" -> du(args, session);
+            case "mkdir" -> mkdir(args, session);
             case "cat" -> cat(args);
-            case "timeout" -> timeout(args);
+            case "timeout" -> timeout(args, session);
             case "true" -> ExecResult.ok("");
             case "false" -> new ExecResult(1, "", "");
             case "echo" -> echo(args);
             case "hostname" -> ExecResult.ok(host.hostname() + "\n");
             case "uname" -> uname(args);
             case "sleep" -> sleep(args);
-            case "sh", "bash" -> shell(program, args);
+            case "sh", "bash" -> shell(program, args, session);
             default -> throw new IllegalStateException(program);
         };
     }
@@ -193,6 +213,91 @@ public final class CommandInterpreter {
                 case "/proc/meminfo" -> out.append(host.memInfo().text());
                 case "/etc/hostname" -> out.append(host.hostname()).append('\n');
                 default -> err.append("cat: ").append(f).append(": No such file or directory\n");
+            }
+        }
+        return new ExecResult(err.length() == 0 ? 0 : 1, out.toString(), err.toString());
+    }
+
+    /**
+     * GNU {@code install [-D] [-m MODE] /dev/stdin DEST}: the only form sparkd uses, to put a secret in a file with
+     * the given mode (the file is created with that mode, never wider) without it appearing on a command line.
+     */
+    private ExecResult install(List<String> args, Session session) {
+        int mode = 0755;
+        List<String> operands = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("-m") || a.equals("--mode")) {
+                if (++i >= args.size()) {
+                    return ExecResult.error(1, "install: option requires an argument -- 'm'\n");
+                }
+                try {
+                    mode = Integer.parseInt(args.get(i), 8);
+                } catch (NumberFormatException e) {
+                    return ExecResult.error(1, "install: invalid mode \u2018" + args.get(i) + "\u2019\n");
+                }
+            } else if (a.equals("-D")) {
+                continue; // leading directories: the simulated host has every directory
+            } else if (a.startsWith("-")) {
+                return ExecResult.error(1, "install: sparkd simulator supports only -D and -m\n");
+            } else {
+                operands.add(a);
+            }
+        }
+        if (operands.size() != 2 || !operands.get(0).equals("/dev/stdin")) {
+            return ExecResult.error(1, "install: sparkd simulator installs only /dev/stdin to one DEST\n");
+        }
+        try {
+            byte[] content = session.stdin().readAllBytes();
+            host.files().write(HostFiles.resolve(session.user(), operands.get(1)), content, mode);
+        } catch (IOException e) {
+            return ExecResult.error(1, "install: error reading '/dev/stdin': " + e.getMessage() + "\n");
+        }
+        return ExecResult.ok("");
+    }
+
+    /** {@code rm [-f] FILE...}: files sparkd wrote; a missing one fails unless {@code -f}. */
+    private ExecResult rm(List<String> args, Session session) {
+        boolean force = false;
+        StringBuilder err = new StringBuilder();
+        for (String a : args) {
+            if (a.equals("-f") || a.equals("--force")) {
+                force = true;
+            } else if (a.startsWith("-")) {
+                return ExecResult.error(1, "rm: sparkd simulator supports only -f\n");
+            }
+        }
+        for (String a : args) {
+            if (!a.startsWith("-") && !host.files().remove(HostFiles.resolve(session.user(), a)) && !force) {
+                err.append("rm: cannot remove '").append(a).append("': No such file or directory\n");
+            }
+        }
+        return new ExecResult(err.length() == 0 ? 0 : 1, "", err.toString());
+    }
+
+    /** {@code mkdir -p DIR...}: the directories exist from now on ({@code df} finds them). */
+    private ExecResult mkdir(List<String> args, Session session) {
+        if (!args.contains("-p")) {
+            return ExecResult.error(1, "mkdir: sparkd simulator supports only mkdir -p\n");
+        }
+        args.stream().filter(a -> !a.startsWith("-")).forEach(d -> host.files().mkdirs(HostFiles.resolve(session.user(), d)));
+        return ExecResult.ok("");
+    }
+
+    /** {@code du -sb DIR}: bytes of the Hugging Face cache (a repo folder, {@code hub}, or the whole cache). */
+    private ExecResult du(List<String> args, Session session) {
+        List<String> paths = args.stream().filter(a -> !a.startsWith("-")).toList();
+        if (!args.contains("-sb") && !(args.contains("-s") && args.contains("-b"))) {
+            return ExecResult.error(1, "du: sparkd simulator supports only du -sb DIR\n");
+        }
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        for (String p : paths) {
+            OptionalLong bytes = host.hfCache().du(HostFiles.resolve(session.user(), p));
+            if (bytes.isEmpty()) {
+                err.append("du: cannot access '").append(p).append("': No such file or directory\n");
+            } else {
+                out.append(bytes.getAsLong()).append('\t').append(p).append('\n');
             }
         }
         return new ExecResult(err.length() == 0 ? 0 : 1, out.toString(), err.toString());
@@ -250,9 +355,9 @@ public final class CommandInterpreter {
         return ExecResult.ok("");
     }
 
-    private ExecResult shell(String program, List<String> args) throws InterruptedException {
+    private ExecResult shell(String program, List<String> args, Session session) throws InterruptedException {
         if (args.size() >= 2 && args.get(0).equals("-c")) {
-            return executeLine(args.get(1));
+            return executeLine(args.get(1), session);
         }
         return ExecResult.error(2, program + ": sparkd simulator runs only '" + program + " -c COMMAND'\n");
     }
@@ -262,7 +367,7 @@ public final class CommandInterpreter {
      * 124 when the deadline passes (137 when the signal is KILL), 125 for its own usage errors, 127 when the command
      * does not exist (with timeout's own message, not the shell's).
      */
-    private ExecResult timeout(List<String> args) throws InterruptedException {
+    private ExecResult timeout(List<String> args, Session session) throws InterruptedException {
         String signal = "TERM";
         boolean preserve = false;
         int i = 0;
@@ -307,9 +412,9 @@ public final class CommandInterpreter {
             return ExecResult.error(127, "timeout: failed to run command \u2018" + command.get(0) + "\u2019: No such file or directory\n");
         }
         if (limit.isZero()) {
-            return run(command);
+            return run(command, session);
         }
-        Future<ExecResult> future = timeouts.submit(() -> run(command));
+        Future<ExecResult> future = timeouts.submit(() -> run(command, session));
         try {
             return future.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

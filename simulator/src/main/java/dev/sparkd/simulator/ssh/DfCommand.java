@@ -23,6 +23,14 @@ final class DfCommand {
     private final Disk disk;
     private final SshHost.Mount mount;
 
+    private java.util.function.Predicate<String> created = p -> false;
+
+    /** Directories made over SSH ({@code mkdir -p}) exist on this filesystem too. */
+    DfCommand createdDirectories(java.util.function.Predicate<String> isDirectory) {
+        this.created = isDirectory;
+        return this;
+    }
+
     DfCommand(Disk disk, SshHost.Mount mount) {
         this.disk = disk;
         this.mount = mount;
@@ -198,7 +206,7 @@ final class DfCommand {
     private boolean exists(String path) {
         String p = normalise(path);
         String root = normalise(disk.path());
-        return p.equals(root) || p.startsWith(root.equals("/") ? "/" : root + "/") || root.startsWith(p.equals("/") ? "/" : p + "/");
+        return created.test(p) || p.equals(root) || p.startsWith(root.equals("/") ? "/" : root + "/") || root.startsWith(p.equals("/") ? "/" : p + "/");
     }
 
     private static String normalise(String path) {

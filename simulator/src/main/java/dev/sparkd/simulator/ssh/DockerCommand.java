@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkd.simulator.host.Container;
 import dev.sparkd.simulator.host.ContainerBackend;
+import dev.sparkd.simulator.host.HostFiles;
 import dev.sparkd.simulator.host.Images;
 import dev.sparkd.simulator.host.Containers;
 import java.security.SecureRandom;
@@ -46,16 +47,23 @@ final class DockerCommand {
 
     private final Containers containers;
     private final ContainerBackend backend;
+    private final HostFiles files;
     private final SecureRandom random = new SecureRandom();
     /** What {@code docker run} was given, per container id; containers created elsewhere get defaults. */
     private final Map<String, DockerRun> runs = new ConcurrentHashMap<>();
 
-    DockerCommand(Containers containers, ContainerBackend backend) {
+    DockerCommand(Containers containers, ContainerBackend backend, HostFiles files) {
         this.containers = containers;
         this.backend = backend;
+        this.files = files;
     }
 
     ExecResult run(List<String> args) throws InterruptedException {
+        return run(args, "root");
+    }
+
+    /** Runs as the SSH user {@code user}: relative {@code --env-file} paths are read from that user's home. */
+    ExecResult run(List<String> args, String user) throws InterruptedException {
         if (args.isEmpty()) {
             return ExecResult.error(1, "Usage:  docker [OPTIONS] COMMAND\n");
         }
@@ -76,7 +84,7 @@ final class DockerCommand {
             rest = rest.subList(1, rest.size());
         }
         return switch (sub) {
-            case "run" -> runContainer(rest);
+            case "run" -> runContainer(rest, user);
             case "ps" -> ps(rest);
             case "inspect" -> inspect(rest, "object");
             case "stop", "kill" -> stop(rest);
@@ -90,12 +98,35 @@ final class DockerCommand {
 
     // ---- run ----
 
-    private ExecResult runContainer(List<String> args) throws InterruptedException {
+    private ExecResult runContainer(List<String> args, String user) throws InterruptedException {
         DockerRun run;
         try {
             run = DockerRun.parse(args);
         } catch (DockerRun.UsageError e) {
             return ExecResult.error(125, "docker: " + e.getMessage() + "\n\nRun 'docker run --help' for more information\n");
+        }
+        if (!run.envFiles().isEmpty()) {
+            // the docker CLI reads --env-file itself, before -e (which wins)
+            Map<String, String> merged = new LinkedHashMap<>();
+            for (String f : run.envFiles()) {
+                Optional<HostFiles.File> file = files.read(HostFiles.resolve(user, f));
+                if (file.isEmpty()) {
+                    return ExecResult.error(125, "docker: open " + f + ": no such file or directory\n\n"
+                            + "Run 'docker run --help' for more information\n");
+                }
+                for (String line : file.get().text().split("\n")) {
+                    String l = line.strip();
+                    if (l.isEmpty() || l.startsWith("#")) {
+                        continue;
+                    }
+                    int eq = l.indexOf('=');
+                    if (eq > 0) {
+                        merged.put(l.substring(0, eq), l.substring(eq + 1));
+                    }
+                }
+            }
+            merged.putAll(run.env());
+            run = run.withEnv(merged);
         }
         String pulled = "";
         if (!containers.images().has(run.image())) {
@@ -123,7 +154,8 @@ final class DockerCommand {
                 if (p.hostPort() != 0 && o.publish().stream().anyMatch(q -> q.hostPort() == p.hostPort())) {
                     // docker creates the container, then fails to start it: it stays in "Created".
                     return ExecResult.error(125, "docker: Error response from daemon: driver failed programming external "
-                            + "connectivity on endpoint " + name + " (" + id + "): Bind for 0.0.0.0:" + p.hostPort()
+                            + "connectivity on endpoint " + name + " (" + id + "): Bind for "
+                            + (p.hostIp().isEmpty() ? "0.0.0.0" : p.hostIp()) + ":" + p.hostPort()
                             + " failed: port is already allocated\n\nRun 'docker run --help' for more information\n");
                 }
             }
@@ -133,9 +165,16 @@ final class DockerCommand {
             return new ExecResult(0, id + "\n", pulled);
         }
         // Attached: docker streams the logs and returns the container's exit status when it ends.
-        while (container.status() != Container.Status.EXITED) {
-            Thread.sleep(20);
+        try {
+            while (container.status() != Container.Status.EXITED) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            container.stop(); // the client went away (a remote timeout): the CLI's SIGTERM stops an attached container
+            removeIfAutoRemove(container);
+            throw e;
         }
+        removeIfAutoRemove(container);
         return new ExecResult(container.exitCode(), joinLines(container.logs()), "");
     }
 
@@ -499,13 +538,18 @@ final class DockerCommand {
         state.put("FinishedAt", c.finishedAt() == null ? ZERO_TIME : rfc3339(c.finishedAt()));
         doc.put("Image", "sha256:" + sha256Hex(c.spec().image()));
         doc.put("Name", "/" + c.spec().name());
-        doc.put("RestartCount", 0);
+        doc.put("RestartCount", c.restartCount());
         doc.put("Driver", "overlay2");
         doc.put("Platform", "linux");
         ObjectNode hostConfig = doc.putObject("HostConfig");
         hostConfig.put("NetworkMode", run.networkMode());
         hostConfig.put("IpcMode", run.ipcMode());
         hostConfig.put("AutoRemove", run.remove());
+        ArrayNode binds = hostConfig.putArray("Binds");
+        run.volumes().forEach(binds::add);
+        String[] policy = run.restart().split(":");
+        hostConfig.putObject("RestartPolicy").put("Name", policy[0])
+                .put("MaximumRetryCount", policy.length > 1 ? Integer.parseInt(policy[1]) : 0);
         ObjectNode bindings = hostConfig.putObject("PortBindings");
         for (DockerRun.Publish p : run.publish()) {
             ArrayNode list = bindings.withArray(p.containerPort() + "/" + p.protocol());
@@ -540,8 +584,12 @@ final class DockerCommand {
         if (c.status() == Container.Status.RUNNING && !run.networkMode().equals("host")) {
             for (DockerRun.Publish p : run.publish()) {
                 ArrayNode list = ports.withArray(p.containerPort() + "/" + p.protocol());
-                list.addObject().put("HostIp", "0.0.0.0").put("HostPort", Integer.toString(p.hostPort()));
-                list.addObject().put("HostIp", "::").put("HostPort", Integer.toString(p.hostPort()));
+                if (p.hostIp().isEmpty()) {
+                    list.addObject().put("HostIp", "0.0.0.0").put("HostPort", Integer.toString(p.hostPort()));
+                    list.addObject().put("HostIp", "::").put("HostPort", Integer.toString(p.hostPort()));
+                } else {
+                    list.addObject().put("HostIp", p.hostIp()).put("HostPort", Integer.toString(p.hostPort()));
+                }
             }
         }
         return doc;
@@ -576,7 +624,7 @@ final class DockerCommand {
         }
         return eachContainer(names, c -> {
             if (c.status() == Container.Status.RUNNING) {
-                c.stop();
+                c.stopByUser();
             }
             removeIfAutoRemove(c);
         });
@@ -711,7 +759,8 @@ final class DockerCommand {
         List<DockerRun.Publish> publish = c.spec().hostPort() > 0
                 ? List.of(new DockerRun.Publish("", c.spec().hostPort(), 8000, "tcp")) : List.of();
         return new DockerRun(c.spec().name(), c.spec().image(), true, false, true, "bridge", "host", publish,
-                c.spec().env(), DockerRun.defaultEntrypoint(c.spec().image()), c.spec().args());
+                c.spec().env(), DockerRun.defaultEntrypoint(c.spec().image()), c.spec().args(), c.spec().volumes(),
+                c.spec().restart(), List.of());
     }
 
     private static String joinLines(List<String> lines) {

@@ -14,7 +14,12 @@ import java.util.Set;
  */
 record DockerRun(String name, String image, boolean detach, boolean remove, boolean gpus, String networkMode,
                  String ipcMode, List<Publish> publish, Map<String, String> env, List<String> entrypoint,
-                 List<String> args) {
+                 List<String> args, List<String> volumes, String restart, List<String> envFiles) {
+
+    DockerRun(String name, String image, boolean detach, boolean remove, boolean gpus, String networkMode, String ipcMode,
+              List<Publish> publish, Map<String, String> env, List<String> entrypoint, List<String> args) {
+        this(name, image, detach, remove, gpus, networkMode, ipcMode, publish, env, entrypoint, args, List.of(), "no", List.of());
+    }
 
     /** {@code -p [IP:]HOST:CONTAINER[/proto]}. */
     record Publish(String hostIp, int hostPort, int containerPort, String protocol) {
@@ -47,6 +52,9 @@ record DockerRun(String name, String image, boolean detach, boolean remove, bool
         List<Publish> publish = new ArrayList<>();
         Map<String, String> env = new LinkedHashMap<>();
         List<String> entrypoint = null;
+        List<String> volumes = new ArrayList<>();
+        List<String> envFiles = new ArrayList<>();
+        String restart = "no";
         int i = 0;
         while (i < argv.size() && argv.get(i).startsWith("-") && !argv.get(i).equals("-")) {
             String a = argv.get(i++);
@@ -105,6 +113,19 @@ record DockerRun(String name, String image, boolean detach, boolean remove, bool
                     env.put(e < 0 ? value : value.substring(0, e), e < 0 ? "" : value.substring(e + 1));
                 }
                 case "--entrypoint" -> entrypoint = value.isEmpty() ? List.of() : List.of(value);
+                case "-v", "--volume" -> {
+                    if (value.split(":").length < 2) {
+                        throw new UsageError("invalid spec: " + value + ": sparkd simulator mounts HOST:CONTAINER only");
+                    }
+                    volumes.add(value);
+                }
+                case "--env-file" -> envFiles.add(value);
+                case "--restart" -> {
+                    if (!value.matches("no|always|unless-stopped|on-failure(:\\d+)?")) {
+                        throw new UsageError("invalid restart policy: " + value);
+                    }
+                    restart = value;
+                }
                 default -> { }
             }
         }
@@ -121,7 +142,7 @@ record DockerRun(String name, String image, boolean detach, boolean remove, bool
             entrypoint = defaultEntrypoint(image);
         }
         return new DockerRun(name == null ? null : name.replaceFirst("^/", ""), image, detach, remove, gpus, network, ipc,
-                List.copyOf(publish), env, entrypoint, args);
+                List.copyOf(publish), env, entrypoint, args, List.copyOf(volumes), restart, List.copyOf(envFiles));
     }
 
     /** The official vLLM image's ENTRYPOINT is {@code vllm serve}; NGC's and most others leave it to the command. */
@@ -149,6 +170,12 @@ record DockerRun(String name, String image, boolean detach, boolean remove, bool
         } catch (NumberFormatException e) {
             throw new UsageError("invalid argument \"" + spec + "\" for \"-p, --publish\" flag: Invalid hostPort: " + spec);
         }
+    }
+
+    /** The same run with {@code env} as its environment ({@code --env-file} contents merged under {@code -e}). */
+    DockerRun withEnv(Map<String, String> merged) {
+        return new DockerRun(name, image, detach, remove, gpus, networkMode, ipcMode, publish, Map.copyOf(merged), entrypoint,
+                args, volumes, restart, envFiles);
     }
 
     /** Entrypoint plus arguments: what the container runs. */
@@ -215,7 +242,7 @@ record DockerRun(String name, String image, boolean detach, boolean remove, bool
 
     ContainerSpec spec(String containerName) {
         return new ContainerSpec(containerName, image, hostPort(), model(), args, Map.copyOf(env),
-                !"host".equals(networkMode) && !publish.isEmpty());
+                !"host".equals(networkMode) && !publish.isEmpty(), entrypoint, volumes, restart);
     }
 
     private static String option(List<String> cmd, String flag) {

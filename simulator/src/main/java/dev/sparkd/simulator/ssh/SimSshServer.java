@@ -147,6 +147,7 @@ public final class SimSshServer implements AutoCloseable {
     /** One exec channel: runs the command on its own thread, writes its output, reports the exit status. */
     private final class Exec implements Command, Runnable {
         private final String command;
+        private InputStream in = InputStream.nullInputStream();
         private OutputStream out;
         private OutputStream err;
         private ExitCallback exit;
@@ -159,7 +160,7 @@ public final class SimSshServer implements AutoCloseable {
 
         @Override
         public void setInputStream(InputStream in) {
-            // commands read no stdin
+            this.in = in; // read only by a command that reads stdin (install /dev/stdin)
         }
 
         @Override
@@ -188,7 +189,7 @@ public final class SimSshServer implements AutoCloseable {
         @Override
         public void run() {
             Instant started = Instant.now();
-            ExecResult r = interpreter.execute(command);
+            ExecResult r = interpreter.execute(command, user, in);
             log.add(new CommandLog.Entry(started, user, command, r.exitCode(), Duration.between(started, Instant.now())));
             try {
                 out.write(r.stdout().getBytes(StandardCharsets.UTF_8));

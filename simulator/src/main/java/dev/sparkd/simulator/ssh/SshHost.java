@@ -4,7 +4,11 @@ import dev.sparkd.simulator.host.ContainerBackend;
 import dev.sparkd.simulator.host.Containers;
 import dev.sparkd.simulator.host.Disk;
 import dev.sparkd.simulator.host.Gpu;
+import dev.sparkd.simulator.host.HfCache;
+import dev.sparkd.simulator.host.HostFiles;
 import dev.sparkd.simulator.host.MemInfo;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -19,9 +23,11 @@ import java.util.Objects;
  * @param mount        how that filesystem appears in {@code df} (device, type, mount point)
  * @param containers   the docker daemon's containers
  * @param backend      what {@code docker run} calls to bring a container to life
+ * @param files        files sparkd wrote on the host ({@code install /dev/stdin}), read by {@code docker run --env-file}
+ * @param hfCache      the Hugging Face cache ({@code du}, {@code -v …:/root/.cache/huggingface})
  */
 public record SshHost(String hostname, Gpu gpu, MemInfo memInfo, Disk disk, Mount mount, Containers containers,
-                      ContainerBackend backend) {
+                      ContainerBackend backend, HostFiles files, HfCache hfCache) {
 
     /** A mounted filesystem as {@code df} shows it. */
     public record Mount(String source, String fstype, String target) {
@@ -37,10 +43,24 @@ public record SshHost(String hostname, Gpu gpu, MemInfo memInfo, Disk disk, Moun
         Objects.requireNonNull(mount, "mount");
         Objects.requireNonNull(containers, "containers");
         Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(files, "files");
+        Objects.requireNonNull(hfCache, "hfCache");
+    }
+
+    /** A host with an empty Hugging Face cache and no files written yet. */
+    public SshHost(String hostname, Gpu gpu, MemInfo memInfo, Disk disk, Mount mount, Containers containers,
+                   ContainerBackend backend) {
+        this(hostname, gpu, memInfo, disk, mount, containers, backend, new HostFiles(), new HfCache(Map.of(), List.of(), disk, 1));
     }
 
     /** The usual shape: root filesystem on NVMe holds the models directory. */
     public SshHost(String hostname, Gpu gpu, MemInfo memInfo, Disk disk, Containers containers, ContainerBackend backend) {
         this(hostname, gpu, memInfo, disk, Mount.SPARK_ROOT, containers, backend);
+    }
+
+    /** The usual shape, with the host's files and Hugging Face cache. */
+    public SshHost(String hostname, Gpu gpu, MemInfo memInfo, Disk disk, Containers containers, ContainerBackend backend,
+                   HostFiles files, HfCache hfCache) {
+        this(hostname, gpu, memInfo, disk, Mount.SPARK_ROOT, containers, backend, files, hfCache);
     }
 }

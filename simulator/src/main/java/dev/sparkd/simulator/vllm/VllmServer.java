@@ -48,6 +48,7 @@ public final class VllmServer extends SimulatedService {
     private volatile Runnable onExit = () -> { };
     private volatile Runnable onRestart = () -> { };
     private long watchdogTimer = -1;
+    private volatile String apiKey;
 
     public VllmServer(Vertx vertx, String name, String host, String bind, int port, VllmModelSpec model,
                       String servedName, int maxNumSeqs, int maxModelLen, long kvCacheTokens, String version) {
@@ -80,6 +81,15 @@ public final class VllmServer extends SimulatedService {
 
     public String reasoningParser() {
         return reasoningParser;
+    }
+
+    /**
+     * {@code --api-key} (or {@code VLLM_API_KEY}): every {@code /v1} path then wants {@code Authorization: Bearer KEY}
+     * and answers 401 {@code {"error": "Unauthorized"}} without it, as vLLM's api_server middleware does.
+     */
+    public VllmServer apiKey(String key) {
+        this.apiKey = key == null || key.isEmpty() ? null : key;
+        return this;
     }
 
     /**
@@ -144,6 +154,14 @@ public final class VllmServer extends SimulatedService {
 
     @Override
     protected void routes(Router router) {
+        router.route("/v1/*").handler(ctx -> {
+            String key = apiKey;
+            if (key != null && !("Bearer " + key).equals(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
+                json(ctx, 401, "{\"error\":\"Unauthorized\"}");
+                return;
+            }
+            ctx.next();
+        });
         router.get("/health").handler(this::health);
         router.route("/ping").method(HttpMethod.GET).method(HttpMethod.POST).handler(this::health);
         router.get("/version").handler(ctx -> {
