@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -83,6 +84,41 @@ public class EmbeddedPostgresTestResource implements QuarkusTestResourceLifecycl
     @Override
     public void inject(TestInjector testInjector) {
         testInjector.injectIntoFields(postgres, new TestInjector.MatchesType(EmbeddedPostgres.class));
+        testInjector.injectIntoFields(this, new TestInjector.MatchesType(EmbeddedPostgresTestResource.class));
+    }
+
+    /** The server the daemon under test uses now ({@link #restartAfterCrash()} replaces it). */
+    public synchronized EmbeddedPostgres postgres() {
+        return postgres;
+    }
+
+    /**
+     * After the server was killed (a chaos test): releases the dead one and starts the same data directory on the same
+     * port, as {@code sparkd db}'s supervision does, retrying while the killed backends let go of shared memory.
+     */
+    public synchronized EmbeddedPostgres restartAfterCrash() {
+        EmbeddedPostgres dead = postgres;
+        dead.exited().orTimeout(30, TimeUnit.SECONDS).join();
+        dead.close();
+        EmbeddedPostgresOptions same = new EmbeddedPostgresOptions(dead.options().dataDir(), dead.options().binariesDir(),
+                dead.port(), dead.options().database(), dead.options().user(), dead.options().startupTimeout(),
+                dead.options().serverAccount());
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try {
+                postgres = EmbeddedPostgres.start(same);
+                return postgres;
+            } catch (RuntimeException e) {
+                last = e;
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+        throw last;
     }
 
     @Override

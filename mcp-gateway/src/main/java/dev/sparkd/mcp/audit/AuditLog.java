@@ -32,7 +32,7 @@ public class AuditLog {
     public AuditLog(AuditRepository repository, WriteBehindDriver driver, @ConfigProperty(name = "sparkd.state-dir") String stateDir) {
         Codec<Keyed<AuditEntry>> codec = Codec.json(TypeFactory.defaultInstance().constructParametricType(Keyed.class, AuditEntry.class));
         this.queue = driver.drive("audit", WriteBehindQueue.durable("audit", Path.of(stateDir), codec, MAX_BYTES, BATCH, 1,
-                WRITE_TIMEOUT, batch -> repository.insertAll(batch).subscribeAsCompletionStage(), UnitOfWork::refused), Duration.ofSeconds(1), Duration.ofSeconds(10));
+                WRITE_TIMEOUT, batch -> UnitOfWork.start(() -> repository.insertAll(batch)), UnitOfWork::refused), Duration.ofSeconds(1), Duration.ofSeconds(10));
     }
 
     /** Queues the call's audit row; never waits. */

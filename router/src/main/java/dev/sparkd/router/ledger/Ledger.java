@@ -32,7 +32,7 @@ public class Ledger {
     public Ledger(LedgerRepository repository, WriteBehindDriver driver, @ConfigProperty(name = "sparkd.state-dir") String stateDir) {
         Codec<Keyed<LedgerEntry>> codec = Codec.json(TypeFactory.defaultInstance().constructParametricType(Keyed.class, LedgerEntry.class));
         this.queue = driver.drive("ledger", WriteBehindQueue.durable("ledger", Path.of(stateDir), codec, MAX_BYTES, BATCH, BATCH,
-                WRITE_TIMEOUT, batch -> repository.insertAll(batch).subscribeAsCompletionStage(), UnitOfWork::refused), Duration.ofMillis(200), Duration.ofSeconds(10));
+                WRITE_TIMEOUT, batch -> UnitOfWork.start(() -> repository.insertAll(batch)), UnitOfWork::refused), Duration.ofMillis(200), Duration.ofSeconds(10));
     }
 
     /** Queues one entry; never waits. */
