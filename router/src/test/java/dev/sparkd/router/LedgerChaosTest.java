@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
@@ -61,17 +60,15 @@ class LedgerChaosTest {
         Ledger before = ledger;
 
         send(1_000);
-        long postmaster = database.postgres().pid();
-        signal("STOP", postgresProcesses(postmaster));
+        database.signal("STOP");
         long frozenAt = System.nanoTime();
         send(5_000);
         sleepUntil(frozenAt + FREEZE.toNanos());
         assertThat(ledger.spilled()).as("entries wait on disk while PostgreSQL is frozen").isPositive();
-        signal("CONT", postgresProcesses(postmaster));
+        database.signal("CONT");
         send(1_000);
 
-        List<Long> all = postgresProcesses(postmaster);
-        signal("KILL", all);
+        database.signal("KILL");
         send(1_500);
         assertThat(health("/q/health/ready")).as("readiness shows the database is gone").isEqualTo(503);
         database.restartAfterCrash();
@@ -133,19 +130,6 @@ class LedgerChaosTest {
         return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    /** The postmaster and every process it started (backends, checkpointer, WAL writer, ...). */
-    private static List<Long> postgresProcesses(long postmaster) {
-        ProcessHandle p = ProcessHandle.of(postmaster).orElseThrow();
-        return Stream.concat(Stream.of(p), p.descendants()).map(ProcessHandle::pid).toList();
-    }
-
-    private static void signal(String signal, List<Long> pids) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
-        pids.forEach(pid -> command.add(Long.toString(pid)));
-        Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        LOG.infof("chaos: SIG%s to %d PostgreSQL processes", signal, pids.size());
-    }
 
     private static void sleepUntil(long nanos) throws InterruptedException {
         long left = nanos - System.nanoTime();

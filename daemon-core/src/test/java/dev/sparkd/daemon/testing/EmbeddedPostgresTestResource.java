@@ -6,7 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -90,6 +92,20 @@ public class EmbeddedPostgresTestResource implements QuarkusTestResourceLifecycl
     /** The server the daemon under test uses now ({@link #restartAfterCrash()} replaces it). */
     public synchronized EmbeddedPostgres postgres() {
         return postgres;
+    }
+
+    /**
+     * Sends {@code signal} ({@code STOP}, {@code CONT}, {@code KILL}) to the server's postmaster and every process it
+     * started (backends, checkpointer, WAL writer): stopping the postmaster alone would leave open connections served.
+     */
+    public void signal(String signal) throws IOException, InterruptedException {
+        ProcessHandle postmaster = ProcessHandle.of(postgres().pid()).orElseThrow();
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+        Stream.concat(Stream.of(postmaster), postmaster.descendants()).forEach(p -> command.add(Long.toString(p.pid())));
+        Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed");
+        }
     }
 
     /**

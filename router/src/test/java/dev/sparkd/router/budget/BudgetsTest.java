@@ -92,6 +92,7 @@ class BudgetsTest {
         assertThat(b.reserve("other", "k", new RouterSettings.Budget(1, 0), 0.01)).as("key budget, spend unknown").isNull();
         assertThat(b.reserve("other", "k", null, 0.01)).as("no budget involved").isNotNull();
         b.preload("provider:cloud", 4.99, 4.99);
+        b.markLoaded();
         assertThat(b.reserve("cloud", "k", null, 0.001)).isNotNull();
         assertThat(b.remaining("cloud")).isLessThan(0.02);
     }
