@@ -20,6 +20,6 @@ public final class RouterMain {
             System.exit(KeysCli.run(Arrays.copyOfRange(args, 1, args.length)));
             return;
         }
-        DaemonMain.run("router", args);
+        DaemonMain.run("router", DaemonMain.Database.OPTIONAL_ONCE_MIGRATED, args);
     }
 }

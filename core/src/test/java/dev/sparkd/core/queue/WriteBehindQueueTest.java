@@ -134,7 +134,7 @@ class WriteBehindQueueTest {
     }
 
     @Test
-    void anEntryTheDatabaseRefusesIsDroppedAloneAndTheRestIsWritten() {
+    void aRefusedBatchIsSplitInHalvesUntilTheBadEntryIsAloneAndTheRestIsWritten() {
         List<List<Integer>> written = new ArrayList<>();
         List<List<Integer>> tried = new ArrayList<>();
         WriteBehindQueue<Integer> q = new WriteBehindQueue<>("test", 100, 4, 100, batch -> {
@@ -149,11 +149,11 @@ class WriteBehindQueueTest {
             q.offer(i);
         }
         q.flush();
-        // the refused batch is retried one by one at once; after it, batches are whole again
-        assertThat(tried).containsExactly(List.of(1, 2, 3, 4), List.of(1), List.of(2), List.of(3), List.of(4));
-        assertThat(q.rejected()).isEqualTo(1);
+        // the refused batch is split at once, half by half; after it, batches are whole again
+        assertThat(tried).containsExactly(List.of(1, 2, 3, 4), List.of(1, 2), List.of(1), List.of(2), List.of(3, 4));
+        assertThat(q.deadLettered()).isEqualTo(1);
         q.flush();
-        assertThat(written).containsExactly(List.of(1), List.of(3), List.of(4), List.of(5, 6));
+        assertThat(written).containsExactly(List.of(1), List.of(3, 4), List.of(5, 6));
         assertThat(q.written()).isEqualTo(5);
         assertThat(q.failures()).isZero();
         assertThat(q.idle()).isTrue();

@@ -11,6 +11,7 @@ import dev.sparkd.core.config.ConfigLocation;
 import dev.sparkd.core.config.DatabaseSettings;
 import dev.sparkd.core.config.SecretRef;
 import dev.sparkd.core.config.SuiteConfig;
+import dev.sparkd.core.db.EmbeddedPostgresException;
 import dev.sparkd.core.db.HostDatabase;
 import io.quarkus.runtime.Quarkus;
 
@@ -26,11 +27,28 @@ public final class DaemonMain {
     public static final int EXIT_CONFIG = 2;
     /** How long a daemon waits for the host's PostgreSQL, e.g. while {@code sparkd db} starts next to it. */
     private static final Duration DATABASE_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a daemon that may start without its database waits for it before it does. */
+    private static final Duration OPTIONAL_DATABASE_TIMEOUT = Duration.ofSeconds(15);
+
+    /** Whether a daemon may start while the host's PostgreSQL does not answer. */
+    public enum Database {
+        /** It needs the database to start (the default). */
+        REQUIRED,
+        /**
+         * It starts without it once {@code sparkd migrate} prepared its schema before, and catches up when the server
+         * answers (the router: keys from its cache, ledger rows in its spill file).
+         */
+        OPTIONAL_ONCE_MIGRATED
+    }
 
     private DaemonMain() {
     }
 
     public static void run(String daemon, String... args) {
+        run(daemon, Database.REQUIRED, args);
+    }
+
+    public static void run(String daemon, Database database, String... args) {
         Path file = ConfigLocation.resolve(args, System.getenv());
         SuiteConfig config;
         try {
@@ -57,13 +75,29 @@ public final class DaemonMain {
             String schema = HostDatabase.schema(daemon);
             if (db.embedded()) {
                 HostDatabase host = new HostDatabase(config.suite().stateDir());
-                int port = host.awaitServer(DATABASE_TIMEOUT);
                 Path passwordFile = host.passwordFile(daemon);
+                boolean migratedBefore = Files.exists(passwordFile) && host.recordedPort().isPresent();
+                int port;
+                boolean answered = true;
+                try {
+                    port = host.awaitServer(database == Database.OPTIONAL_ONCE_MIGRATED && migratedBefore ? OPTIONAL_DATABASE_TIMEOUT
+                            : DATABASE_TIMEOUT);
+                } catch (EmbeddedPostgresException e) {
+                    if (database != Database.OPTIONAL_ONCE_MIGRATED || !migratedBefore) {
+                        throw e;
+                    }
+                    // it ran against this schema before: serve without the database, which it reconnects to later
+                    System.err.println(daemon + ": starting without the database for now — " + e.getMessage());
+                    port = host.recordedPort().getAsInt();
+                    answered = false;
+                }
                 Optional<String> password = HostDatabase.readPassword(passwordFile);
                 if (password.isEmpty()) {
                     throw new MigratedSchema.NotReady("no database role for " + daemon + " yet (" + passwordFile + " is missing) — " + fix);
                 }
-                MigratedSchema.require(HostDatabase.reactiveUrl(port), schema, password.get(), schema, fix, DATABASE_TIMEOUT);
+                if (answered) {
+                    MigratedSchema.require(HostDatabase.reactiveUrl(port), schema, password.get(), schema, fix, DATABASE_TIMEOUT);
+                }
                 System.setProperty(SparkdConfigSourceFactory.EMBEDDED_DB_URL, HostDatabase.reactiveUrl(port));
                 System.setProperty(SparkdConfigSourceFactory.EMBEDDED_DB_USER, schema);
                 System.setProperty(SparkdConfigSourceFactory.EMBEDDED_DB_PASSWORD_FILE, passwordFile.toString());

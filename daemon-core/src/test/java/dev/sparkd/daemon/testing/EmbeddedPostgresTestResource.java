@@ -6,9 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -83,6 +86,55 @@ public class EmbeddedPostgresTestResource implements QuarkusTestResourceLifecycl
     @Override
     public void inject(TestInjector testInjector) {
         testInjector.injectIntoFields(postgres, new TestInjector.MatchesType(EmbeddedPostgres.class));
+        testInjector.injectIntoFields(this, new TestInjector.MatchesType(EmbeddedPostgresTestResource.class));
+    }
+
+    /** The server the daemon under test uses now ({@link #restartAfterCrash()} replaces it). */
+    public synchronized EmbeddedPostgres postgres() {
+        return postgres;
+    }
+
+    /**
+     * Sends {@code signal} ({@code STOP}, {@code CONT}, {@code KILL}) to the server's postmaster and every process it
+     * started (backends, checkpointer, WAL writer): stopping the postmaster alone would leave open connections served.
+     */
+    public void signal(String signal) throws IOException, InterruptedException {
+        ProcessHandle postmaster = ProcessHandle.of(postgres().pid()).orElseThrow();
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+        Stream.concat(Stream.of(postmaster), postmaster.descendants()).forEach(p -> command.add(Long.toString(p.pid())));
+        Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed");
+        }
+    }
+
+    /**
+     * After the server was killed (a chaos test): releases the dead one and starts the same data directory on the same
+     * port, as {@code sparkd db}'s supervision does, retrying while the killed backends let go of shared memory.
+     */
+    public synchronized EmbeddedPostgres restartAfterCrash() {
+        EmbeddedPostgres dead = postgres;
+        dead.exited().orTimeout(30, TimeUnit.SECONDS).join();
+        dead.close();
+        EmbeddedPostgresOptions same = new EmbeddedPostgresOptions(dead.options().dataDir(), dead.options().binariesDir(),
+                dead.port(), dead.options().database(), dead.options().user(), dead.options().startupTimeout(),
+                dead.options().serverAccount());
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try {
+                postgres = EmbeddedPostgres.start(same);
+                return postgres;
+            } catch (RuntimeException e) {
+                last = e;
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+        throw last;
     }
 
     @Override

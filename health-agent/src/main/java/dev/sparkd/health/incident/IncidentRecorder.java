@@ -6,12 +6,10 @@ import org.jboss.logging.Logger;
 
 import dev.sparkd.core.queue.WriteBehindQueue;
 import dev.sparkd.daemon.persistence.UnitOfWork;
+import dev.sparkd.daemon.persistence.WriteBehindDriver;
 import dev.sparkd.health.fleet.ServiceStateChanged;
 import dev.sparkd.health.fleet.ServiceStatus;
 import dev.sparkd.health.state.StateMachine;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -32,9 +30,10 @@ public class IncidentRecorder {
 
     private final WriteBehindQueue<Observed> queue;
 
-    public IncidentRecorder(IncidentService incidents) {
-        this.queue = new WriteBehindQueue<>("incidents", MAX_QUEUED, BATCH, 1,
-                batch -> UnitOfWork.start(() -> incidents.recordAll(batch)), UnitOfWork::refused);
+    public IncidentRecorder(IncidentService incidents, WriteBehindDriver driver) {
+        this.queue = driver.drive("incidents", new WriteBehindQueue<>("incidents", MAX_QUEUED, BATCH, 1,
+                batch -> UnitOfWork.start(() -> incidents.recordAll(batch)), UnitOfWork::refused),
+                Duration.ofSeconds(5), Duration.ofSeconds(5));
     }
 
     void changed(@Observes ServiceStateChanged event) {
@@ -44,17 +43,6 @@ public class IncidentRecorder {
             LOG.infof("%s is %s%s", status.name(), change.to(), change.reason() == null ? "" : ": " + change.reason());
         }
         queue.offer(new Observed(status.name(), status.kind(), change));
-    }
-
-    @Scheduled(every = "5s", delayed = "5s")
-    void retry() {
-        queue.flush();
-    }
-
-    void stop(@Observes @Priority(1) ShutdownEvent event) {
-        if (!queue.drain(Duration.ofSeconds(5))) {
-            LOG.errorf("incidents: %d state changes could not be written before shutdown", queue.pending());
-        }
     }
 
     /** True when every change seen so far is written (for tests and shutdown). */

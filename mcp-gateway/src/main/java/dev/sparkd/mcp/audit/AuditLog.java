@@ -1,57 +1,62 @@
 package dev.sparkd.mcp.audit;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
-import org.jboss.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import com.fasterxml.jackson.databind.type.TypeFactory;
+
+import dev.sparkd.core.queue.Codec;
+import dev.sparkd.core.queue.Keyed;
 import dev.sparkd.core.queue.WriteBehindQueue;
 import dev.sparkd.daemon.persistence.UnitOfWork;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
-import jakarta.annotation.Priority;
-import jakarta.enterprise.event.Observes;
+import dev.sparkd.daemon.persistence.WriteBehindDriver;
 import jakarta.inject.Singleton;
 
 /**
- * The audit log's write side: a finished call is queued (the call path never waits for the database) and written at
- * once, together with whatever else finished while the previous write was in flight. A failed write keeps its rows
- * for the next try (every few seconds); shutdown drains what is left.
+ * The audit log's write side: a finished call is queued with its own id (the call path never waits for the database)
+ * and written at once, together with whatever else finished while the previous write was in flight. Memory holds at
+ * most {@value #MAX_BYTES} bytes of rows; while PostgreSQL is slow or down they wait in {@code audit.spill} in the
+ * state directory and are written, in order, once it answers again or at the next start; a row PostgreSQL refuses on
+ * its own goes to {@code audit.dead-letter} (see {@link WriteBehindQueue}).
  */
 @Singleton
 public class AuditLog {
-    private static final Logger LOG = Logger.getLogger(AuditLog.class);
     static final int BATCH = 100;
-    static final int MAX_QUEUED = 10_000;
+    static final long MAX_BYTES = 4L * 1024 * 1024;
+    static final Duration WRITE_TIMEOUT = Duration.ofSeconds(5);
 
-    private final WriteBehindQueue<AuditEntry> queue;
+    private final WriteBehindQueue<Keyed<AuditEntry>> queue;
 
-    public AuditLog(AuditRepository repository) {
-        this.queue = new WriteBehindQueue<>("audit", MAX_QUEUED, BATCH, 1,
-                batch -> UnitOfWork.start(() -> Panache.withTransaction(() -> repository.insertAll(batch))), UnitOfWork::refused);
+    public AuditLog(AuditRepository repository, WriteBehindDriver driver, @ConfigProperty(name = "sparkd.state-dir") String stateDir) {
+        Codec<Keyed<AuditEntry>> codec = Codec.json(TypeFactory.defaultInstance().constructParametricType(Keyed.class, AuditEntry.class));
+        this.queue = driver.drive("audit", WriteBehindQueue.durable("audit", Path.of(stateDir), codec, MAX_BYTES, BATCH, 1,
+                WRITE_TIMEOUT, batch -> UnitOfWork.start(() -> repository.insertAll(batch)), UnitOfWork::refused), Duration.ofSeconds(1), Duration.ofSeconds(10));
     }
 
-    /** Queues the call's audit row; never waits. Dropped (and counted) when {@value #MAX_QUEUED} rows are waiting. */
+    /** Queues the call's audit row; never waits. */
     public void record(AuditEntry entry) {
-        queue.offer(entry);
+        queue.offer(Keyed.of(entry));
     }
 
-    @Scheduled(every = "5s", delayed = "5s")
-    void retry() {
-        queue.flush();
+    /** Writes everything queued, waiting up to {@code limit}. Blocking: for tests, never the event loop. */
+    public boolean drain(Duration limit) {
+        return queue.drain(limit);
     }
 
-    void stop(@Observes @Priority(1) ShutdownEvent event) {
-        if (!queue.drain(Duration.ofSeconds(10))) {
-            LOG.errorf("audit: %d rows could not be written before shutdown", queue.pending());
-        }
-    }
-
-    public int pending() {
+    /** Rows not yet in the database (memory, in flight, spill file). */
+    public long pending() {
         return queue.pending();
     }
 
+    /** Rows lost because memory was full between two spills. */
     public long dropped() {
         return queue.dropped();
+    }
+
+    /** Rows PostgreSQL refused on their own, kept in the dead-letter file. */
+    public long deadLettered() {
+        return queue.deadLettered();
     }
 }

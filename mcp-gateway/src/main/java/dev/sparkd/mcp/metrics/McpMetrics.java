@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.sparkd.mcp.access.Sessions;
 import dev.sparkd.mcp.audit.AuditEntry;
+import dev.sparkd.mcp.audit.AuditLog;
 import dev.sparkd.mcp.upstream.Upstream;
 import dev.sparkd.mcp.upstream.UpstreamState;
 import dev.sparkd.mcp.upstream.Upstreams;
@@ -27,7 +28,7 @@ import jakarta.inject.Singleton;
 public class McpMetrics {
     private final MeterRegistry registry;
 
-    public McpMetrics(MeterRegistry registry, Upstreams upstreams, Sessions sessions) {
+    public McpMetrics(MeterRegistry registry, Upstreams upstreams, Sessions sessions, AuditLog audit) {
         this.registry = registry;
         for (Upstream u : upstreams.all()) {
             for (UpstreamState s : UpstreamState.values()) {
@@ -41,6 +42,9 @@ public class McpMetrics {
                     .description("Restarts of the upstream server after a crash or failure").tags("server", u.name()).register(registry);
         }
         Gauge.builder("sparkd_mcp_sessions", sessions, Sessions::size).description("Open downstream MCP sessions").register(registry);
+        Gauge.builder("sparkd_mcp_audit_pending", audit, AuditLog::pending).description("Audit rows waiting to be written").register(registry);
+        FunctionCounter.builder("sparkd_mcp_audit_dead_lettered", audit, AuditLog::deadLettered)
+                .description("Audit rows the database refused on their own, kept in audit.dead-letter").register(registry);
     }
 
     public void call(AuditEntry e) {

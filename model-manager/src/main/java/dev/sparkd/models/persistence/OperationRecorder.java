@@ -6,19 +6,14 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
-import org.jboss.logging.Logger;
-
 import dev.sparkd.core.queue.WriteBehindQueue;
 import dev.sparkd.daemon.persistence.UnitOfWork;
+import dev.sparkd.daemon.persistence.WriteBehindDriver;
 import dev.sparkd.models.operation.Operation;
 import dev.sparkd.models.operation.OperationView;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 /**
  * Records operations and their events in {@code model_manager.*} as they happen. The engine's threads only queue a
@@ -27,7 +22,6 @@ import jakarta.enterprise.event.Observes;
  */
 @ApplicationScoped
 public class OperationRecorder implements Operation.OperationListener {
-    private static final Logger LOG = Logger.getLogger(OperationRecorder.class);
     static final int BATCH = 100;
     static final int MAX_QUEUED = 10_000;
 
@@ -49,11 +43,12 @@ public class OperationRecorder implements Operation.OperationListener {
     private final OperationEventRepository events;
     private final WriteBehindQueue<Write> queue;
 
-    public OperationRecorder(OperationRepository operations, OperationEventRepository events) {
+    public OperationRecorder(OperationRepository operations, OperationEventRepository events, WriteBehindDriver driver) {
         this.operations = operations;
         this.events = events;
-        this.queue = new WriteBehindQueue<>("operations", MAX_QUEUED, BATCH, 1,
-                batch -> UnitOfWork.start(() -> Panache.withTransaction(() -> writeAll(batch))), UnitOfWork::refused);
+        this.queue = driver.drive("operations", new WriteBehindQueue<>("operations", MAX_QUEUED, BATCH, 1,
+                batch -> UnitOfWork.start(() -> Panache.withTransaction(() -> writeAll(batch))), UnitOfWork::refused),
+                Duration.ofSeconds(5), Duration.ofSeconds(5));
     }
 
     @Override
@@ -93,17 +88,6 @@ public class OperationRecorder implements Operation.OperationListener {
                 row.finish(f.view(), f.at());
             }
         }).replaceWithVoid();
-    }
-
-    @Scheduled(every = "5s", delayed = "5s")
-    void retry() {
-        queue.flush();
-    }
-
-    void stop(@Observes @Priority(1) ShutdownEvent event) {
-        if (!queue.drain(Duration.ofSeconds(5))) {
-            LOG.errorf("operations: %d writes could not be made before shutdown", queue.pending());
-        }
     }
 
     /** True when everything that happened so far is written (for tests). */

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.sparkd.router.config.RouterSettings;
 
 /**
@@ -18,6 +20,10 @@ import dev.sparkd.router.config.RouterSettings;
  * {@code max_tokens}, or the configured reserve) under one lock; it is admitted only while spent + reserved is below
  * every limit. When it ends, the reservation is replaced by the real cost. So racing requests can overspend by at
  * most one request's reservation, never by N.
+ *
+ * <p>Fails closed: until this day's and month's spend is loaded from the ledger ({@link #preload}, then
+ * {@link #markLoaded}), a request that would count against any budget is refused, so a restart with the database down
+ * cannot spend a period's budget a second time.
  */
 public final class Budgets {
     /** A limit on one scope; 0 = none. */
@@ -37,7 +43,11 @@ public final class Budgets {
     public record Reservation(List<String> scopes, double amount) {
     }
 
+    /** Most choices ({@code n}) one request is reserved for; a larger {@code n} is reserved as this many. */
+    static final int MAX_CHOICES = 128;
+
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+    private volatile boolean loaded;
     private final Map<String, RouterSettings.Budget> providerBudgets;
     private final Map<String, RouterSettings.Price> prices;
     private final Clock clock;
@@ -53,6 +63,16 @@ public final class Budgets {
         return p == null ? 0 : p.cost(inputTokens, outputTokens);
     }
 
+    /**
+     * The most output tokens a request may cost: the larger of {@code max_completion_tokens} and {@code max_tokens}
+     * ({@code fallback} when neither is a positive number), times the {@code n} choices it asks for.
+     */
+    public static long maxOutputTokens(JsonNode body, long fallback) {
+        long out = Math.max(body.path("max_completion_tokens").asLong(0), body.path("max_tokens").asLong(0));
+        long n = Math.min(MAX_CHOICES, Math.max(1, body.path("n").asLong(1)));
+        return (out > 0 ? out : fallback) * n;
+    }
+
     public boolean priced(String model) {
         return model != null && prices.containsKey(model);
     }
@@ -64,6 +84,10 @@ public final class Budgets {
     public synchronized Reservation reserve(String provider, String keyId, RouterSettings.Budget keyLimit, double estimate) {
         List<String> scopes = new ArrayList<>(2);
         RouterSettings.Budget pb = providerBudgets.get(provider);
+        boolean keyBudget = keyLimit != null && (keyLimit.daily() > 0 || keyLimit.monthly() > 0);
+        if (!loaded && (pb != null || keyBudget)) {
+            return null; // the period's spend is not known yet
+        }
         if (pb != null) {
             String s = "provider:" + provider;
             if (!room(account(s), pb)) {
@@ -71,7 +95,7 @@ public final class Budgets {
             }
             scopes.add(s);
         }
-        if (keyLimit != null && (keyLimit.daily() > 0 || keyLimit.monthly() > 0)) {
+        if (keyBudget) {
             String s = "key:" + keyId;
             if (!room(account(s), keyLimit)) {
                 return null;
@@ -102,6 +126,16 @@ public final class Budgets {
         Account a = account(scope);
         a.spentDay += day;
         a.spentMonth += month;
+    }
+
+    /** From now on budgets count: the period's spend from the ledger is in. */
+    public void markLoaded() {
+        loaded = true;
+    }
+
+    /** Whether the period's spend is loaded (before that, budgeted requests are refused). */
+    public boolean loaded() {
+        return loaded;
     }
 
     /** USD left today (the smaller of daily and monthly room) for a provider, or NaN when it has no budget. */

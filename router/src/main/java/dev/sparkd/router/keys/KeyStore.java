@@ -1,5 +1,6 @@
 package dev.sparkd.router.keys;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -9,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import dev.sparkd.core.auth.RateLimiter;
 import dev.sparkd.core.auth.SecretHash;
 import dev.sparkd.daemon.persistence.UnitOfWork;
@@ -16,6 +19,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
@@ -36,27 +40,75 @@ public class KeyStore {
         }
     }
 
+    static final Duration RETRY = Duration.ofSeconds(5);
+
     private final KeyRepository repository;
+    private final Vertx vertx;
+    private final KeyCache cache;
     private final RateLimiter limiter = new RateLimiter();
     private volatile Map<String, Known> byId = Map.of();
+    private volatile boolean fromDatabase;
     private final AtomicLong loads = new AtomicLong();
 
-    public KeyStore(KeyRepository repository) {
+    public KeyStore(KeyRepository repository, Vertx vertx, @ConfigProperty(name = "sparkd.state-dir") String stateDir) {
         this.repository = repository;
+        this.vertx = vertx;
+        this.cache = new KeyCache(Path.of(stateDir));
     }
 
     void start(@Observes StartupEvent event) {
-        UnitOfWork.await(() -> reload().ifNoItem().after(Duration.ofSeconds(30)).fail());
+        startWith(() -> UnitOfWork.await(() -> reload().ifNoItem().after(Duration.ofSeconds(10)).fail()));
+    }
+
+    /**
+     * Loads the keys with {@code load}; when the database cannot be read, starts from the cache of the last load and
+     * tries the database again every {@link #RETRY} until it answers.
+     */
+    void startWith(Runnable load) {
+        try {
+            load.run();
+        } catch (RuntimeException e) {
+            List<ApiKey> cached = cache.read();
+            use(cached);
+            Log.warnf("api keys: cannot read them from the database (%s); using the %d from %s until it answers", e.getMessage(),
+                    cached.size(), cache.path());
+            retryLater();
+        }
+    }
+
+    private void retryLater() {
+        vertx.setTimer(RETRY.toMillis(), id -> UnitOfWork.start(this::reload).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                retryLater();
+            } else {
+                Log.infof("api keys: loaded from the database again (%d active)", byId.size());
+            }
+        }));
     }
 
     public Uni<Void> reload() {
         return repository.all().invoke(keys -> {
-            Map<String, Known> m = new HashMap<>();
-            keys.stream().filter(k -> k.revokedAt() == null).forEach(k -> m.put(k.id(), Known.of(k)));
-            byId.values().stream().filter(k -> !m.containsKey(k.key().id())).forEach(k -> limiter.forget(k.bucket()));
-            byId = Map.copyOf(m);
-            loads.incrementAndGet();
+            long load = use(keys);
+            fromDatabase = true;
+            // a small file, written off the event loop; a later load is never overwritten by an earlier one
+            vertx.executeBlocking(() -> {
+                cache.write(load, keys);
+                return null;
+            }, false);
         }).replaceWithVoid();
+    }
+
+    private long use(List<ApiKey> keys) {
+        Map<String, Known> m = new HashMap<>();
+        keys.stream().filter(k -> k.revokedAt() == null).forEach(k -> m.put(k.id(), Known.of(k)));
+        byId.values().stream().filter(k -> !m.containsKey(k.key().id())).forEach(k -> limiter.forget(k.bucket()));
+        byId = Map.copyOf(m);
+        return loads.incrementAndGet();
+    }
+
+    /** Whether the keys in use came from the database (false while only the cache was available). */
+    public boolean fromDatabase() {
+        return fromDatabase;
     }
 
     public static boolean looksLikeKey(String presented) {

@@ -1,47 +1,46 @@
 package dev.sparkd.router.ledger;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.databind.type.TypeFactory;
+
+import dev.sparkd.core.queue.Codec;
+import dev.sparkd.core.queue.Keyed;
 import dev.sparkd.core.queue.WriteBehindQueue;
 import dev.sparkd.daemon.persistence.UnitOfWork;
-import io.quarkus.logging.Log;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Vertx;
-import jakarta.annotation.Priority;
-import jakarta.enterprise.event.Observes;
+import dev.sparkd.daemon.persistence.WriteBehindDriver;
 import jakarta.inject.Singleton;
 
 /**
- * The usage ledger's write side: requests enqueue entries (no I/O on the request path); a 200 ms timer, or a full
- * batch, writes them in batches of up to {@value #BATCH}, one transaction and one round trip each. A failed write keeps the entries for
- * the next round. Shutdown drains the queue before the database goes away.
+ * The usage ledger's write side: requests enqueue entries (no I/O on the request path), each with its own id; a
+ * 200 ms timer, or a full batch, writes them in batches of up to {@value #BATCH}, one round trip each. Memory holds at
+ * most {@value #MAX_BYTES} bytes of entries; while PostgreSQL is slow or down they wait in {@code ledger.spill} in the
+ * state directory and are written, in order, once it answers again or at the next start (see
+ * {@link WriteBehindQueue}); an entry PostgreSQL refuses on its own goes to {@code ledger.dead-letter}.
  */
 @Singleton
 public class Ledger {
     static final int BATCH = 500;
-    static final int MAX_QUEUED = 200_000;
+    static final long MAX_BYTES = 8L * 1024 * 1024;
+    static final Duration WRITE_TIMEOUT = Duration.ofSeconds(5);
 
-    private final WriteBehindQueue<LedgerEntry> queue;
-    private final Vertx vertx;
-    private long timer = -1;
+    private final WriteBehindQueue<Keyed<LedgerEntry>> queue;
 
-    public Ledger(LedgerRepository repository, Vertx vertx) {
-        this.vertx = vertx;
-        this.queue = new WriteBehindQueue<>("ledger", MAX_QUEUED, BATCH, BATCH,
-                batch -> UnitOfWork.start(() -> repository.insertAll(batch)), UnitOfWork::refused);
+    public Ledger(LedgerRepository repository, WriteBehindDriver driver, @ConfigProperty(name = "sparkd.state-dir") String stateDir) {
+        Codec<Keyed<LedgerEntry>> codec = Codec.json(TypeFactory.defaultInstance().constructParametricType(Keyed.class, LedgerEntry.class));
+        this.queue = driver.drive("ledger", WriteBehindQueue.durable("ledger", Path.of(stateDir), codec, MAX_BYTES, BATCH, BATCH,
+                WRITE_TIMEOUT, batch -> UnitOfWork.start(() -> repository.insertAll(batch)), UnitOfWork::refused), Duration.ofMillis(200), Duration.ofSeconds(10));
     }
 
-    void start(@Observes StartupEvent event) {
-        timer = vertx.setPeriodic(200, id -> flush());
-    }
-
-    /** Queues one entry; never waits. Dropped (and counted) when {@value #MAX_QUEUED} entries are waiting. */
+    /** Queues one entry; never waits. */
     public void record(LedgerEntry entry) {
-        queue.offer(entry);
+        queue.offer(Keyed.of(entry));
     }
 
-    /** Starts one batch write unless one is running; returns at once. */
+    /** Starts one batch write from memory unless one is running; returns at once. */
     public void flush() {
         queue.flush();
     }
@@ -51,24 +50,27 @@ public class Ledger {
         return queue.drain(limit);
     }
 
-    void stop(@Observes @Priority(1) ShutdownEvent event) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
-        if (!drain(Duration.ofSeconds(10))) {
-            Log.errorf("ledger: %d entries could not be written before shutdown", queue.pending());
-        }
+    /** Entries not yet in the database (memory, in flight, spill file). */
+    public long pending() {
+        return queue.pending();
     }
 
-    public int pending() {
-        return queue.pending();
+    /** Entries waiting in the spill file. */
+    public long spilled() {
+        return queue.spilledPending();
     }
 
     public long written() {
         return queue.written();
     }
 
+    /** Entries lost because memory was full between two spills. */
     public long dropped() {
         return queue.dropped();
+    }
+
+    /** Entries PostgreSQL refused on their own, kept in the dead-letter file. */
+    public long deadLettered() {
+        return queue.deadLettered();
     }
 }

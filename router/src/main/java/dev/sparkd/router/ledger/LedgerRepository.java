@@ -4,15 +4,18 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.hibernate.reactive.mutiny.Mutiny;
-
+import dev.sparkd.core.queue.Keyed;
+import dev.sparkd.core.queue.StoredText;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Reads and writes {@code router.ledger} ({@link LedgerRow}). */
@@ -23,22 +26,32 @@ public class LedgerRepository implements PanacheRepository<LedgerRow> {
     static final Map<String, String> GROUPS = Map.of("provider", "coalesce(l.provider, '-')", "key", "l.keyId",
             "route", "coalesce(l.route, '-')", "target", "coalesce(l.target, '-')");
 
-    private final Mutiny.SessionFactory sessions;
+    static final String INSERT = "insert into router.ledger (entry_id, at, request_id, endpoint, route, target, provider,"
+            + " key_id, status, outcome, error, prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms, stream, attempts,"
+            + " fallbacks) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+            + " on conflict (entry_id) do nothing";
 
-    public LedgerRepository(Mutiny.SessionFactory sessions) {
-        this.sessions = sessions;
+    private final Pool pool;
+
+    public LedgerRepository(Pool pool) {
+        this.pool = pool;
     }
 
     /**
-     * Inserts the batch in one transaction of a stateless session: rows that are only ever written need no persistence
-     * context, and the inserts go out as one JDBC batch (one round trip).
+     * Inserts the batch in one transaction and one pipelined round trip with the plain reactive client; an entry whose
+     * id is already stored (a replay) is skipped. Upstream text is cleaned first ({@link StoredText}): a NUL in an
+     * error message would make PostgreSQL refuse the row.
      */
-    public Uni<Void> insertAll(List<LedgerEntry> entries) {
-        List<LedgerRow> rows = new ArrayList<>(entries.size());
-        for (LedgerEntry e : entries) {
-            rows.add(new LedgerRow(e));
+    public Uni<Void> insertAll(List<Keyed<LedgerEntry>> entries) {
+        List<Tuple> rows = new ArrayList<>(entries.size());
+        for (Keyed<LedgerEntry> k : entries) {
+            LedgerEntry e = k.entry();
+            rows.add(Tuple.from(Arrays.asList(k.id(), OffsetDateTime.ofInstant(e.at(), ZoneOffset.UTC), e.requestId(),
+                    e.endpoint(), e.route(), e.target(), e.provider(), e.keyId(), e.status(), e.outcome(),
+                    StoredText.clean(e.error()), e.promptTokens(), e.completionTokens(), e.costUsd(), e.latencyMs(), e.ttftMs(),
+                    e.stream(), e.attempts(), StoredText.clean(e.fallbacks(), 4096))));
         }
-        return sessions.withStatelessTransaction(s -> s.insertMultiple(rows));
+        return pool.withTransaction(c -> c.preparedQuery(INSERT).executeBatch(rows)).replaceWithVoid();
     }
 
     /** Spend per scope since {@code since}: {@code provider:<service>} (a target's service) and {@code key:<id>}. */

@@ -10,6 +10,7 @@ import dev.sparkd.router.target.Breaker;
 import dev.sparkd.router.target.Target;
 import dev.sparkd.router.target.Targets;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -61,7 +62,11 @@ public class RouterMetrics {
         Gauge.builder("sparkd_router_ledger_pending", ledger, Ledger::pending)
                 .description("ledger entries waiting to be written").register(registry);
         Gauge.builder("sparkd_router_ledger_dropped", ledger, Ledger::dropped)
-                .description("ledger entries dropped because the queue was full (database unreachable for long)").register(registry);
+                .description("ledger entries dropped because memory was full between two moves to the spill file").register(registry);
+        Gauge.builder("sparkd_router_ledger_spilled", ledger, Ledger::spilled)
+                .description("ledger entries waiting in the spill file for the database").register(registry);
+        FunctionCounter.builder("sparkd_router_ledger_dead_lettered", ledger, Ledger::deadLettered)
+                .description("ledger entries the database refused on their own, kept in ledger.dead-letter").register(registry);
     }
 
     static double stateValue(Breaker.State s) {

@@ -103,12 +103,10 @@ final class Exchange {
         }
     }
 
-    /** Reserves the worst case of a cloud attempt: prompt estimate plus the most it may write. */
+    /** Reserves the worst case of a cloud attempt: prompt estimate plus the most it may write, for each of n choices. */
     private Budgets.Reservation reserve(Target t) {
-        ObjectNode body = req.body();
-        long maxOut = body.path("max_completion_tokens").asLong(body.path("max_tokens").asLong(ctx.settings().reserveOutputTokens()));
-        double estimate = ctx.budgets().cost(t.modelFor(requestedModel), req.promptEstimate(),
-                req.endpoint() == Endpoint.EMBEDDINGS ? 0 : maxOut);
+        long maxOut = req.endpoint() == Endpoint.EMBEDDINGS ? 0 : Budgets.maxOutputTokens(req.body(), ctx.settings().reserveOutputTokens());
+        double estimate = ctx.budgets().cost(t.modelFor(requestedModel), req.promptEstimate(), maxOut);
         return ctx.budgets().reserve(t.service(), req.key().id(), req.key().budget(), estimate);
     }
 
@@ -396,6 +394,11 @@ final class Exchange {
         }
         Target t = attempt == null ? null : attempt.target;
         double cost = t != null && t.cloud() ? ctx.budgets().cost(t.modelFor(requestedModel), promptTokens, completionTokens) : 0;
+        if (t != null && t.cloud() && attempt.sentAt > 0 && promptTokens == 0 && completionTokens == 0) {
+            // no usage from the provider (client gone, stream error, timeout), which bills anyway: charge the prompt
+            // estimate and the tokens already relayed
+            cost = ctx.budgets().cost(t.modelFor(requestedModel), req.promptEstimate(), relay == null ? 0 : relay.relayedTokens());
+        }
         if (attempt != null) {
             attempt.close(verdict, cost);
         }

@@ -29,6 +29,7 @@ final class StreamRelay {
     private String error;
     private long promptTokens;
     private long completionTokens;
+    private long relayedTokens;
 
     /** @param anthropic the translator when the upstream speaks Anthropic's event stream, else null */
     StreamRelay(ObjectMapper mapper, boolean clientWantsUsage, AnthropicStream anthropic) {
@@ -67,6 +68,11 @@ final class StreamRelay {
 
     long completionTokens() {
         return completionTokens;
+    }
+
+    /** Chunks relayed so far: a provider streams about one token per chunk, so what to charge when no usage came. */
+    long relayedTokens() {
+        return relayedTokens;
     }
 
     private void onBlock(SseEvent event, Buffer bytes, int start, int end) {
@@ -119,6 +125,7 @@ final class StreamRelay {
                 // not JSON: forward untouched
             }
         }
+        relayedTokens++;
         out.appendBuffer(bytes, start, end - start);
     }
 
@@ -130,6 +137,7 @@ final class StreamRelay {
         }
         for (String chunk : res.chunks()) {
             out.appendString("data: ").appendString(chunk).appendString("\n\n");
+            relayedTokens++;
         }
         if (res.done()) {
             promptTokens = anthropic.inputTokens();

@@ -162,6 +162,7 @@ class ExchangeTest {
         targets = new Targets(vertx, ConfigLoader.load(config));
         RouterSettings settings = targets.settings();
         budgets = new Budgets(settings.budgets(), settings.prices(), Clock.systemUTC());
+        budgets.markLoaded();
         Recorder recorder = new Recorder(null, null) {
             @Override
             public void record(LedgerEntry e, long nanos, long ttftNanos) {
@@ -395,6 +396,26 @@ class ExchangeTest {
         assertThat(fakes.get(3).requests.get()).as("every request tried the cloud first").isEqualTo(8);
         assertThat(entries).allSatisfy(e -> assertThat(e.fallbacks()).isEqualTo("cloud:m(http_503)"));
         assertThat(budgets.remaining("cloud")).isEqualTo(0.5);
+        assertNothingHeld();
+    }
+
+    @Test
+    void aCloudStreamTheClientLeavesIsChargedForWhatWasRelayedNotZero() throws Exception {
+        start(3, 100);
+        CompletableFuture<Void> upstreamClosed = new CompletableFuture<>();
+        fakes.get(3).behaviour = req -> {
+            HttpServerResponse resp = sse(req);
+            resp.write(CHUNK + CHUNK + CHUNK); // three tokens, then no usage ever: the client leaves first
+            req.connection().closeHandler(v -> upstreamClosed.complete(null));
+        };
+        LeavingClient.postAndLeave(routerPort, "", "{\"model\":\"cloudy\",\"stream\":true,\"max_tokens\":2,\"messages\":[]}", seen -> {
+        });
+        upstreamClosed.get(5, TimeUnit.SECONDS);
+        LedgerEntry e = onlyEntry();
+        assertThat(e.outcome()).isEqualTo("client_closed");
+        assertThat(e.completionTokens()).as("the provider reported no usage").isZero();
+        assertThat(e.costUsd()).as("charged the relayed tokens at ten cents each").isCloseTo(0.3, within(1e-9));
+        assertThat(budgets.remaining("cloud")).isCloseTo(0.2, within(1e-9));
         assertNothingHeld();
     }
 
