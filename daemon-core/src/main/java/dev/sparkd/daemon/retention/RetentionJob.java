@@ -12,6 +12,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
 /**
  * Enforces every daemon's retention once an hour (and 30 s after start): each {@link Retained} in turn deletes what
@@ -24,6 +25,7 @@ public class RetentionJob {
 
     private final List<Retained> retained;
 
+    @Inject // two constructors: CDI needs to be told which one is its own
     public RetentionJob(Instance<Retained> retained) {
         this(retained.stream().toList());
     }

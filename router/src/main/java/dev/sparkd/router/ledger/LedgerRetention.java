@@ -39,8 +39,13 @@ public class LedgerRetention implements Retained {
 
     @Override
     public Instant cutoff(Instant now) {
-        Instant monthStart = ZonedDateTime.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant();
-        Instant plain = Retained.super.cutoff(now);
+        return cutoff(keep(), now);
+    }
+
+    /** {@code now - keep}, but never later than the start of the current UTC month. */
+    static Instant cutoff(Duration keep, Instant now) {
+        Instant monthStart = ZonedDateTime.ofInstant(now, ZoneOffset.UTC).toLocalDate().withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant plain = now.minus(keep);
         return plain.isBefore(monthStart) ? plain : monthStart;
     }
 
