@@ -108,6 +108,20 @@ class NotifyCommandTest {
     }
 
     @Test
+    void theOlderSingleWebhookIsAChannelNamedWebhook() throws Exception {
+        received.clear();
+        Path file = config("""
+                [health.webhook]
+                url = "http://127.0.0.1:%d/legacy-topic"
+                format = "ntfy"
+                """.formatted(receiver.actualPort()));
+        Run r = run("notify", "test", "--config", file.toString(), "webhook");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().strip()).isEqualTo("✓ webhook (ntfy, 127.0.0.1): delivered");
+        assertThat(received).singleElement().asString().startsWith("POST /legacy-topic sparkd: test notification ");
+    }
+
+    @Test
     void anUnknownChannelOrNoneAtAllIsAConfigurationProblem() throws Exception {
         Run unknown = run("notify", "test", "--config", config(channels()).toString(), "phnoe");
         assertThat(unknown.code()).isEqualTo(2);
