@@ -39,10 +39,12 @@ function host(h) {
     <div class="reason">${esc(h.reason)}</div></article>`;
   const g = h.gpu || {}, mem = h.memory_total_bytes ? h.memory_used_bytes / h.memory_total_bytes : null;
   const disks = (h.disks || []).map(d => `<div class="facts">${esc(d.path)}: ${bytes(d.free_bytes)} free of ${bytes(d.size_bytes)}</div>
-    <div class="bar"><span style="width:${(100 - d.free_bytes * 100 / d.size_bytes).toFixed(1)}%"></span></div>`).join("");
+    <div class="bar${d.warning ? " warn" : ""}"><span style="width:${(100 - d.free_bytes * 100 / d.size_bytes).toFixed(1)}%"></span></div>`).join("");
   const containers = Object.entries(h.containers || {}).map(([n, c]) => `${esc(n)}: ${esc(c.state)}`).join(" · ");
-  return `<article class="card" data-host="${esc(h.name)}" data-state="UP">
-    <div class="name">${esc(h.name)} <span class="kind">${esc(g.name || h.gpu_kind)}</span></div>
+  const state = h.state || "UP", warnings = (h.warnings || []).map(w => `<div class="reason">${esc(w)}</div>`).join("");
+  return `<article class="card" data-host="${esc(h.name)}" data-state="${esc(state)}">
+    ${state !== "UP" ? `<span class="state ${esc(state)}">${esc(state)}</span>` : ""}
+    <div class="name">${esc(h.name)} <span class="kind">${esc(g.name || h.gpu_kind)}</span></div>${warnings}
     <div class="facts">GPU ${g.utilization_ratio != null ? (g.utilization_ratio * 100).toFixed(0) + "%" : "–"} ·
       ${g.temperature_celsius != null ? g.temperature_celsius.toFixed(0) + " °C" : "–"} · ${g.power_watts != null ? g.power_watts.toFixed(0) + " W" : "–"}</div>
     <div class="facts">memory ${bytes(h.memory_used_bytes)} of ${bytes(h.memory_total_bytes)}${h.unified_memory ? " (unified: shared with the GPU)" : ""}</div>

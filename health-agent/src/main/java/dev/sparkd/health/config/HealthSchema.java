@@ -1,10 +1,7 @@
 package dev.sparkd.health.config;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -58,30 +55,8 @@ public final class HealthSchema extends SectionSchema<HealthSettings> {
             overrides.put(name, new HealthSettings.ServiceOverrides(model, enabled, own, th));
         });
 
-        Optional<HealthSettings.Webhook> webhook = t.table("webhook").flatMap(w -> {
-            Optional<URI> url = w.requiredString("url", "e.g. url = \"https://ntfy.sh/my-sparks\"").flatMap(text -> {
-                try {
-                    URI u = new URI(text);
-                    if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
-                        w.error("url", "expected an http:// or https:// URL", "");
-                        return Optional.empty();
-                    }
-                    if (u.getUserInfo() != null) {
-                        w.error("url", "the URL contains credentials", "remove them and set token_file");
-                        return Optional.empty();
-                    }
-                    return Optional.of(u);
-                } catch (URISyntaxException e) {
-                    w.error("url", "not a valid URL: " + e.getReason(), "");
-                    return Optional.empty();
-                }
-            });
-            String format = w.choice("format", List.of("json", "ntfy", "matrix")).orElse("json");
-            var token = w.secret("token", false);
-            int retries = w.integer("retries", 0, 10).orElse(3L).intValue();
-            w.finish();
-            return url.map(u -> new HealthSettings.Webhook(u, format, token, retries));
-        });
+        double diskWarning = t.number("disk_warning", 0.5, 0.99).orElse(HealthSettings.DEFAULT_DISK_WARNING);
+        HealthSettings.Notify notify = NotifySchema.read(t, core);
         t.finish();
 
         // Gatus-style conditions of http services are checked here, where the health-agent's grammar lives.
@@ -98,7 +73,7 @@ public final class HealthSchema extends SectionSchema<HealthSettings> {
             }
         }
         return new HealthSettings(listen, interval, handshake, timeout, failures, successes, retention, cloud, hosts, slow,
-                defaults, overrides, webhook);
+                defaults, overrides, notify, diskWarning);
     }
 
     private static Thresholds thresholds(ConfigTable t, Thresholds fallback) {

@@ -2,13 +2,17 @@ package dev.sparkd.health.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 import dev.sparkd.core.config.DaemonSettings;
 import dev.sparkd.core.config.Listen;
 import dev.sparkd.core.config.SecretRef;
+import dev.sparkd.health.state.State;
 
 /**
  * {@code [health]}: how often and how strictly the health-agent probes.
@@ -24,12 +28,16 @@ import dev.sparkd.core.config.SecretRef;
  * @param slowResponse      a health answer slower than this makes the service DEGRADED
  * @param defaults          thresholds for every service, overridden per service
  * @param services          {@code [health.services.<name>]}: per-service overrides
- * @param webhook           {@code [health.webhook]}: where state changes are posted, if anywhere
+ * @param notifications     {@code [health.notify]}: where alerts go, and when
+ * @param diskWarning       a models directory's file system at least this full (0..1) is a warning: the host is
+ *                          DEGRADED and an alert goes out
  */
 public record HealthSettings(Listen listen, Duration interval, Duration handshakeInterval, Duration timeout,
         int failureThreshold, int successThreshold, Duration retention, Duration cloudInterval, Duration hostInterval,
-        Duration slowResponse, Thresholds defaults, Map<String, ServiceOverrides> services, Optional<Webhook> webhook)
-        implements DaemonSettings {
+        Duration slowResponse, Thresholds defaults, Map<String, ServiceOverrides> services, Notify notifications,
+        double diskWarning) implements DaemonSettings {
+
+    public static final double DEFAULT_DISK_WARNING = 0.8;
 
     public HealthSettings {
         services = Map.copyOf(services);
@@ -76,13 +84,59 @@ public record HealthSettings(Listen listen, Duration interval, Duration handshak
     }
 
     /**
-     * {@code [health.webhook]}.
+     * {@code [health.notify]}: the alert policy and its channels.
      *
-     * @param url     where to POST
-     * @param format  {@code json} (sparkd's own body), {@code ntfy} or {@code matrix}
-     * @param token   bearer token (ntfy access token, Matrix access token), by reference
-     * @param retries attempts after the first one, with exponential back-off
+     * @param channels {@code [health.notify.channels.<name>]}
+     * @param on       states that open a service's alert (DOWN by default); it resolves when the service serves again
+     * @param repeat   while an alert is open, remind this often; absent = never
      */
-    public record Webhook(URI url, String format, Optional<SecretRef> token, int retries) {
+    public record Notify(List<Channel> channels, Set<State> on, Optional<Duration> repeat) {
+        public static final Notify NONE = new Notify(List.of(), Set.of(State.DOWN), Optional.empty());
+
+        public Notify {
+            channels = List.copyOf(channels);
+            on = Set.copyOf(on);
+        }
+    }
+
+    /** What a channel speaks. */
+    public enum ChannelKind {
+        /** POST of sparkd's JSON, or of {@code template} rendered. */
+        WEBHOOK,
+        /** ntfy's publish API: POST the message to {@code <server>/<topic>} with Title, Priority and Tags headers. */
+        NTFY,
+        /** Matrix client-server API: PUT an {@code m.room.message} to {@code /rooms/<room>/send/m.room.message/<txn>}. */
+        MATRIX
+    }
+
+    /**
+     * One notification channel.
+     *
+     * @param url         webhook: the URL; ntfy: {@code <server>/<topic>}; matrix: {@code …/rooms/<room>/send/m.room.message}
+     * @param template    webhook: the body, with {@code {{placeholders}}}; absent = sparkd's JSON
+     * @param contentType webhook: the body's content type
+     * @param token       bearer token (ntfy access token, Matrix access token, webhook token), from a file
+     * @param priority    ntfy: the priority of an alert (a resolution is always {@code default})
+     * @param services    only alerts of these services (with {@code hosts}: of either); both empty = everything
+     * @param hosts       only alerts of services on, and disks of, these hosts
+     * @param retries     further attempts with exponential back-off
+     */
+    public record Channel(String name, ChannelKind kind, URI url, Optional<String> template, String contentType,
+            Optional<SecretRef> token, String priority, Set<String> services, Set<String> hosts, int retries) {
+        /** The placeholders a webhook template may use, as {@code {{name}}}. */
+        public static final Set<String> PLACEHOLDERS = Set.of("event", "subject", "service", "host", "kind", "state", "from",
+                "reason", "since", "at", "title", "message", "suite");
+        public static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([a-z_]+)\\s*}}");
+
+        public Channel {
+            services = Set.copyOf(services);
+            hosts = Set.copyOf(hosts);
+        }
+
+        /** Whether an alert about this service (null for a host's own alert) on this host goes to this channel. */
+        public boolean covers(String service, String host) {
+            return services.isEmpty() && hosts.isEmpty() || service != null && services.contains(service)
+                    || host != null && hosts.contains(host);
+        }
     }
 }

@@ -94,10 +94,10 @@ public class IncidentService {
     public record Summary(Double uptime24h, Double uptime7d, List<History.Segment> timeline24h) {
     }
 
-    /** Deletes closed incidents and state history older than {@code retention}; answers how many rows went. */
+    /** Deletes closed incidents and state history from before {@code before}; answers how many rows went. */
     @WithTransaction
-    public Uni<Long> enforceRetention(Duration retention, Instant now) {
-        OffsetDateTime cutoff = now.minus(retention).atOffset(ZoneOffset.UTC);
+    public Uni<Long> deleteBefore(Instant before) {
+        OffsetDateTime cutoff = before.atOffset(ZoneOffset.UTC);
         return incidents.deleteClosedBefore(cutoff).chain(a -> changes.deleteBefore(cutoff).map(b -> a + b));
     }
 }

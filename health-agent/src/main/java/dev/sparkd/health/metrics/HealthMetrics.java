@@ -182,6 +182,8 @@ public class HealthMetrics {
                 .orElse(null));
         g.figure("sparkd_health_disk_free_bytes", "Free space of a declared models directory", HostStatus.Disk::free);
         g.figure("sparkd_health_disk_size_bytes", "Size of the file system of a declared models directory", HostStatus.Disk::size);
+        g.figure("sparkd_health_disk_warning", "1 when the directory's file system is at least [health] disk_warning full",
+                d -> d.warning() ? 1 : 0);
         return g;
     }
 

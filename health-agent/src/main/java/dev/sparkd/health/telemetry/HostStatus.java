@@ -2,6 +2,7 @@ package dev.sparkd.health.telemetry;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -35,8 +36,38 @@ public record HostStatus(@JsonProperty("name") String name, @JsonProperty("gpu_k
             @JsonProperty("memory_total_bytes") Long memoryTotal, @JsonProperty("memory_used_bytes") Long memoryUsed) {
     }
 
-    /** Free space of a declared models directory ({@code df --output=file,size,avail}). */
-    public record Disk(@JsonProperty("path") String path, @JsonProperty("size_bytes") long size, @JsonProperty("free_bytes") long free) {
+    /**
+     * DOWN when the round failed, DEGRADED when a models directory is at or above {@code [health] disk_warning}, else UP.
+     */
+    @JsonProperty("state")
+    public String state() {
+        return !ok ? "DOWN" : warnings().isEmpty() ? "UP" : "DEGRADED";
+    }
+
+    /** What makes the host DEGRADED, one line each. */
+    @JsonProperty("warnings")
+    public List<String> warnings() {
+        return disks == null ? List.of() : disks.stream().filter(Disk::warning)
+                .map(d -> String.format(Locale.ROOT, "disk %s is %.0f%% full", d.path(), d.usedRatio() * 100)).toList();
+    }
+
+    /**
+     * Free space of a declared models directory ({@code df --output=file,size,avail}).
+     *
+     * @param warning the file system is at least {@code [health] disk_warning} full
+     */
+    public record Disk(@JsonProperty("path") String path, @JsonProperty("size_bytes") long size, @JsonProperty("free_bytes") long free,
+            @JsonProperty("warning") boolean warning) {
+
+        @JsonProperty("used_ratio")
+        public double usedRatio() {
+            return size <= 0 ? 0 : (double) (size - free) / size;
+        }
+
+        /** This disk judged against a warning level (0..1 used). */
+        public Disk assessed(double warningLevel) {
+            return new Disk(path, size, free, size > 0 && usedRatio() >= warningLevel);
+        }
     }
 
     /**

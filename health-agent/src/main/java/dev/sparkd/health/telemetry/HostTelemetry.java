@@ -26,7 +26,8 @@ import dev.sparkd.core.ssh.SshTarget;
 
 /**
  * One telemetry round on one host over the shared SSH runner (one connection per host, reused): GPU figures from
- * {@code nvidia-smi} CSV, memory from {@code /proc/meminfo}, free space of the models directories, and the state of
+ * {@code nvidia-smi} CSV, memory from {@code /proc/meminfo}, free space of the models directories (each judged against
+ * {@code [health] disk_warning}), and the state of
  * the containers services declare. Blocking: call it on a worker thread. A host-key failure ends the round before
  * anything runs, and the reason names the presented fingerprint.
  */
@@ -38,11 +39,13 @@ public final class HostTelemetry {
     private final SshTarget target;
     private final Map<String, String> containers; // container → service
     private final SshRunner ssh;
+    private final double diskWarning;
     private volatile String lastProblem;
     private final Map<String, ExitCause> exitCauses = new ConcurrentHashMap<>();
 
-    public HostTelemetry(Host host, List<ServiceDef> services, SshRunner ssh) {
+    public HostTelemetry(Host host, List<ServiceDef> services, SshRunner ssh, double diskWarning) {
         this.host = host;
+        this.diskWarning = diskWarning;
         this.ssh = ssh;
         Host.SshSettings s = host.ssh().orElseThrow();
         this.target = new SshTarget(host.address(), s.port(), s.user(), s.keyFile(), s.knownHosts(), Optional.empty(), Optional.of(host.name()));
@@ -82,7 +85,7 @@ public final class HostTelemetry {
             if (!host.modelsDirs().isEmpty()) {
                 RemoteCommand.Builder df = RemoteCommand.builder("df").args("-B1", "--output=file,size,avail");
                 host.modelsDirs().stream().map(Path::toString).forEach(df::arg);
-                disks = Parsers.df(run(df.build()).stdout());
+                disks = Parsers.df(run(df.build()).stdout()).stream().map(d -> d.assessed(diskWarning)).toList();
             }
             Map<String, HostStatus.Container> states = new LinkedHashMap<>();
             for (var e : containers.entrySet()) {

@@ -72,7 +72,7 @@ public final class Parsers {
                 long avail = Long.parseLong(f[f.length - 1]);
                 long size = Long.parseLong(f[f.length - 2]);
                 String path = String.join(" ", java.util.Arrays.copyOf(f, f.length - 2));
-                out.add(new HostStatus.Disk(path, size, avail));
+                out.add(new HostStatus.Disk(path, size, avail, false));
             } catch (NumberFormatException ignored) {
                 // header or malformed line
             }

@@ -15,6 +15,7 @@ import dev.sparkd.core.config.ServiceDef;
 import dev.sparkd.core.config.SuiteConfig;
 import dev.sparkd.core.ssh.SshRunner;
 import dev.sparkd.core.ssh.SshRunnerOptions;
+import dev.sparkd.health.config.HealthSettings;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -36,9 +37,10 @@ public final class Telemetry implements AutoCloseable {
         this.collected = collected;
         this.ssh = new SshRunner(SshRunnerOptions.defaults().withConnectTimeout(Duration.ofSeconds(5)), workers);
         List<ServiceDef> services = new ArrayList<>(config.services().values());
+        double diskWarning = config.section(HealthSettings.class).diskWarning();
         config.hosts().values().stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(h -> {
             if (h.ssh().isPresent()) {
-                hosts.put(h.name(), new HostTelemetry(h, services, ssh));
+                hosts.put(h.name(), new HostTelemetry(h, services, ssh, diskWarning));
                 latest.put(h.name(), HostStatus.pending(h.name(), h.gpu().name().toLowerCase(), "not collected yet"));
             } else {
                 latest.put(h.name(), HostStatus.pending(h.name(), h.gpu().name().toLowerCase(), "no ssh settings: telemetry off"));

@@ -84,7 +84,7 @@ class RealServerBehaviourTest {
     static HealthSettings settings(Map<String, HealthSettings.ServiceOverrides> services) {
         return new HealthSettings(null, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(1), 2, 1,
                 Duration.ofDays(1), Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(10), NONE, services,
-                Optional.empty());
+                HealthSettings.Notify.NONE, HealthSettings.DEFAULT_DISK_WARNING);
     }
 
     static ServiceDef def(String name, ServiceKind kind) {

@@ -68,7 +68,7 @@ class HostTelemetryTest {
     @Test
     void gb10MemoryComesFromMeminfoAndNaIsNeverZero() {
         HostStatus s = new HostTelemetry(host("spark-1", gb10.port(), Host.GpuKind.GB10, "/usr/share/ollama/.ollama/models",
-                DIR.resolve("known_hosts")), List.of(), ssh).collect();
+                DIR.resolve("known_hosts")), List.of(), ssh, 0.8).collect();
         assertThat(s.ok()).as(s.reason()).isTrue();
         assertThat(s.unifiedMemory()).isTrue();
         assertThat(s.memoryTotalBytes()).isEqualTo(125_514_308L * 1024);
@@ -87,7 +87,7 @@ class HostTelemetryTest {
     @Test
     void discreteGpuReportsItsOwnMemory() {
         HostStatus s = new HostTelemetry(host("spark-2", discrete.port(), Host.GpuKind.DISCRETE, "/var/lib/ollama/models",
-                DIR.resolve("known_hosts")), List.of(), ssh).collect();
+                DIR.resolve("known_hosts")), List.of(), ssh, 0.8).collect();
         assertThat(s.ok()).as(s.reason()).isTrue();
         assertThat(s.unifiedMemory()).isFalse();
         assertThat(s.gpu().memoryTotal()).isPositive();
@@ -101,10 +101,34 @@ class HostTelemetryTest {
         Files.writeString(wrong, discrete.knownHostsLine().replace(":" + discrete.port() + "]", ":" + gb10.port() + "]") + "\n");
         int before = gb10.commandLog().entries().size();
         HostStatus s = new HostTelemetry(host("spark-1", gb10.port(), Host.GpuKind.GB10, "/usr/share/ollama/.ollama/models", wrong),
-                List.of(), ssh).collect();
+                List.of(), ssh, 0.8).collect();
         assertThat(s.ok()).isFalse();
         assertThat(s.reason()).contains("host key").contains(gb10.hostKeyFingerprint()).contains("no command ran");
         assertThat(s.memoryTotalBytes()).isNull();
         assertThat(gb10.commandLog().entries()).hasSize(before);
+    }
+
+    @Test
+    void aModelsDiskAtTheWarningLevelMakesTheHostDegraded() {
+        var disk = sim.spark("spark-1").disk();
+        HostTelemetry telemetry = new HostTelemetry(host("spark-1", gb10.port(), Host.GpuKind.GB10, "/usr/share/ollama/.ollama/models",
+                DIR.resolve("known_hosts")), List.of(), ssh, 0.8);
+        assertThat(telemetry.collect().state()).isEqualTo("UP");
+        long fill = (long) (disk.total() * 0.85) - disk.used();
+        assertThat(disk.allocate(fill)).isTrue();
+        try {
+            HostStatus s = telemetry.collect();
+            assertThat(s.state()).isEqualTo("DEGRADED");
+            assertThat(s.disks()).singleElement().satisfies(d -> {
+                assertThat(d.warning()).isTrue();
+                assertThat(d.usedRatio()).isBetween(0.84, 0.86);
+            });
+            assertThat(s.warnings()).containsExactly("disk /usr/share/ollama/.ollama/models is 85% full");
+        } finally {
+            disk.release(fill);
+        }
+        HostStatus after = telemetry.collect();
+        assertThat(after.state()).isEqualTo("UP");
+        assertThat(after.warnings()).isEmpty();
     }
 }

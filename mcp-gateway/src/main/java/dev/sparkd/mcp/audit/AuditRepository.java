@@ -58,6 +58,11 @@ public class AuditRepository implements PanacheRepository<ToolCallRow> {
         return json == null ? null : JSON_NUL.matcher(json).replaceAll("$1\\\\ufffd");
     }
 
+    /** Deletes the calls made before {@code before} (the caller owns the transaction); answers how many. */
+    public Uni<Long> deleteBefore(Instant before) {
+        return delete("calledAt < ?1", OffsetDateTime.ofInstant(before, ZoneOffset.UTC));
+    }
+
     /** Newest first, filtered by key id, server and time when given. */
     public Uni<List<AuditRecord>> find(Optional<String> keyId, Optional<String> server, Optional<Instant> since, int limit) {
         List<String> where = new ArrayList<>();

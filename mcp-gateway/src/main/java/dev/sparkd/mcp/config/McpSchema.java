@@ -108,8 +108,9 @@ public final class McpSchema extends SectionSchema<McpSettings> {
             k.finish();
             hash.ifPresent(h -> keys.put(id, new McpSettings.ApiKey(id, HexFormat.of().parseHex(h.substring(7)), allow, deny, rate)));
         });
+        Duration auditRetention = t.duration("audit_retention", Duration.ofDays(1), Duration.ofDays(3650)).orElse(Duration.ofDays(90));
         t.finish();
-        return new McpSettings(listen, origins, servers, keys);
+        return new McpSettings(listen, origins, servers, keys, auditRetention);
     }
 
     private static List<String> globs(ConfigTable t, String key) {

@@ -16,9 +16,10 @@ import dev.sparkd.core.config.SecretRef;
  *
  * @param allowedOrigins browser origins allowed to call {@code /mcp}; requests from any other Origin get 403
  * @param keys API keys by id: only their SHA-256 is configured, never the key
+ * @param auditRetention how long audit rows ({@code tool_calls}) are kept
  */
-public record McpSettings(Listen listen, List<String> allowedOrigins, Map<String, Server> servers, Map<String, ApiKey> keys)
-        implements DaemonSettings {
+public record McpSettings(Listen listen, List<String> allowedOrigins, Map<String, Server> servers, Map<String, ApiKey> keys,
+        Duration auditRetention) implements DaemonSettings {
 
     /** The remote servers' own tokens (the only secrets {@code [mcp]} names). */
     @Override

@@ -23,7 +23,7 @@ class AccessTest {
         for (McpSettings.ApiKey k : keys) {
             byId.put(k.id(), k);
         }
-        return new McpSettings(listen, origins, Map.of(), byId);
+        return new McpSettings(listen, origins, Map.of(), byId, Duration.ofDays(90));
     }
 
     @Test

@@ -54,7 +54,7 @@ public final class ModelsSchema extends SectionSchema<ModelsSettings> {
         Map<String, ModelsSettings.OllamaModels> ollama = new LinkedHashMap<>();
         Map<String, ModelsSettings.VllmCatalog> vllm = new LinkedHashMap<>();
         for (String key : t.keys()) {
-            if (key.equals("listen") || key.equals("reconcile_interval") || key.equals("registry")) {
+            if (key.equals("listen") || key.equals("reconcile_interval") || key.equals("registry") || key.equals("operations_retention")) {
                 continue;
             }
             Optional<ConfigTable> sub = t.table(key);
@@ -72,8 +72,10 @@ public final class ModelsSchema extends SectionSchema<ModelsSettings> {
                 t.error(key, "models are managed for ollama and vllm services; \"" + key + "\" is " + service.get().kind().key(), "");
             }
         }
+        Duration operationsRetention = t.duration("operations_retention", Duration.ofDays(1), Duration.ofDays(3650))
+                .orElse(Duration.ofDays(365));
         t.finish();
-        return new ModelsSettings(listen, interval, registry, ollama, vllm);
+        return new ModelsSettings(listen, interval, registry, ollama, vllm, operationsRetention);
     }
 
     private static ModelsSettings.OllamaModels readOllama(String service, ConfigTable t) {

@@ -15,7 +15,7 @@ import dev.sparkd.core.config.SecretRef;
  * {@code [models.<service>]} declares one Ollama or vLLM service's desired state.
  */
 public record ModelsSettings(Listen listen, Duration reconcileInterval, String registry, Map<String, OllamaModels> ollama,
-        Map<String, VllmCatalog> vllm) implements DaemonSettings {
+        Map<String, VllmCatalog> vllm, Duration operationsRetention) implements DaemonSettings {
 
     /** Where Ollama itself pulls from; read for manifest digests (update detection) and sizes (disk guard). */
     public static final String DEFAULT_REGISTRY = "https://registry.ollama.ai";

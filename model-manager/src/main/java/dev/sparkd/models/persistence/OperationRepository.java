@@ -1,5 +1,8 @@
 package dev.sparkd.models.persistence;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -12,6 +15,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 @WithSession
 public class OperationRepository implements PanacheRepositoryBase<OperationRow, UUID> {
+
+    /**
+     * Deletes operations that finished before {@code before}, with their events (the foreign key cascades); one that
+     * still runs stays however old. The caller owns the transaction.
+     */
+    public Uni<Long> deleteFinishedBefore(Instant before) {
+        return delete("finishedAt < ?1 and state <> 'running'", OffsetDateTime.ofInstant(before, ZoneOffset.UTC));
+    }
 
     /** The id of the newest swap of {@code service} still marked running (by this or another instance). */
     public Uni<Optional<String>> runningSwap(String service) {

@@ -130,9 +130,11 @@ public final class RouterSchema extends SectionSchema<RouterSettings> {
             r.finish();
             routes.put(name, new RouterSettings.Route(name, List.copyOf(targets), strategy, localOnly));
         });
+        // Never below the current budget period: the ledger's own retention keeps this UTC month whatever is set here.
+        Duration ledgerRetention = t.duration("ledger_retention", Duration.ofDays(1), Duration.ofDays(3650)).orElse(Duration.ofDays(90));
         t.finish();
         return new RouterSettings(listen, keyless, routes, timeouts, Map.copyOf(backends), maxAttempts, backoff, breaker,
-                Map.copyOf(prices), Map.copyOf(budgets), reserve, stateInterval);
+                Map.copyOf(prices), Map.copyOf(budgets), reserve, stateInterval, ledgerRetention);
     }
 
     private static RouterSettings.Timeouts timeouts(ConfigTable t, RouterSettings.Timeouts defaults) {

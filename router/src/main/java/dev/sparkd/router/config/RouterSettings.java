@@ -21,10 +21,12 @@ import dev.sparkd.core.config.Listen;
  * @param budgets             spend limits per cloud service (provider), by service name
  * @param reserveOutputTokens output tokens reserved against a budget when a request names no {@code max_tokens}
  * @param stateInterval       how often live backend state (vLLM /metrics, Ollama /api/ps, /v1/models) is refreshed
+ * @param ledgerRetention     how long ledger rows are kept (never less than the current budget month)
  */
 public record RouterSettings(Listen listen, boolean allowKeyless, Map<String, Route> routes, Timeouts timeouts,
         Map<String, Timeouts> backends, int maxAttempts, Duration retryBackoff, Breaker breaker, Map<String, Price> prices,
-        Map<String, Budget> budgets, long reserveOutputTokens, Duration stateInterval) implements DaemonSettings {
+        Map<String, Budget> budgets, long reserveOutputTokens, Duration stateInterval, Duration ledgerRetention)
+        implements DaemonSettings {
 
     /** {@code [router.routes.<name>]}: ordered targets and how to pick among them. */
     public record Route(String name, List<Target> targets, String strategy, boolean localOnly) {

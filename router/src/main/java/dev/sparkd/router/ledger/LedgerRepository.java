@@ -54,6 +54,11 @@ public class LedgerRepository implements PanacheRepository<LedgerRow> {
         return pool.withTransaction(c -> c.preparedQuery(INSERT).executeBatch(rows)).replaceWithVoid();
     }
 
+    /** Deletes the rows recorded before {@code before} (the caller owns the transaction); answers how many. */
+    public Uni<Long> deleteBefore(Instant before) {
+        return delete("at < ?1", OffsetDateTime.ofInstant(before, ZoneOffset.UTC));
+    }
+
     /** Spend per scope since {@code since}: {@code provider:<service>} (a target's service) and {@code key:<id>}. */
     public Uni<Map<String, Double>> spendSince(Instant since) {
         OffsetDateTime from = OffsetDateTime.ofInstant(since, ZoneOffset.UTC);

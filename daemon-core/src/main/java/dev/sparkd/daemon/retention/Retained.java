@@ -1,0 +1,26 @@
+package dev.sparkd.daemon.retention;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Rows a daemon keeps only for a while (incidents, the router's ledger, the MCP audit, model operations). Every bean
+ * of this type is purged by {@link RetentionJob}; the bean owns the transaction of its delete.
+ */
+public interface Retained {
+    /** What is deleted, for the log, e.g. {@code "ledger rows"}. */
+    String what();
+
+    /** How long rows are kept (the daemon's setting). */
+    Duration keep();
+
+    /** The oldest time still kept at {@code now}: {@code now - keep()}, unless the daemon must keep more. */
+    default Instant cutoff(Instant now) {
+        return now.minus(keep());
+    }
+
+    /** Deletes the rows older than {@code cutoff}; answers how many. */
+    Uni<Long> deleteBefore(Instant cutoff);
+}
