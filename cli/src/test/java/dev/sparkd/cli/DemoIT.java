@@ -69,6 +69,37 @@ class DemoIT {
         }
         String out = Files.readString(log);
         block = out.substring(out.indexOf("Try it"), out.indexOf("sparkd: running")).lines().toList();
+        // A swap chosen through the API outlives a restart: a .state/ left by an earlier run may make the
+        // model-manager swap vllm-1 right after start. Begin when that is over and vllm-1 serves.
+        awaitQuietVllm();
+    }
+
+    /**
+     * Until the model-manager's first reconcile (5 s after its start) has had time to begin, no model-manager
+     * operation runs, and the health-agent reports vllm-1 up (it answers 200).
+     */
+    private static void awaitQuietVllm() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        String token = Files.readString(ROOT.resolve(".state/demo/admin-token")).strip();
+        Pattern uptime = Pattern.compile("\"uptime_seconds\":(\\d+)");
+        while (true) {
+            Matcher info = uptime.matcher(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8472/api/v1/info"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body());
+            boolean settled = info.find() && Long.parseLong(info.group(1)) >= 20;
+            String operations = get("http://127.0.0.1:8472/api/v1/operations").body();
+            boolean up = get("http://127.0.0.1:8471/api/v1/services/vllm-1").statusCode() == 200;
+            if (settled && up && !operations.contains("\"state\":\"running\"")) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("vllm-1 not up, or an operation still running: " + operations);
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @AfterAll
@@ -76,6 +107,25 @@ class DemoIT {
         if (demo == null) {
             return;
         }
+        try {
+            restoreTheDeclaredModel();
+        } finally {
+            stop();
+        }
+    }
+
+    /** Swaps vllm-1 back to the model demo.toml declares, so the next demo does not start with a swap. */
+    private static void restoreTheDeclaredModel() throws Exception {
+        awaitQuietVllm();
+        String token = Files.readString(ROOT.resolve(".state/demo/admin-token")).strip();
+        HttpResponse<String> swap = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8472/api/v1/services/vllm-1/swap"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"qwen-7b\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(swap.statusCode()).as(swap.body()).isEqualTo(202);
+        awaitQuietVllm();
+    }
+
+    private static void stop() throws Exception {
         List<ProcessHandle> tree = new ArrayList<>(demo.descendants().toList());
         demo.destroy(); // SIGTERM: the launcher's trap stops the daemons, PostgreSQL and the simulator
         if (!demo.waitFor(90, TimeUnit.SECONDS)) {
