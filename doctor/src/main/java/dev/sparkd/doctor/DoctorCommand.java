@@ -2,6 +2,7 @@ package dev.sparkd.doctor;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -9,6 +10,7 @@ import java.util.logging.Logger;
 import dev.sparkd.core.config.ConfigException;
 import dev.sparkd.core.config.ConfigLoader;
 import dev.sparkd.core.config.ConfigLocation;
+import dev.sparkd.core.config.Host;
 import dev.sparkd.core.config.SuiteConfig;
 import dev.sparkd.core.ssh.SshRunner;
 import dev.sparkd.core.ssh.SshRunnerOptions;
@@ -65,7 +67,7 @@ public final class DoctorCommand {
                 + " service(s))"));
         DatabaseCheck.run(config, file).forEach(report::add);
         try (SshRunner ssh = new SshRunner(SshRunnerOptions.defaults().withConnectTimeout(HostChecks.CONNECT))) {
-            config.hosts().values().stream().sorted((a, b) -> a.name().compareTo(b.name()))
+            config.hosts().values().stream().sorted(Comparator.comparing(Host::name))
                     .forEach(h -> HostChecks.run(ssh, h).forEach(report::add));
         }
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));

@@ -1,6 +1,7 @@
 package dev.sparkd.doctor;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import dev.sparkd.router.config.RouterSettings;
@@ -12,7 +13,7 @@ final class RouteChecks {
 
     static List<Check> run(RouterSettings router, ServiceChecks.Result services) {
         List<Check> checks = new ArrayList<>();
-        router.routes().values().stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(route -> {
+        router.routes().values().stream().sorted(Comparator.comparing(RouterSettings.Route::name)).forEach(route -> {
             List<String> up = new ArrayList<>();
             List<String> down = new ArrayList<>();
             for (RouterSettings.Target t : route.targets()) {
