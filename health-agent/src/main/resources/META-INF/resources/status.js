@@ -2,17 +2,22 @@
 "use strict";
 const esc = s => String(s ?? "").replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
 const bytes = n => n == null ? "–" : n >= 1e12 ? (n / 1e12).toFixed(1) + " TB" : n >= 1e9 ? (n / 1e9).toFixed(1) + " GB" : (n / 1e6).toFixed(0) + " MB";
-const ago = t => { const s = Math.max(0, (Date.now() - Date.parse(t)) / 1000);
+const dur = ms => { const s = Math.max(0, ms / 1000);
   return s < 90 ? Math.round(s) + "s" : s < 5400 ? Math.round(s / 60) + "m" : s < 172800 ? Math.round(s / 3600) + "h" : Math.round(s / 86400) + "d"; };
+const ago = t => dur(Date.now() - Date.parse(t));
 
+// The last 24 hours as a bar: each known stretch of state placed where it happened (hover for when and how long);
+// grey where the agent has no record yet (before it first probed the service).
 function timeline(segments) {
-  if (!segments || !segments.length) return "";
-  const end = Date.now(), start = end - 86400000;
-  const parts = segments.map(s => {
+  const end = Date.now(), start = end - 86400000, pct = t => ((t - start) / 864000);
+  const parts = (segments || []).map(s => {
     const from = Math.max(start, Date.parse(s.from)), to = Math.min(end, Date.parse(s.to));
-    return `<span class="${esc(s.state)}" style="width:${Math.max(0, (to - from) / 864000).toFixed(3)}%" title="${esc(s.state)} from ${esc(s.from)}"></span>`;
+    if (to <= from) return "";
+    return `<span class="${esc(s.state)}" data-state="${esc(s.state)}" style="left:${pct(from).toFixed(3)}%;width:${(pct(to) - pct(from)).toFixed(3)}%"
+      title="${esc(s.state)} ${esc(new Date(from).toLocaleString())} – ${esc(new Date(to).toLocaleTimeString())} (${dur(to - from)})"></span>`;
   }).join("");
-  return `<div class="timeline" aria-label="last 24 hours">${parts}</div>`;
+  return `<div class="timeline" role="img" aria-label="state over the last 24 hours" title="grey: no record yet">${parts}</div>
+    <div class="axis"><span>24 h ago</span><span>12 h</span><span>now</span></div>`;
 }
 
 function service(s) {

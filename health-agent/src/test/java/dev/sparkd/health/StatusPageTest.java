@@ -1,28 +1,31 @@
 package dev.sparkd.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
-import java.io.IOException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import dev.sparkd.health.testing.SimulatedLab;
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.sparkd.daemon.testing.EmbeddedPostgresTestResource;
+import dev.sparkd.daemon.testing.HeadlessChromium;
+import dev.sparkd.health.testing.SimulatedLab;
+import dev.sparkd.simulator.fault.Fault;
+import dev.sparkd.simulator.fault.FaultType;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The status page in headless Chromium: after its scripts ran, the DOM shows every service with its state, the GB10
- * host with memory figures, and the incidents section. Needs Debian's {@code chromium} (health-agent/src/test/install.sh).
+ * host with memory figures, the incidents section, and each service's 24-hour timeline with the outage it really had,
+ * placed at the right end of the bar. Needs Debian's {@code chromium} (scripts/provision-tests).
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresTestResource.class)
@@ -31,41 +34,46 @@ class StatusPageTest {
     @TestHTTPResource("/")
     URL page;
 
-    static Path chromium() {
-        for (String c : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
-            if (Files.isExecutable(Path.of(c))) {
-                return Path.of(c);
-            }
-        }
-        throw new AssertionError("headless Chromium not found: run health-agent/src/test/install.sh (apt-get install chromium chromium-driver)");
-    }
-
-    static String chrome(List<String> extra, String url) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(chromium().toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-dev-shm-usage", "--user-data-dir=" + Path.of("target/chromium-profile").toAbsolutePath(),
-                "--virtual-time-budget=5000"));
-        cmd.addAll(extra);
-        cmd.add(url);
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("chromium finished").isTrue();
-        return new String(out, StandardCharsets.UTF_8);
-    }
-
     @Test
-    void showsServicesHostsAndIncidents() throws Exception {
-        // Wait until the fleet is up, so the page has something to show.
+    void showsServicesHostsIncidentsAndTheRealTimeline() throws Exception {
         for (String s : List.of("ollama-1", "vllm-1", "llamacpp-1")) {
             FleetApiTest.awaitService(s, j -> "UP".equals(j.getString("state")) || "DEGRADED".equals(j.getString("state")), Duration.ofSeconds(20));
         }
         FleetApiTest.awaitHost("spark-1", j -> j.getBoolean("ok"));
-        String dom = chrome(List.of("--dump-dom"), page.toString());
-        assertThat(dom).contains("data-service=\"ollama-1\"").contains("data-service=\"vllm-1\"").contains("data-service=\"cloud\"");
-        assertThat(dom).containsPattern("data-service=\"vllm-1\" data-state=\"(UP|DEGRADED)\"");
-        assertThat(dom).contains("data-host=\"spark-1\"").contains("unified: shared with the GPU").contains("NVIDIA GB10");
-        assertThat(dom).containsPattern("services up");
-        assertThat(dom).doesNotContain("cannot reach the agent");
-        chrome(List.of("--screenshot=" + Path.of("target/status-page.png").toAbsolutePath(), "--window-size=1200,900"), page.toString());
-        assertThat(Path.of("target/status-page.png")).exists();
+        // A real outage of llama.cpp, then its recovery: the timeline must show both, from the stored state history.
+        SimulatedLab.sim().control().setFault("llamacpp-1", Fault.of(FaultType.DOWN));
+        try {
+            SimulatedLab.sim().control().settled("llamacpp-1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            FleetApiTest.awaitService("llamacpp-1", j -> "DOWN".equals(j.getString("state")), Duration.ofSeconds(30));
+        } finally {
+            SimulatedLab.sim().control().clearFaults("llamacpp-1");
+        }
+        FleetApiTest.awaitService("llamacpp-1", j -> "UP".equals(j.getString("state")) || "DEGRADED".equals(j.getString("state")), Duration.ofSeconds(30));
+
+        try (HeadlessChromium browser = HeadlessChromium.start(Path.of("target/chromium-profile"), 1200, 900)) {
+            browser.open(page.toString());
+            browser.waitUntil("document.querySelector('[data-service=\"llamacpp-1\"] .timeline span[data-state=\"DOWN\"]')", Duration.ofSeconds(20));
+            String dom = browser.dom();
+            assertThat(dom).contains("data-service=\"ollama-1\"").contains("data-service=\"vllm-1\"").contains("data-service=\"cloud\"");
+            assertThat(dom).containsPattern("data-service=\"vllm-1\" data-state=\"(UP|DEGRADED)\"");
+            assertThat(dom).contains("data-host=\"spark-1\"").contains("unified: shared with the GPU").contains("NVIDIA GB10");
+            assertThat(dom).containsPattern("services up");
+            assertThat(dom).doesNotContain("cannot reach the agent");
+
+            JsonNode bars = browser.eval("[...document.querySelectorAll('[data-service=\"llamacpp-1\"] .timeline span')].map(s => "
+                    + "({state: s.dataset.state, left: parseFloat(s.style.left), width: parseFloat(s.style.width), "
+                    + "px: s.getBoundingClientRect().width}))");
+            List<String> states = bars.findValuesAsText("state");
+            int down = states.lastIndexOf("DOWN");
+            assertThat(down).as("a DOWN stretch: %s", bars).isGreaterThanOrEqualTo(0);
+            assertThat(states.subList(down + 1, states.size())).as("recovered after it: %s", bars).isNotEmpty()
+                    .allMatch(s -> s.equals("UP") || s.equals("DEGRADED"));
+            JsonNode last = bars.get(bars.size() - 1);
+            assertThat(last.get("left").asDouble() + last.get("width").asDouble()).as("the bar ends now: %s", bars).isCloseTo(100.0, within(0.05));
+            assertThat(bars.get(0).get("left").asDouble()).as("the agent's history began minutes ago, at the right end: %s", bars)
+                    .isGreaterThan(95.0);
+            assertThat(bars.get(down).get("px").asDouble()).as("a short outage stays visible").isGreaterThanOrEqualTo(2.0);
+            browser.screenshot(Path.of("target/status-page.png"));
+        }
     }
 }

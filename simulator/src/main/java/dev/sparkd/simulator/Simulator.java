@@ -88,6 +88,7 @@ public final class Simulator implements AutoCloseable {
 
     /** Starts every service and the control API; returns once every port that should be open is. */
     public static Simulator start(SimConfig config) {
+        SimSshServer.useOwnBouncyCastle(); // before any key is read or made
         Simulator sim = new Simulator(config);
         try {
             List<Future<Void>> starts = new ArrayList<>();

@@ -20,6 +20,7 @@ import dev.sparkd.health.handshake.Handshake;
 import dev.sparkd.health.testing.SimulatedLab;
 import dev.sparkd.health.telemetry.HostStatus;
 import dev.sparkd.health.telemetry.Telemetry;
+import dev.sparkd.simulator.ssh.SimSshServer;
 import dev.sparkd.simulator.Simulator;
 import dev.sparkd.simulator.config.SimConfig;
 import dev.sparkd.simulator.fault.Fault;
@@ -37,7 +38,7 @@ class DeadEngineTest {
 
     @BeforeAll
     static void start() throws Exception {
-        SimulatedLab.useOwnBouncyCastle();
+        SimSshServer.useOwnBouncyCastle();
         Files.createDirectories(DIR);
         sim = Simulator.start(SimConfig.parse("""
                 [simulator]

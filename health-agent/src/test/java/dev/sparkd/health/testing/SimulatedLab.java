@@ -3,8 +3,6 @@ package dev.sparkd.health.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.Provider;
-import java.security.Security;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,18 +115,6 @@ public class SimulatedLab implements QuarkusTestResourceLifecycleManager {
         SimSshServer server = new SimSshServer(host, dir.resolve(spark + "_host_ed25519"), dir.resolve("authorized_keys"), port);
         server.start();
         return server;
-    }
-
-    /**
-     * A {@code @QuarkusTest} earlier in the same JVM may have registered Bouncy Castle from its own class loader; a plain
-     * test's simulated SSH server must use this class loader's copy, or Ed25519 keys fail with a ClassCastException.
-     * Only a foreign copy is removed: SSHD registers its own once per class loader and never again.
-     */
-    public static void useOwnBouncyCastle() {
-        Provider bc = Security.getProvider("BC");
-        if (bc != null && bc.getClass().getClassLoader() != SimulatedLab.class.getClassLoader()) {
-            Security.removeProvider("BC");
-        }
     }
 
     public static void keygen(Path key) throws IOException, InterruptedException {

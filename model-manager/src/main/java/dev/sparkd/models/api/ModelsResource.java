@@ -49,6 +49,13 @@ public class ModelsResource {
                 .map(started -> Response.status(started ? 202 : 409).entity(Map.of("started", started)).build());
     }
 
+    /** The vLLM services and their catalogs, for the swap page; from memory, so open like the operations. */
+    @GET
+    @Path("/services")
+    public Uni<List<VllmServiceView>> services() {
+        return models.vllmServices();
+    }
+
     @GET
     @Path("/operations")
     public Uni<List<OperationView>> operations() {

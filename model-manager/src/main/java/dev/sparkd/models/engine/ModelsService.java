@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.sparkd.models.api.VllmServiceView;
 import dev.sparkd.models.metrics.ModelsMetrics;
 import dev.sparkd.models.operation.Operation;
 import dev.sparkd.models.operation.OperationView;
@@ -81,6 +82,21 @@ public class ModelsService {
             return Uni.createFrom().failure(e);
         }
         return Uni.createFrom().item(() -> swaps.start(service, key, workers, true, force)).runSubscriptionOn(workers);
+    }
+
+    /**
+     * Every vLLM service with its catalog: what the swap page lists. No SSH and no probe; the desired model is one
+     * database read (on a worker).
+     */
+    public Uni<List<VllmServiceView>> vllmServices() {
+        return Uni.createFrom().item(this::readVllmServices).runSubscriptionOn(workers);
+    }
+
+    private List<VllmServiceView> readVllmServices() {
+        return swaps.services().stream().map(name -> new VllmServiceView(name, swaps.hostName(name), swaps.desired(name),
+                swaps.lastKnown(name).orElse(null), swaps.runningSwap(name).map(Operation::id).orElse(null),
+                swaps.catalog(name).stream().map(e -> new VllmServiceView.Choice(e.key(), e.model(), e.image(),
+                        e.loadTimeout().toSeconds())).toList())).toList();
     }
 
     /** This process's operations, newest first. */

@@ -119,7 +119,7 @@ public class SwapService {
 
     /** Blocking: the plan line of one vLLM service. */
     public Plan.ServicePlan plan(String service) {
-        String host = backends.hostOf(service).map(Host::name).orElse(null);
+        String host = hostName(service);
         String want = desired(service);
         Optional<String> now = observe(service);
         Plan.Item item = now.filter(want::equals).isPresent()
@@ -188,6 +188,19 @@ public class SwapService {
     /** Blocking convenience for a forced swap (no free-memory check for the new model). */
     public Operation forceSwapAndWait(String service, String key) {
         return start(service, key, Runnable::run, false, true);
+    }
+
+    /** The vLLM services with a catalog, in file order. */
+    public List<String> services() {
+        return List.copyOf(backends.settings().vllm().keySet());
+    }
+
+    public List<ModelsSettings.CatalogEntry> catalog(String service) {
+        return List.copyOf(backends.settings().vllm().get(service).catalog().values());
+    }
+
+    public String hostName(String service) {
+        return backends.hostOf(service).map(Host::name).orElse(null);
     }
 
     /** The catalog key last seen serving (by a swap or an observation), without asking the server. */

@@ -6,6 +6,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.Provider;
+import java.security.Security;
+
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +25,7 @@ import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.session.ServerSession;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * The SSH endpoint of one simulated host: an OpenSSH-like server on 127.0.0.1 that accepts public-key authentication
@@ -54,6 +59,20 @@ public final class SimSshServer implements AutoCloseable {
         this(new CommandInterpreter(host), hostKeyFile, authorizedKeysFile, port);
     }
 
+    /**
+     * A {@code @QuarkusTest} earlier in the same JVM may have registered Bouncy Castle from its own class loader; a
+     * simulated SSH server of another class loader (a plain test's) must use its own copy, or keys fail to load
+     * (ClassCastException, "Missing end marker"). SSHD registers Bouncy Castle only once per class loader, so a foreign
+     * copy is replaced by this class loader's, never just removed.
+     */
+    public static synchronized void useOwnBouncyCastle() {
+        Provider bc = Security.getProvider(BouncyCastleProvider.PROVIDER_NAME);
+        if (bc == null || bc.getClass().getClassLoader() != BouncyCastleProvider.class.getClassLoader()) {
+            Security.removeProvider(BouncyCastleProvider.PROVIDER_NAME);
+            Security.addProvider(new BouncyCastleProvider());
+        }
+    }
+
     public SimSshServer(CommandInterpreter interpreter, Path hostKeyFile, Path authorizedKeysFile, int port) {
         this.interpreter = Objects.requireNonNull(interpreter, "interpreter");
         this.hostKeyFile = Objects.requireNonNull(hostKeyFile, "hostKeyFile");
@@ -65,6 +84,7 @@ public final class SimSshServer implements AutoCloseable {
         if (server != null) {
             return;
         }
+        useOwnBouncyCastle();
         hostKey = SshKeyFile.loadOrCreate(hostKeyFile);
         SshServer s = SshServer.setUpDefaultServer();
         s.setHost("127.0.0.1");

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -48,10 +49,17 @@ public final class SshKeyFile {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            try (OutputStream out = Files.newOutputStream(file)) {
-                OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(kp, "sparkd-simulator", null, out);
+            // Written whole or not at all: a half-written key (a failure mid-write) would break every later start.
+            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
+            try {
+                try (OutputStream out = Files.newOutputStream(tmp)) {
+                    OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(kp, "sparkd-simulator", null, out);
+                }
+                restrict(tmp);
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
             }
-            restrict(file);
             Files.writeString(file.resolveSibling(file.getFileName() + ".pub"),
                     PublicKeyEntry.toString(kp.getPublic()) + " sparkd-simulator\n", StandardCharsets.UTF_8);
             return new SshKeyFile(kp);
