@@ -22,6 +22,13 @@ const stat = (title, pos, targets, unit, more = {}) => panel('stat', title, pos,
 // Counters are drawn as per-hour rates: the value of a point does not change with the zoom level (an increase over
 // $__rate_interval would, because the interval follows the step).
 const perHour = (expr) => `${expr} * 3600`;
+// p50/p95/p99 of a histogram, one line per `by` value; the buckets are fixed (docs/metrics.md#latency-buckets).
+const quantiles = (metric, sel, by) => ['0.5', '0.95', '0.99'].map(q => [
+  `histogram_quantile(${q}, sum by (le, ${by}) (rate(${metric}_bucket{${sel}}[$__rate_interval])))`, `{{${by}}} p${q.slice(2).padEnd(2, '0')}`]);
+const heatmap = (title, pos, metric, sel, description) => ({ id: nextId++, type: 'heatmap', title, datasource: DS, gridPos: pos, description,
+  targets: [{ datasource: DS, refId: 'A', expr: `sum by (le) (increase(${metric}_bucket{${sel}}[$__rate_interval]))`, legendFormat: '{{le}}', format: 'heatmap' }],
+  fieldConfig: { defaults: { unit: 's' }, overrides: [] },
+  options: { calculate: false, yAxis: { unit: 's' }, cellGap: 1, color: { mode: 'scheme', scheme: 'Oranges', steps: 64 }, tooltip: { mode: 'single', yHistogram: true } } });
 const row = (title, y) => ({ id: nextId++, type: 'row', title, collapsed: false, gridPos: { h: 1, w: 24, x: 0, y }, panels: [] });
 const text = (title, pos, content) => ({ id: nextId++, type: 'text', title, gridPos: pos, options: { mode: 'markdown', content } });
 const g = (x, y, w, h) => ({ x, y, w, h });
@@ -58,8 +65,10 @@ const fleet = dashboard('sparkd-fleet', 'sparkd / Fleet', 'Every model server an
   stat('Incidents opened (range)', g(8, 1, 4, 4), [[`sum(increase(sparkd_health_incidents_opened_total{${S.slice(0, -2)}}[$__range]))`]], 'none', { defaults: { thresholds: steps(['green', null], ['orange', 1]) } }),
   stateTimeline('Service state', g(12, 1, 12, 8), S),
   ts('Incidents opened (per hour)', g(0, 5, 12, 4), [[perHour(`sum by (service) (rate(sparkd_health_incidents_opened_total{${S.slice(0, -2)}}[${R}]))`), '{{service}}']]),
-  ts('Probe time (last probe)', g(0, 9, 12, 7), [[`sparkd_health_probe_duration_seconds{${S.slice(0, -2)}}`, '{{service}}']], 's'),
-  ts('Probes by outcome', g(12, 9, 12, 7), [[`sum by (service, outcome) (rate(sparkd_health_probes_total{${S.slice(0, -2)}}[${R}]))`, '{{service}} {{outcome}}']], 'ops'),
+  ts('Probe time (last probe)', g(0, 9, 8, 7), [[`sparkd_health_probe_duration_seconds{${S.slice(0, -2)}}`, '{{service}}']], 's'),
+  ts('Probe latency by kind (p50 / p95 / p99)', g(8, 9, 8, 7), quantiles('sparkd_health_probe_latency', S.slice(0, -2), 'kind'), 's',
+    { description: 'Every probe\'s main request, from the probe-latency histogram; a rising p99 warns before a probe times out.' }),
+  ts('Probes by outcome', g(16, 9, 8, 7), [[`sum by (service, outcome) (rate(sparkd_health_probes_total{${S.slice(0, -2)}}[${R}]))`, '{{service}} {{outcome}}']], 'ops'),
   row('Inference handshake', 16),
   ts('Handshake time to first token', g(0, 17, 8, 7), [[`sparkd_health_handshake_ttft_seconds{${S.slice(0, -2)}}`, '{{service}}']], 's'),
   ts('Handshake tokens per second', g(8, 17, 8, 7), [[`sparkd_health_handshake_tokens_per_second{${S.slice(0, -2)}}`, '{{service}}']], 'short'),
@@ -102,16 +111,19 @@ const router = dashboard('sparkd-router', 'sparkd / Router', 'router: requests, 
   stat('Budget used (of limit)', g(6, 0, 6, 5), [['max by (provider, period) (sparkd_router_budget_spent_usd) / max by (provider, period) (sparkd_router_budget_limit_usd)', '{{provider}} {{period}}']], 'percentunit',
     { defaults: { min: 0, max: 1, thresholds: steps(['green', null], ['orange', 0.75], ['red', 0.9]) }, description: 'Spent over the configured limit per period; red from 90 %, where SparkdBudgetNearlySpent fires.' }),
   stat('Ledger entries waiting', g(12, 0, 6, 5), [['sparkd_router_ledger_pending', 'pending']], 'none', { defaults: { thresholds: steps(['green', null], ['orange', 1000], ['red', 10000]) } }),
-  stat('Router overhead (mean)', g(18, 0, 6, 5), [['sum(rate(sparkd_router_overhead_seconds_sum[$__range])) / sum(rate(sparkd_router_overhead_seconds_count[$__range]))', 'overhead']], 's', { defaults: { thresholds: steps(['green', null], ['orange', 0.001], ['red', 0.005]) } }),
+  stat('Router overhead (p50)', g(18, 0, 6, 5), [['histogram_quantile(0.5, sum by (le) (rate(sparkd_router_overhead_seconds_bucket[$__range])))', 'overhead p50']], 's',
+    { defaults: { thresholds: steps(['green', null], ['orange', 0.001], ['red', 0.005]) }, description: 'Median time the router itself adds to a non-streaming first attempt, over the dashboard range.' }),
   ts('Requests by outcome', g(0, 5, 12, 7), [[`sum by (route, outcome) (rate(sparkd_router_requests_total{${RT}}[${R}]))`, '{{route}} {{outcome}}']], 'reqps'),
   ts('Error ratio (as SparkdRouterErrorRate)', g(12, 5, 12, 7), [[`(sum by (route) (rate(sparkd_router_requests_total{${RT}, outcome=~"upstream_error|stream_error|no_backend"}[${R}])) or 0 * sum by (route) (rate(sparkd_router_requests_total{${RT}}[${R}]))) / sum by (route) (rate(sparkd_router_requests_total{${RT}}[${R}]))`, '{{route}}']], 'percentunit',
     { defaults: { min: 0, max: 1, custom: { thresholdsStyle: { mode: 'line' } }, thresholds: steps(['green', null], ['red', 0.05]) }, description: 'Upstream errors, stream errors and no-backend answers over all requests — the ratio the alert uses (it fires above 5 % with at least 20 requests in 10 minutes).' }),
-  ts('Request duration (mean, max)', g(0, 12, 12, 7), [
-    [`sum by (route) (rate(sparkd_router_request_duration_seconds_sum{${RT}}[${R}])) / sum by (route) (rate(sparkd_router_request_duration_seconds_count{${RT}}[${R}]))`, '{{route}} mean'],
-    [`max by (route) (sparkd_router_request_duration_seconds_max{${RT}})`, '{{route}} max']], 's'),
-  ts('Time to first token (mean, max)', g(12, 12, 12, 7), [
-    [`sum by (route) (rate(sparkd_router_ttft_seconds_sum{${RT}}[${R}])) / sum by (route) (rate(sparkd_router_ttft_seconds_count{${RT}}[${R}]))`, '{{route}} mean'],
-    [`max by (route) (sparkd_router_ttft_seconds_max{${RT}})`, '{{route}} max']], 's'),
+  ts('Request duration (p50 / p95 / p99)', g(0, 12, 12, 7), quantiles('sparkd_router_request_duration_seconds', RT, 'route'), 's'),
+  ts('Time to first token (p50 / p95 / p99)', g(12, 12, 12, 7), quantiles('sparkd_router_ttft_seconds', RT, 'route'), 's'),
+  heatmap('Time to first token (heatmap)', g(0, 41, 12, 8), 'sparkd_router_ttft_seconds', RT,
+    'Streamed requests per first-token bucket: a band that moves up is a backend getting slower (or a model loading).'),
+  ts('Time per output token by backend (p50 / p95)', g(12, 41, 12, 8), ['0.5', '0.95'].map(q => [
+    `histogram_quantile(${q}, sum by (le, target) (rate(sparkd_router_time_per_output_token_seconds_bucket{${RT}}[${R}])))`, `{{target}} p${q.slice(2).padEnd(2, '0')}`]), 's'),
+  ts('Requests by backend', g(0, 49, 12, 7), [[`sum by (target, outcome) (rate(sparkd_router_requests_total{${RT}}[${R}]))`, '{{target}} {{outcome}}']], 'reqps'),
+  ts('Request duration by backend (p95)', g(12, 49, 12, 7), [[`histogram_quantile(0.95, sum by (le, target) (rate(sparkd_router_request_duration_seconds_bucket{${RT}}[${R}])))`, '{{target}} p95']], 's'),
   ts('Tokens per hour by provider', g(0, 19, 12, 7), [[perHour('sum by (provider, direction) (rate(sparkd_router_tokens_total[' + R + ']))'), '{{provider}} {{direction}}']], 'none'),
   ts('Cost per hour (USD)', g(12, 19, 12, 7), [[perHour('sum by (provider) (rate(sparkd_router_cost_usd_total[' + R + ']))'), '{{provider}}']], 'currencyUSD'),
   ts('Fallbacks (per hour)', g(0, 26, 12, 7), [[perHour(`sum by (route, from, to, reason) (rate(sparkd_router_fallbacks_total{${RT}}[${R}]))`), '{{route}}: {{from}} → {{to}} ({{reason}})']], 'none'),

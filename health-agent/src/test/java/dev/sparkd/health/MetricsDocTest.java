@@ -26,7 +26,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(SimulatedLab.class)
 class MetricsDocTest {
     static final Pattern ROW = Pattern.compile("^\\| `(sparkd_[a-z0-9_]+)` \\| \\w+ \\| [^|]+ \\| ([^|]+) \\|", Pattern.MULTILINE);
-    static final Pattern EXPORTED = Pattern.compile("^(sparkd_health_[a-z0-9_]+?)(_total|_created)?\\{", Pattern.MULTILINE);
+    static final Pattern EXPORTED = Pattern.compile("^(sparkd_health_[a-z0-9_]+?)(_total|_created|_count|_sum|_bucket)?\\{", Pattern.MULTILINE);
 
     @Test
     void documentedMetricsMatchTheLiveEndpoint() throws Exception {

@@ -377,7 +377,7 @@ class RouterProxyTest {
     }
 
     static final Pattern DOC_ROW = Pattern.compile("^\\| `(sparkd_router_[a-z0-9_]+)` \\|", Pattern.MULTILINE);
-    static final Pattern EXPORTED = Pattern.compile("^(sparkd_router_[a-z0-9_]+?)(_total|_created|_count|_sum)?[{ ]", Pattern.MULTILINE);
+    static final Pattern EXPORTED = Pattern.compile("^(sparkd_router_[a-z0-9_]+?)(_total|_created|_count|_sum|_bucket)?[{ ]", Pattern.MULTILINE);
 
     @Test
     void documentedMetricsMatchTheLiveEndpoint() throws Exception {
@@ -396,6 +396,9 @@ class RouterProxyTest {
         assertThat(post("/v1/chat/completions", CHAT.formatted("chat", "")).statusCode()).isEqualTo(200);
         assertThat(post("/v1/chat/completions", CHAT.formatted("chat", ",\"stream\":true")).statusCode()).isEqualTo(200);
         assertThat(post("/v1/chat/completions", CHAT.formatted("cloudy", ",\"stream\":true")).statusCode()).isEqualTo(200);
+        // a streamed answer of several tokens, for the time per output token
+        assertThat(post("/v1/chat/completions", "{\"model\":\"chat\",\"stream\":true,\"max_tokens\":12,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about the sea.\"}]}").statusCode()).isEqualTo(200);
         Set<String> exported = new TreeSet<>();
         for (int i = 0; i < 5; i++) {
             SimulatorResource.sim.control().setFault("vllm-1", Fault.of(FaultType.HTTP_5XX));

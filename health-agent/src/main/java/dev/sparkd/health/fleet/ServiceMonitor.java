@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 import org.jboss.logging.Logger;
 
@@ -23,7 +24,7 @@ import io.smallrye.mutiny.Uni;
 /**
  * One service: its probe, its state machine, the start-grace rule for closed ports, the last handshake, and the
  * counts the metrics read. Probes of one service never overlap (the scheduler skips a run while the last one is
- * still going), so the state here has a single writer. Metrics pull from here when scraped: a probe writes no meter.
+ * still going), so the state here has a single writer. Metrics pull from here when scraped; a probe records only its latency (the histogram).
  */
 public final class ServiceMonitor {
     private static final Logger LOG = Logger.getLogger(ServiceMonitor.class);
@@ -43,6 +44,7 @@ public final class ServiceMonitor {
     private volatile long handshakesPassed;
     private volatile long handshakesFailed;
     private int figures;
+    private volatile LongConsumer probeLatency = nanos -> { };
     private Instant refusedSince;
     private Instant lastUp;
 
@@ -94,6 +96,11 @@ public final class ServiceMonitor {
         return handshakesFailed;
     }
 
+    /** Where each probe's main-request time goes (the metrics' histogram); nothing until set. */
+    public void onProbeLatency(LongConsumer observer) {
+        this.probeLatency = observer;
+    }
+
     /** Probes once and applies the result. */
     public Uni<ServiceStatus> probeOnce() {
         return probe.run().map(this::apply);
@@ -110,6 +117,9 @@ public final class ServiceMonitor {
             lastUp = now;
         }
         last = result;
+        if (result.latency() != null) {
+            probeLatency.accept(result.latency().toNanos());
+        }
         if (result.success()) {
             probesSucceeded++;
         } else {

@@ -4,8 +4,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import dev.sparkd.daemon.metrics.LatencyBuckets;
 import dev.sparkd.health.fleet.FiguresChanged;
 import dev.sparkd.health.fleet.Fleet;
 import dev.sparkd.health.fleet.ServiceMonitor;
@@ -21,6 +23,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -29,7 +32,7 @@ import static dev.sparkd.health.metrics.BoundGauges.known;
 
 /**
  * The agent's Prometheus metrics ({@code docs/metrics.md}), pulled when scraped from the monitors and the telemetry:
- * a probe writes no meter. Series are added or removed only when a service's set of known figures changes (absent,
+ * a probe writes one meter, the probe-latency histogram. Series are added or removed only when a service's set of known figures changes (absent,
  * never 0). Labels are {@code service}, {@code kind}, {@code host} (plus {@code state}, {@code outcome}, {@code path}
  * of a declared models directory) — nothing per request.
  */
@@ -48,6 +51,9 @@ public class HealthMetrics {
         for (ServiceMonitor m : fleet.monitors()) {
             Tags tags = tags(m.status());
             services.put(m.def().name(), serviceGauges(m, tags));
+            Timer latency = LatencyBuckets.timer("sparkd_health_probe_latency", "Time of each probe's main request", LatencyBuckets.PROBE)
+                    .tags(tags).register(registry);
+            m.onProbeLatency(nanos -> latency.record(nanos, TimeUnit.NANOSECONDS));
             FunctionCounter.builder("sparkd_health_probes", m, ServiceMonitor::probesSucceeded).description("Probes run, by outcome")
                     .tags(tags).tag("outcome", "success").register(registry);
             FunctionCounter.builder("sparkd_health_probes", m, ServiceMonitor::probesFailed).description("Probes run, by outcome")

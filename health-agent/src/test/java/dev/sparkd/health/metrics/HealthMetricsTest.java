@@ -116,6 +116,7 @@ class HealthMetricsTest {
             assertThat(meterChanges.get()).as("meters added or removed by 5 ordinary probes").isEqualTo(before);
             assertThat(figureEvents).as("events for 5 probes that changed no figure").hasValue(1);
             assertThat(registry.find("sparkd_health_probes").tag("outcome", "success").functionCounter().count()).isEqualTo(6.0);
+            assertThat(registry.find("sparkd_health_probe_latency").timer().count()).as("one latency observation per probe").isEqualTo(6);
 
             sim.control().setFault("ollama-1", Fault.of(FaultType.DOWN));
             // the fault closes the port asynchronously: probe only once it is closed

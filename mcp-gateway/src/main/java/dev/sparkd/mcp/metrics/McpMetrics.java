@@ -1,8 +1,8 @@
 package dev.sparkd.mcp.metrics;
 
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import dev.sparkd.daemon.metrics.LatencyBuckets;
 import dev.sparkd.mcp.access.Sessions;
 import dev.sparkd.mcp.audit.AuditEntry;
 import dev.sparkd.mcp.audit.AuditLog;
@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 
@@ -50,9 +49,7 @@ public class McpMetrics {
     public void call(AuditEntry e) {
         Counter.builder("sparkd_mcp_tool_calls").description("tools/call requests by server, tool and outcome")
                 .tags("server", e.server(), "tool", e.tool(), "outcome", e.outcome().label()).register(registry).increment();
-        Timer.builder("sparkd_mcp_tool_call_duration").description("Time from a tools/call arriving to its answer")
-                .tags("server", e.server(), "outcome", e.outcome().label())
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry).record(e.durationNanos(), TimeUnit.NANOSECONDS);
+        LatencyBuckets.timer("sparkd_mcp_tool_call_duration", "Time from a tools/call arriving to its answer", LatencyBuckets.REQUEST)
+                .tags("server", e.server(), "outcome", e.outcome().label()).register(registry).record(e.durationNanos(), TimeUnit.NANOSECONDS);
     }
 }

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import dev.sparkd.daemon.metrics.LatencyBuckets;
 import dev.sparkd.router.budget.Budgets;
 import dev.sparkd.router.ledger.Ledger;
 import dev.sparkd.router.target.Breaker;
@@ -25,12 +26,9 @@ public class RouterMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
-    private final Timer overhead;
 
     public RouterMetrics(MeterRegistry registry, Targets targets, Budgets budgets, Ledger ledger) {
         this.registry = registry;
-        this.overhead = Timer.builder("sparkd_router_overhead").description("time the router itself adds to a request"
-                + " (request in to upstream request out, plus upstream body end to client body end)").register(registry);
         for (Target t : targets.all()) {
             Gauge.builder("sparkd_router_target_state", t, x -> stateValue(x.breaker().state()))
                     .description("circuit breaker per target: 0 closed, 1 half-open, 2 open")
@@ -81,19 +79,31 @@ public class RouterMetrics {
         String k = route + '\u0000' + target + '\u0000' + outcome;
         counters.computeIfAbsent("r" + k, x -> Counter.builder("sparkd_router_requests").description("requests answered")
                 .tags("route", route, "target", target, "provider", provider, "outcome", outcome).register(registry)).increment();
-        timers.computeIfAbsent(route + '\u0000' + provider, x -> Timer.builder("sparkd_router_request_duration")
-                .description("request duration, arrival to last byte").tags("route", route, "provider", provider)
+        timers.computeIfAbsent("d" + k, x -> LatencyBuckets.timer("sparkd_router_request_duration",
+                "request duration, arrival to last byte", LatencyBuckets.REQUEST)
+                .tags("route", route, "target", target, "provider", provider, "outcome", outcome)
                 .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    public void ttft(String route, String provider, long nanos) {
-        timers.computeIfAbsent("t" + route + '\u0000' + provider, x -> Timer.builder("sparkd_router_ttft")
-                .description("time to first streamed event, arrival to first byte sent").tags("route", route, "provider", provider)
-                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    public void ttft(String route, String target, String provider, long nanos) {
+        timers.computeIfAbsent("t" + route + '\u0000' + target, x -> LatencyBuckets.timer("sparkd_router_ttft",
+                "time to first streamed event, arrival to first byte sent", LatencyBuckets.FIRST_TOKEN)
+                .tags("route", route, "target", target, "provider", provider).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    public void overhead(long nanos) {
-        overhead.record(nanos, TimeUnit.NANOSECONDS);
+    /** Time per output token after the first, of a streamed answer: (end − first token) / (completion tokens − 1). */
+    public void timePerToken(String route, String target, String provider, long nanos) {
+        timers.computeIfAbsent("p" + route + '\u0000' + target, x -> LatencyBuckets.timer("sparkd_router_time_per_output_token",
+                "time per output token after the first, streamed answers with upstream usage", LatencyBuckets.PER_TOKEN)
+                .tags("route", route, "target", target, "provider", provider).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** What the router itself added: request in to upstream request out, plus upstream body end to client body end. */
+    public void overhead(String route, String target, long nanos) {
+        timers.computeIfAbsent("o" + route + '\u0000' + target, x -> LatencyBuckets.timer("sparkd_router_overhead",
+                "time the router itself adds to a request (request in to upstream request out, plus upstream body end to"
+                        + " client body end)", LatencyBuckets.OVERHEAD)
+                .tags("route", route, "target", target).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void tokens(String provider, long prompt, long completion, double cost) {

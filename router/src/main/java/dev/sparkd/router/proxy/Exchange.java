@@ -247,7 +247,7 @@ final class Exchange {
         finish(status, "ok", null, Attempt.Verdict.SUCCESS);
         resp.end(out);
         if (attempts == 1) {
-            ctx.metrics().overhead(preOverhead + (System.nanoTime() - upstreamDone));
+            ctx.metrics().overhead(req.route(), a.target.id(), preOverhead + (System.nanoTime() - upstreamDone));
         }
     }
 

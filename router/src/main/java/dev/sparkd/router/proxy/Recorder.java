@@ -53,7 +53,10 @@ public class Recorder {
         String provider = e.provider() == null ? "-" : e.provider();
         metrics.request(route, target, provider, e.outcome(), nanos);
         if (ttftNanos >= 0) {
-            metrics.ttft(route, provider, ttftNanos);
+            metrics.ttft(route, target, provider, ttftNanos);
+            if (e.completionTokens() > 1 && nanos > ttftNanos) {
+                metrics.timePerToken(route, target, provider, (nanos - ttftNanos) / (e.completionTokens() - 1));
+            }
         }
         if (e.target() != null) {
             metrics.tokens(provider, e.promptTokens(), e.completionTokens(), e.costUsd());
