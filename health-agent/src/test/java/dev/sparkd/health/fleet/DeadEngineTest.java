@@ -20,7 +20,6 @@ import dev.sparkd.health.handshake.Handshake;
 import dev.sparkd.health.testing.SimulatedLab;
 import dev.sparkd.health.telemetry.HostStatus;
 import dev.sparkd.health.telemetry.Telemetry;
-import dev.sparkd.simulator.ssh.SimSshServer;
 import dev.sparkd.simulator.Simulator;
 import dev.sparkd.simulator.config.SimConfig;
 import dev.sparkd.simulator.fault.Fault;
@@ -38,7 +37,6 @@ class DeadEngineTest {
 
     @BeforeAll
     static void start() throws Exception {
-        SimSshServer.useOwnBouncyCastle();
         Files.createDirectories(DIR);
         sim = Simulator.start(SimConfig.parse("""
                 [simulator]

@@ -40,7 +40,6 @@ class RebootRecoveryTest {
 
     @BeforeAll
     static void start() throws Exception {
-        SimulatedLab.useOwnBouncyCastle();
         Files.createDirectories(DIR);
         sim = Simulator.start(SimConfig.parse("""
                 [simulator]

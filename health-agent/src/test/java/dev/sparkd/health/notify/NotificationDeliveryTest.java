@@ -57,7 +57,6 @@ class NotificationDeliveryTest {
 
     @BeforeAll
     static void start() throws Exception {
-        SimulatedLab.useOwnBouncyCastle();
         Files.createDirectories(DIR);
         sim = Simulator.start(SimConfig.parse("""
                 [simulator]

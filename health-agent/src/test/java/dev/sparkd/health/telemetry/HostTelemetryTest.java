@@ -29,7 +29,6 @@ class HostTelemetryTest {
 
     @BeforeAll
     static void start() throws Exception {
-        SimSshServer.useOwnBouncyCastle();
         Files.createDirectories(DIR);
         if (!Files.exists(DIR.resolve("id_ed25519"))) {
             SimulatedLab.keygen(DIR.resolve("id_ed25519"));
