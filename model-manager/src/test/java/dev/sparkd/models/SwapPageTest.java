@@ -73,6 +73,8 @@ class SwapPageTest {
                     .isEqualTo("vllm-1 serves qwen-8k");
             browser.waitUntil("document.querySelector('tr[data-choice=\"qwen-8k\"] .badge.succeeded')", Duration.ofSeconds(10));
             assertThat(served()).contains("--max-model-len=8192");
+            assertThat(given().get("/api/v1/services").then().extract().jsonPath().getString("find { it.service == 'vllm-1' }.desired"))
+                    .as("the choice is kept, so no reconcile swaps back").isEqualTo("qwen-8k");
             browser.screenshot(Path.of("target/swap-page-done.png"));
 
             clickSwapAndConfirm(browser, "qwen-greedy");
@@ -83,6 +85,8 @@ class SwapPageTest {
                     .as("the operation's steps are shown as they happen").contains("qwen-greedy").contains("qwen-8k");
             browser.waitUntil("document.querySelector('tr[data-choice=\"qwen-8k\"] .badge.succeeded')", Duration.ofSeconds(10));
             assertThat(served()).as("the previous model serves again").contains("--max-model-len=8192");
+            assertThat(given().get("/api/v1/services").then().extract().jsonPath().getString("find { it.service == 'vllm-1' }.desired"))
+                    .as("a rolled-back swap leaves the choice as it was").isEqualTo("qwen-8k");
             browser.screenshot(Path.of("target/swap-page-rolled-back.png"));
         }
     }
