@@ -19,6 +19,7 @@ in
     # the cloud key goes to the router and the health-agent, the SSH key to the model-manager and the health-agent.
     credentials = {
       openai-api-key = "/var/lib/secrets/sparkd/openai-api-key";            # → /run/credentials/openai-api-key
+      hf-token = "/var/lib/secrets/sparkd/hf-token";                        # → /run/credentials/hf-token (model-manager)
       ssh-key = { source = "/var/lib/secrets/sparkd/id_ed25519"; path = "/etc/sparkd/ssh/id_ed25519"; };
     };
     # The health-agent only reads telemetry: it gets a second key, restricted on the Sparks to a forced command
@@ -41,6 +42,7 @@ in
         address = "192.168.1.50";
         gpu = "gb10";
         models_dirs = [ "/usr/share/ollama/.ollama/models" "/home/spark/.cache/huggingface" ];
+        hf_cache = "/home/spark/.cache/huggingface"; # the default for user "spark"; mounted into every vLLM container
         inherit ssh;
       };
       hosts.spark-2 = {
@@ -94,6 +96,8 @@ in
         };
         vllm-1 = {
           active = "qwen-coder-32b";
+          publish_address = "192.168.1.50"; # the default (the host's address); never 0.0.0.0
+          min_free_disk = "50GiB"; # left free in hf_cache after a weights download
           catalog.qwen-coder-32b = {
             image = catalogImage;
             model = "Qwen/Qwen2.5-Coder-32B-Instruct";
@@ -110,6 +114,15 @@ in
             container = "vllm";
             port = 8000;
             load_timeout = "30m";
+            fetch_timeout = "6h"; # about 70 GB on a home connection; apart from load_timeout
+          };
+          catalog.llama-8b = {
+            image = catalogImage;
+            model = "meta-llama/Llama-3.1-8B-Instruct"; # gated on the Hub: needs a token with access
+            args = [ "--gpu-memory-utilization=0.5" ];
+            hf_token_file = "/run/credentials/hf-token"; # reaches the container through a 0600 env file
+            container = "vllm";
+            port = 8000;
           };
         };
       };

@@ -91,7 +91,12 @@ let
     ++ keyOf "password_file" (s.database or { })
     ++ lib.optionals i.cloudKeys (builtins.concatLists (map (keyOf "api_key_file") (values (s.services or { }))))
     ++ lib.optionals i.ssh (builtins.concatLists (map (h: keyOf "key_file" (h.ssh or { })) (values (s.hosts or { }))))
-    ++ lib.optionals i.mcp (builtins.concatLists (map (keyOf "token_file") (values ((s.mcp or { }).servers or { }))));
+    ++ lib.optionals i.mcp (builtins.concatLists (map (keyOf "token_file") (values ((s.mcp or { }).servers or { }))))
+    # the model-manager hands vLLM its API key and the catalog's Hugging Face tokens and env files to the containers
+    ++ lib.optionals (d == "model-manager") (
+      builtins.concatLists (map (keyOf "api_key_file") (builtins.filter (v: (v.kind or "") == "vllm") (values (s.services or { }))))
+      ++ builtins.concatLists (map (m: builtins.concatLists (map (e: keyOf "hf_token_file" e ++ keyOf "env_file" e) (values (m.catalog or { }))))
+        (builtins.filter builtins.isAttrs (values (s.models or { })))));
   # name → { source; path; } for daemon d: the shared credentials, a daemon's own override (e.g. the health-agent's
   # read-only telemetry key under the same name), only those its settings reference.
   credentialsOf = d:
@@ -141,22 +146,18 @@ let
     "${cfg.jre}/bin/java ${lib.concatStringsSep " " cfg.daemons.${d}.javaOptions}"
     + " -jar ${cfg.package}/share/sparkd/${d}/quarkus-run.jar ${args}--config ${configFileOf d}";
 
-  # The same sandbox as systemd/*.service (scored by .ci/check-systemd and .ci/check-nix).
-  hardening = d: {
-    User = userOf d;
-    Group = userOf d;
+  # What every sparkd unit shares, as systemd/*.service do (scored by .ci/check-systemd and .ci/check-nix); each unit
+  # adds or overrides its own few lines.
+  sandbox = {
     UMask = "0077";
     ProtectSystem = "strict";
     ProtectHome = true;
     PrivateTmp = true;
     PrivateDevices = true;
-    PrivateUsers = true;
     PrivateIPC = true;
-    PrivateMounts = true;
     NoNewPrivileges = true;
     CapabilityBoundingSet = "";
     AmbientCapabilities = "";
-    RestrictAddressFamilies = [ "AF_INET" "AF_INET6" "AF_UNIX" ];
     RestrictNamespaces = true;
     RestrictRealtime = true;
     RestrictSUIDSGID = true;
@@ -173,9 +174,17 @@ let
     KeyringMode = "private";
     DevicePolicy = "closed";
     SystemCallArchitectures = "native";
+    SystemCallErrorNumber = "EPERM";
+  };
+
+  hardening = d: sandbox // {
+    User = userOf d;
+    Group = userOf d;
+    PrivateUsers = true;
+    PrivateMounts = true;
+    RestrictAddressFamilies = [ "AF_INET" "AF_INET6" "AF_UNIX" ];
     # @resources stays allowed: the JVM raises its file-descriptor limit with setrlimit() at start.
     SystemCallFilter = [ "@system-service" "~@privileged" ];
-    SystemCallErrorNumber = "EPERM";
     # Java requires this to be false: the JIT compiler writes, then executes, code pages.
     MemoryDenyWriteExecute = false;
   };
@@ -211,39 +220,13 @@ let
   };
 
   # The setup one-shots (admin token, database roles): no network, nothing but their own state directory.
-  oneshotHardening = {
+  oneshotHardening = sandbox // {
     Type = "oneshot";
     RemainAfterExit = true;
-    UMask = "0077";
     PrivateNetwork = true;
     IPAddressDeny = "any";
-    ProtectSystem = "strict";
-    ProtectHome = true;
-    PrivateTmp = true;
-    PrivateDevices = true;
-    PrivateIPC = true;
-    NoNewPrivileges = true;
-    CapabilityBoundingSet = "";
-    AmbientCapabilities = "";
-    RestrictNamespaces = true;
-    RestrictRealtime = true;
-    RestrictSUIDSGID = true;
-    LockPersonality = true;
     MemoryDenyWriteExecute = true;
-    ProtectClock = true;
-    ProtectControlGroups = true;
-    ProtectHostname = true;
-    ProtectKernelLogs = true;
-    ProtectKernelModules = true;
-    ProtectKernelTunables = true;
-    ProtectProc = "invisible";
-    ProcSubset = "pid";
-    RemoveIPC = true;
-    KeyringMode = "private";
-    DevicePolicy = "closed";
-    SystemCallArchitectures = "native";
     SystemCallFilter = [ "@system-service" "~@privileged @resources" ];
-    SystemCallErrorNumber = "EPERM";
   };
 
   dependencies = lib.optionals cfg.database.createLocally [ "postgresql.service" "sparkd-db-setup.service" ]
@@ -585,40 +568,14 @@ in
           journalctl -u "$1" -n 30 --no-pager -o cat | ${cfg.notifyCommand} "$1"
         '';
         # The sandbox of systemd/sparkd-notify@.service.
-        serviceConfig = {
+        serviceConfig = sandbox // {
           Type = "oneshot";
           DynamicUser = true;
           SupplementaryGroups = [ "systemd-journal" ];
-          UMask = "0077";
-          ProtectSystem = "strict";
-          ProtectHome = true;
-          PrivateTmp = true;
-          PrivateDevices = true;
           PrivateUsers = false; # reads the journal as group systemd-journal
-          PrivateIPC = true;
-          NoNewPrivileges = true;
-          CapabilityBoundingSet = "";
-          AmbientCapabilities = "";
           RestrictAddressFamilies = [ "AF_INET" "AF_INET6" "AF_UNIX" ];
-          RestrictNamespaces = true;
-          RestrictRealtime = true;
-          RestrictSUIDSGID = true;
-          LockPersonality = true;
           MemoryDenyWriteExecute = true;
-          ProtectClock = true;
-          ProtectControlGroups = true;
-          ProtectHostname = true;
-          ProtectKernelLogs = true;
-          ProtectKernelModules = true;
-          ProtectKernelTunables = true;
-          ProtectProc = "invisible";
-          ProcSubset = "pid";
-          RemoveIPC = true;
-          KeyringMode = "private";
-          DevicePolicy = "closed";
-          SystemCallArchitectures = "native";
           SystemCallFilter = [ "@system-service" "~@privileged @resources" ];
-          SystemCallErrorNumber = "EPERM";
         };
       };
     })

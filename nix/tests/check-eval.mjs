@@ -87,13 +87,14 @@ if (scenario === "example") {
     delete expected.database;
     assert.deepEqual(s, expected);
   });
-  check("LoadCredential: each unit only what its settings name (cloud key: router + health-agent; SSH: health-agent (telemetry key) + model-manager)", () => {
+  check("LoadCredential: each unit only what its settings name (cloud key: router + health-agent; SSH: health-agent (telemetry key) + model-manager; HF token: model-manager)", () => {
     assert.deepEqual(creds("router"), ["admin-token:/var/lib/sparkd-admin/admin-token", "db-password:/var/lib/sparkd-db/router.password", "openai-api-key:/var/lib/secrets/sparkd/openai-api-key"]);
     assert.deepEqual(creds("health-agent"), ["admin-token:/var/lib/sparkd-admin/admin-token", "db-password:/var/lib/sparkd-db/health-agent.password",
       "openai-api-key:/var/lib/secrets/sparkd/openai-api-key", "ssh-key:/var/lib/secrets/sparkd/id_ed25519-telemetry"]);
-    assert.deepEqual(creds("model-manager"), ["admin-token:/var/lib/sparkd-admin/admin-token", "db-password:/var/lib/sparkd-db/model-manager.password", "ssh-key:/var/lib/secrets/sparkd/id_ed25519"]);
+    assert.deepEqual(creds("model-manager"), ["admin-token:/var/lib/sparkd-admin/admin-token", "db-password:/var/lib/sparkd-db/model-manager.password",
+      "hf-token:/var/lib/secrets/sparkd/hf-token", "ssh-key:/var/lib/secrets/sparkd/id_ed25519"]);
     assert.deepEqual(creds("mcp-gateway"), ["admin-token:/var/lib/sparkd-admin/admin-token", "db-password:/var/lib/sparkd-db/mcp-gateway.password"]);
-    assert.deepEqual([...ev.services["sparkd-model-manager"].serviceConfig.BindReadOnlyPaths], ["%d/ssh-key:/etc/sparkd/ssh/id_ed25519"]);
+    assert.deepEqual([...ev.services["sparkd-model-manager"].serviceConfig.BindReadOnlyPaths], ["%d/hf-token:/run/credentials/hf-token", "%d/ssh-key:/etc/sparkd/ssh/id_ed25519"]);
   });
   check("mcp-gateway: node and util-linux on PATH, servers as sparkd-mcp, optional writable paths created for it", () => {
     const g = ev.services["sparkd-mcp-gateway"];
@@ -105,7 +106,7 @@ if (scenario === "example") {
     assert.ok(ev.users["sparkd-mcp"]?.isSystemUser);
     assert.deepEqual(g.serviceConfig.CapabilityBoundingSet, ["CAP_SETUID", "CAP_SETGID"]);
     const hidden = g.serviceConfig.InaccessiblePaths;
-    for (const p of ["-/var/lib/sparkd/router", "-/var/lib/sparkd-db", "-/var/lib/sparkd-admin", "-/etc/sparkd/ssh", "-/var/lib/secrets/sparkd/id_ed25519", "-/var/lib/secrets/sparkd/openai-api-key"])
+    for (const p of ["-/var/lib/sparkd/router", "-/var/lib/sparkd-db", "-/var/lib/sparkd-admin", "-/etc/sparkd/ssh", "-/var/lib/secrets/sparkd/id_ed25519", "-/var/lib/secrets/sparkd/openai-api-key", "-/var/lib/secrets/sparkd/hf-token"])
       assert.ok(hidden.includes(p), `${p} inaccessible to the gateway`);
   });
   check("generated scrape config: every daemon at its listen address, the labels of scrape.yml", () =>

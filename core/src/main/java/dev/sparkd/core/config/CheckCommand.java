@@ -52,7 +52,10 @@ public final class CheckCommand {
         return 0;
     }
 
-    /** The secret files {@code daemon} reads: the admin token and the database password, cloud API keys (router, health-agent), SSH keys (health-agent, model-manager), its section's own. */
+    /**
+     * The secret files {@code daemon} reads: the admin token and the database password, backend API keys (router,
+     * health-agent; vLLM's for the model-manager), SSH keys (health-agent, model-manager), its section's own.
+     */
     public static Set<String> credentials(SuiteConfig config, String daemon) {
         List<SecretRef> refs = new ArrayList<>();
         Set<String> files = new TreeSet<>();
@@ -61,6 +64,9 @@ public final class CheckCommand {
         config.database().password().ifPresent(refs::add);
         if (daemon.equals("router") || daemon.equals("health-agent")) {
             config.services().values().forEach(s -> s.apiKey().ifPresent(refs::add));
+        }
+        if (daemon.equals("model-manager")) { // vLLM's --api-key, handed to the containers it starts
+            config.services().values().stream().filter(s -> s.kind() == ServiceKind.VLLM).forEach(s -> s.apiKey().ifPresent(refs::add));
         }
         if (daemon.equals("health-agent") || daemon.equals("model-manager")) {
             config.hosts().values().forEach(h -> h.ssh().ifPresent(ssh -> files.add(ssh.keyFile().toString())));

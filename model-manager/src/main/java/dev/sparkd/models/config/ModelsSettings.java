@@ -2,6 +2,7 @@ package dev.sparkd.models.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,17 @@ import dev.sparkd.core.config.SecretRef;
  */
 public record ModelsSettings(Listen listen, Duration reconcileInterval, String registry, Map<String, OllamaModels> ollama,
         Map<String, VllmCatalog> vllm, Duration operationsRetention) implements DaemonSettings {
+
+    /** The catalog's Hugging Face tokens and env files: handed to containers, so listed for {@code sparkd check --credentials}. */
+    @Override
+    public List<SecretRef> secrets() {
+        List<SecretRef> refs = new ArrayList<>();
+        vllm.values().forEach(c -> c.catalog().values().forEach(e -> {
+            e.hfToken().ifPresent(refs::add);
+            e.envFile().map(SecretRef::file).ifPresent(refs::add);
+        }));
+        return refs;
+    }
 
     /** Where Ollama itself pulls from; read for manifest digests (update detection) and sizes (disk guard). */
     public static final String DEFAULT_REGISTRY = "https://registry.ollama.ai";
