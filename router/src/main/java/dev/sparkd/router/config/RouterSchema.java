@@ -32,6 +32,18 @@ public final class RouterSchema extends SectionSchema<RouterSettings> {
     static final RouterSettings.Timeouts DEFAULT_TIMEOUTS = new RouterSettings.Timeouts(Duration.ofSeconds(2),
             Duration.ofSeconds(120), Duration.ofSeconds(60));
 
+    /**
+     * 16 MiB: a request with several large base64 images fits, and the router's 64 MB heap still holds it three times
+     * over (the bytes, the parsed tree and the body sent upstream) while other requests run.
+     */
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 16L << 20;
+    /** 16 MiB: a large embeddings batch (thousands of vectors) fits. */
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 16L << 20;
+    /** 1 MiB: a stream's events are deltas of a few hundred bytes. */
+    public static final long DEFAULT_MAX_EVENT_BYTES = 1L << 20;
+    static final long MIN_LIMIT_BYTES = 1024;
+    static final long MAX_LIMIT_BYTES = 256L << 20;
+
     public RouterSchema() {
         super("router", RouterSettings.class);
     }
@@ -130,9 +142,21 @@ public final class RouterSchema extends SectionSchema<RouterSettings> {
             r.finish();
             routes.put(name, new RouterSettings.Route(name, List.copyOf(targets), strategy, localOnly));
         });
+        RouterSettings.Limits limits = new RouterSettings.Limits(limit(t, "max_request_size", DEFAULT_MAX_REQUEST_BYTES),
+                limit(t, "max_response_size", DEFAULT_MAX_RESPONSE_BYTES), limit(t, "max_event_size", DEFAULT_MAX_EVENT_BYTES));
         t.finish();
         return new RouterSettings(listen, keyless, routes, timeouts, Map.copyOf(backends), maxAttempts, backoff, breaker,
-                Map.copyOf(prices), Map.copyOf(budgets), reserve, stateInterval);
+                Map.copyOf(prices), Map.copyOf(budgets), reserve, stateInterval, limits);
+    }
+
+    private static long limit(ConfigTable t, String key, long defaultBytes) {
+        long bytes = t.size(key).orElse(defaultBytes);
+        if (bytes < MIN_LIMIT_BYTES || bytes > MAX_LIMIT_BYTES) {
+            t.error(key, "expected a size from 1KiB to 256MiB, found " + bytes + " bytes",
+                    "the router holds this much in memory per request; raise -Xmx in jvm/daemon.options with it");
+            return defaultBytes;
+        }
+        return bytes;
     }
 
     private static RouterSettings.Timeouts timeouts(ConfigTable t, RouterSettings.Timeouts defaults) {
