@@ -23,10 +23,13 @@ public record McpSettings(Listen listen, List<String> allowedOrigins, Map<String
     /**
      * {@code [mcp.servers.<name>]}: a stdio server the gateway starts ({@code command}), or a remote one ({@code url},
      * with its own credential — the client's token is never forwarded).
+     *
+     * @param maxResultBytes the largest message read from the server (a stdio line) and the largest result passed on;
+     *                       a larger one is answered with the JSON-RPC error "result too large"
      */
     public record Server(String name, List<String> command, Optional<URI> url, Optional<SecretRef> token,
             List<String> envAllow, Map<String, String> env, Optional<Path> workingDir, boolean logArguments,
-            long maxArgumentBytes, Duration callTimeout, Optional<RateLimit> toolRateLimit) {
+            long maxArgumentBytes, Duration callTimeout, Optional<RateLimit> toolRateLimit, long maxResultBytes) {
 
         public boolean stdio() {
             return !command.isEmpty();

@@ -132,7 +132,7 @@ public class UpstreamSupervisor {
             s.envAllow().forEach(k -> Optional.ofNullable(ours.get(k)).ifPresent(v -> env.put(k, v)));
             env.putAll(s.env());
             StdioTransport t = new StdioTransport(u.name(), s.command(), env, s.workingDir(), json,
-                    exit -> work.run(() -> crashed(u, generation, "process exited with status " + exit)));
+                    exit -> work.run(() -> crashed(u, generation, "process exited with status " + exit)), (int) s.maxResultBytes());
             u.stdio = t;
             return t;
         }
