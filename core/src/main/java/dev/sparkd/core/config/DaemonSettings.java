@@ -1,6 +1,7 @@
 package dev.sparkd.core.config;
 
 import java.util.List;
+import java.util.Map;
 
 /** What every daemon's section provides, so shared code can map it onto Quarkus (listen address and port) and the edge. */
 public interface DaemonSettings {
@@ -9,5 +10,10 @@ public interface DaemonSettings {
     /** Browser origins this daemon accepts on top of {@code [suite] allowed_origins} (the gateway's {@code [mcp]} list). */
     default List<String> allowedOrigins() {
         return List.of();
+    }
+
+    /** Quarkus settings this section decides (e.g. the gateway's session idle timeout), mapped like the listen address. */
+    default Map<String, String> quarkusProperties() {
+        return Map.of();
     }
 }

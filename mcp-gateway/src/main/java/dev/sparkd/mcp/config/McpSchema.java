@@ -26,6 +26,10 @@ public final class McpSchema extends SectionSchema<McpSettings> {
      */
     public static final long DEFAULT_MAX_RESULT_BYTES = 4L << 20;
     static final long MAX_RESULT_BYTES = 64L << 20;
+    /** Sessions one key may hold open: a few clients (an IDE, an agent, a CLI) with room for reconnects. */
+    public static final int DEFAULT_SESSIONS_PER_KEY = 16;
+    /** A session idle this long is closed; clients reconnect (initialize) when they come back. */
+    public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofMinutes(5);
     private static final Pattern SHA256 = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern GLOB = Pattern.compile("[A-Za-z0-9_*?-]{1,80}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -113,8 +117,11 @@ public final class McpSchema extends SectionSchema<McpSettings> {
             k.finish();
             hash.ifPresent(h -> keys.put(id, new McpSettings.ApiKey(id, HexFormat.of().parseHex(h.substring(7)), allow, deny, rate)));
         });
+        McpSettings.SessionLimits sessions = new McpSettings.SessionLimits(
+                t.integer("max_sessions_per_key", 1, 10_000).orElse((long) DEFAULT_SESSIONS_PER_KEY).intValue(),
+                t.duration("session_idle_timeout", Duration.ofSeconds(10), Duration.ofHours(24)).orElse(DEFAULT_SESSION_IDLE_TIMEOUT));
         t.finish();
-        return new McpSettings(listen, origins, servers, keys);
+        return new McpSettings(listen, origins, servers, keys, sessions);
     }
 
     private static List<String> globs(ConfigTable t, String key) {

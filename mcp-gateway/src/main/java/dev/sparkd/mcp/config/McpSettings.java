@@ -16,9 +16,25 @@ import dev.sparkd.core.config.SecretRef;
  *
  * @param allowedOrigins browser origins allowed to call {@code /mcp}; requests from any other Origin get 403
  * @param keys API keys by id: only their SHA-256 is configured, never the key
+ * @param sessions limits on downstream sessions
  */
-public record McpSettings(Listen listen, List<String> allowedOrigins, Map<String, Server> servers, Map<String, ApiKey> keys)
-        implements DaemonSettings {
+public record McpSettings(Listen listen, List<String> allowedOrigins, Map<String, Server> servers, Map<String, ApiKey> keys,
+        SessionLimits sessions) implements DaemonSettings {
+
+    /**
+     * Downstream MCP sessions: each holds state in the gateway until it is closed or idle.
+     *
+     * @param perKey      sessions one key may have open at once; {@code initialize} beyond it is refused (429)
+     * @param idleTimeout a session without a request for this long is closed (the client must initialize again)
+     */
+    public record SessionLimits(int perKey, Duration idleTimeout) {
+    }
+
+    /** The MCP server extension closes idle sessions itself; this is its setting. */
+    @Override
+    public Map<String, String> quarkusProperties() {
+        return Map.of("quarkus.mcp.server.connection-idle-timeout", sessions.idleTimeout().toString());
+    }
 
     /**
      * {@code [mcp.servers.<name>]}: a stdio server the gateway starts ({@code command}), or a remote one ({@code url},
