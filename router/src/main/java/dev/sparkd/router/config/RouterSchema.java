@@ -33,12 +33,13 @@ public final class RouterSchema extends SectionSchema<RouterSettings> {
             Duration.ofSeconds(120), Duration.ofSeconds(60));
 
     /**
-     * 16 MiB: a request with several large base64 images fits, and the router's 64 MB heap still holds it three times
-     * over (the bytes, the parsed tree and the body sent upstream) while other requests run.
+     * 4 MiB: a request with a large base64 image fits. Measured with jvm/daemon.options: a JSON body costs about six
+     * times its size at its peak (the bytes, Jackson's parse buffers, the parsed tree, the body sent upstream), so one
+     * 8 MiB body alone fills a 64 MB heap and 16 MiB needs about 100 MB. Larger limits need a larger -Xmx.
      */
-    public static final long DEFAULT_MAX_REQUEST_BYTES = 16L << 20;
-    /** 16 MiB: a large embeddings batch (thousands of vectors) fits. */
-    public static final long DEFAULT_MAX_RESPONSE_BYTES = 16L << 20;
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 4L << 20;
+    /** 4 MiB, for the same reason: a whole answer is parsed (usage) and, from Anthropic, translated. */
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 4L << 20;
     /** 1 MiB: a stream's events are deltas of a few hundred bytes. */
     public static final long DEFAULT_MAX_EVENT_BYTES = 1L << 20;
     static final long MIN_LIMIT_BYTES = 1024;
