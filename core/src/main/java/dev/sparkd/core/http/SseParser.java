@@ -31,7 +31,11 @@ public final class SseParser {
         void onBlock(SseEvent event, Buffer bytes, int start, int end);
     }
 
-    private static final int MAX_LINE_BYTES = 8 * 1024 * 1024;
+    /** The default limit of one event (its whole block, all lines): far above any model's delta, far below the heap. */
+    public static final int DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024;
+
+    /** The largest block (an event with all its lines) held while it is incomplete. */
+    private final int maxEventBytes;
 
     /** Bytes of the unfinished block, from its first byte, at {@code [0, pendingLength)}. */
     private byte[] pending = new byte[0];
@@ -48,6 +52,19 @@ public final class SseParser {
     private String eventName;
     private String lastEventId;
     private Long retry;
+
+    /** A parser with the default event limit. */
+    public SseParser() {
+        this(DEFAULT_MAX_EVENT_BYTES);
+    }
+
+    /** A parser that fails with {@link IllegalStateException} on an event (block) longer than {@code maxEventBytes}. */
+    public SseParser(int maxEventBytes) {
+        if (maxEventBytes <= 0) {
+            throw new IllegalArgumentException("maxEventBytes must be positive");
+        }
+        this.maxEventBytes = maxEventBytes;
+    }
 
     /** Consumes a chunk and returns the events it completed (possibly none). */
     public List<SseEvent> feed(byte[] chunk) {
@@ -90,8 +107,8 @@ public final class SseParser {
             }
             lastWasCr = b == '\r';
             if (b != '\r' && b != '\n') {
-                if (i - line >= MAX_LINE_BYTES) {
-                    throw new IllegalStateException("event-stream line longer than " + MAX_LINE_BYTES + " bytes");
+                if (i - blockStart >= maxEventBytes) {
+                    throw tooLong();
                 }
                 continue;
             }
@@ -119,6 +136,9 @@ public final class SseParser {
             i = end - 1;
         }
         int rest = len - blockStart;
+        if (rest > maxEventBytes) {
+            throw tooLong();
+        }
         if (rest > pending.length) {
             pending = new byte[Math.max(rest + 256, 1024)];
         }
@@ -127,6 +147,14 @@ public final class SseParser {
         }
         pendingLength = rest;
         lineStart = line - blockStart;
+    }
+
+    private IllegalStateException tooLong() {
+        // what is pending is dropped: the stream is broken and must not be fed further
+        pending = new byte[0];
+        pendingLength = 0;
+        lineStart = 0;
+        return new IllegalStateException("event-stream event longer than " + maxEventBytes + " bytes");
     }
 
     /** Whether a block has started but not yet been ended by a blank line. */

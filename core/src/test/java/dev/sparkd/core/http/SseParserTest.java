@@ -168,6 +168,27 @@ class SseParserTest {
     }
 
     @Test
+    void anEventOfManyShortLinesIsBoundedToo() {
+        // each line is short, the block never ends: without a limit on the whole event it would grow without end
+        SseParser parser = new SseParser(64 * 1024);
+        byte[] line = ("data: " + "x".repeat(1000) + "\n").getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 100; i++) {
+                parser.feed(line);
+            }
+        }).isInstanceOf(IllegalStateException.class).hasMessageContaining("event-stream event longer than 65536 bytes");
+    }
+
+    @Test
+    void eventsUpToTheLimitPass() {
+        SseParser parser = new SseParser(64 * 1024);
+        String data = "x".repeat(60_000);
+
+        assertThat(parser.feed(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8))).extracting(SseEvent::data).containsExactly(data);
+    }
+
+    @Test
     void wireFormRoundTrips() {
         SseEvent event = new SseEvent("content_block_delta", "{\"a\":1}\n{\"b\":2}", "9", null);
 

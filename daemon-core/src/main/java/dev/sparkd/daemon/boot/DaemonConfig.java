@@ -1,5 +1,6 @@
 package dev.sparkd.daemon.boot;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,4 +23,18 @@ public interface DaemonConfig {
     /** {@code url}, {@code user}, {@code password-file} of the embedded PostgreSQL, when {@link DaemonMain} started one. */
     @WithName("embedded-db")
     Map<String, String> embeddedDb();
+
+    /** The HTTP server's idle limits ({@code IdleLimits}). */
+    Http http();
+
+    /** {@code sparkd.http.*}: defaults in daemon-core's microprofile-config.properties, documented in operations.md. */
+    interface Http {
+        /** A connection silent this long while none of its requests is being handled is closed. */
+        @WithName("header-timeout")
+        Duration headerTimeout();
+
+        /** A connection silent this long while a request of it is in flight is closed. */
+        @WithName("request-idle-timeout")
+        Duration requestIdleTimeout();
+    }
 }

@@ -53,6 +53,7 @@ public final class SparkdConfigSourceFactory implements ConfigSourceFactory {
             p.put("quarkus.http.host", listen.host());
             p.put("quarkus.http.port", Integer.toString(listen.port()));
         });
+        config.section(section).map(DaemonSettings::quarkusProperties).ifPresent(p::putAll);
         p.put("sparkd.state-dir", config.suite().stateDir(daemon).toString());
         if (config.suite().logFormat() == Suite.LogFormat.JSON) {
             p.put(JSON_LOG, "true");

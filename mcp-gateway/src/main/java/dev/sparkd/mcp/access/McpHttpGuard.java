@@ -8,7 +8,11 @@ import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.sparkd.core.auth.RateLimiter;
 import dev.sparkd.core.net.Peers;
+import dev.sparkd.mcp.config.RateLimit;
 import dev.sparkd.mcp.config.McpSettings;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
@@ -24,6 +28,10 @@ import jakarta.inject.Singleton;
  * that opened it 403. Allowed origins are the configured ones plus the gateway's own address: {@code http://} with
  * its listen host or a loopback host ({@link Peers#isLoopback}: {@code localhost}, {@code 127.0.0.1}, {@code [::1]})
  * at its port. A rebinding page's Origin names the attacker's host, never a loopback literal. Never logs a key.
+ * <p>
+ * An {@code initialize} (a POST without a session) is held to the key's {@code rate_limit} (a bucket of its own), and
+ * refused (429) when the key already has {@code [mcp] max_sessions_per_key} sessions. The legacy HTTP+SSE transport
+ * under {@code /mcp/sse} and {@code /mcp/messages} is refused (404).
  */
 @Singleton
 public class McpHttpGuard {
@@ -31,15 +39,22 @@ public class McpHttpGuard {
     public static final String SESSION_HEADER = "Mcp-Session-Id";
     public static final String KEY_ID = "sparkd.mcp.key-id";
 
+    /** The JSON-RPC error code of a refusal for too many requests (as the tool calls use it). */
+    static final int RATE_LIMITED = 429;
+
     private final ApiKeys keys;
+    private final RateLimiter limiter;
+    private final McpSettings.SessionLimits limits;
     private final Sessions sessions;
     private final Set<String> configuredOrigins;
     private final String listenHost;
     private final int port;
     private final String path;
 
-    public McpHttpGuard(ApiKeys keys, Sessions sessions, McpSettings settings,
+    public McpHttpGuard(ApiKeys keys, Sessions sessions, McpSettings settings, RateLimiter limiter,
             @ConfigProperty(name = "quarkus.mcp.server.http.root-path", defaultValue = "/mcp") String path) {
+        this.limiter = limiter;
+        this.limits = settings.sessions();
         this.keys = keys;
         this.sessions = sessions;
         this.configuredOrigins = Set.copyOf(settings.allowedOrigins());
@@ -75,6 +90,12 @@ public class McpHttpGuard {
             rc.next();
             return;
         }
+        if (!p.equals(path)) {
+            // the legacy HTTP+SSE transport (/mcp/sse, /mcp/messages/…) names its session in the path, out of reach
+            // of the key binding above: it is not served
+            reject(rc, 404, -32601, "Not Found: the HTTP+SSE transport is not served; use Streamable HTTP at " + path, null);
+            return;
+        }
         String origin = rc.request().getHeader(HttpHeaders.ORIGIN);
         if (origin != null && !allowedOrigin(origin)) {
             LOG.debugf("refused a request from a foreign Origin");
@@ -98,12 +119,31 @@ public class McpHttpGuard {
             if (rc.request().method() == HttpMethod.DELETE) {
                 rc.addEndHandler(v -> sessions.unbind(session));
             }
-        } else {
-            // a new session: bind the id the MCP server hands out to this key
+        } else if (rc.request().method() == HttpMethod.POST) {
+            // an initialize: it opens a session, so it counts against the key's rate and its session cap
+            Optional<RateLimit> rate = key.get().rateLimit();
+            // its own bucket at the key's rate: reconnecting does not eat the key's tool calls, and a flood of them
+            // is held to the rate
+            if (rate.isPresent() && !limiter.tryAcquire("init:" + keyId, rate.get().rate())) {
+                reject(rc, 429, RATE_LIMITED, "Too Many Requests: key `" + keyId + "` may open sessions at " + rate.get(), null);
+                return;
+            }
+            if (!sessions.tryOpen(keyId, limits.perKey())) {
+                reject(rc, 429, RATE_LIMITED, "Too Many Sessions: key `" + keyId + "` has " + limits.perKey()
+                        + " sessions open ([mcp] max_sessions_per_key); close one (DELETE) or let it idle out", null);
+                return;
+            }
+            // bind the id the MCP server hands out to this key
+            AtomicBoolean bound = new AtomicBoolean();
             rc.addHeadersEndHandler(v -> {
                 String created = rc.response().headers().get(SESSION_HEADER);
-                if (created != null) {
+                if (created != null && bound.compareAndSet(false, true)) {
                     sessions.bind(created, keyId);
+                }
+            });
+            rc.addEndHandler(v -> {
+                if (bound.compareAndSet(false, true)) {
+                    sessions.abandon(keyId);
                 }
             });
         }

@@ -1,5 +1,6 @@
 package dev.sparkd.mcp.access;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +11,8 @@ import jakarta.inject.Singleton;
 
 /**
  * Binds each downstream MCP session to the API key that opened it. Every later request must present the same key
- * (a session id alone authenticates nothing), and per-caller lists look the key up by session.
+ * (a session id alone authenticates nothing), and per-caller lists look the key up by session. Also counts each key's
+ * sessions, so that one key cannot open them without end ({@code [mcp] max_sessions_per_key}).
  */
 @Singleton
 public class Sessions {
@@ -21,8 +23,33 @@ public class Sessions {
         this.connections = connections;
     }
 
-    public void bind(String sessionId, String keyId) {
+    /** Sessions being opened (an initialize in flight) by key, counted against the cap until bound or abandoned. */
+    private final Map<String, Integer> opening = new HashMap<>();
+
+    /**
+     * Reserves room for one more session of {@code keyId} when it has fewer than {@code cap} open or opening; the
+     * caller then {@link #bind}s the new session or {@link #abandon}s the reservation.
+     */
+    public synchronized boolean tryOpen(String keyId, int cap) {
+        long open = keyBySession.entrySet().stream()
+                .filter(e -> e.getValue().equals(keyId) && (connections == null || connections.has(e.getKey()))).count();
+        int pending = opening.getOrDefault(keyId, 0);
+        if (open + pending >= cap) {
+            return false;
+        }
+        opening.put(keyId, pending + 1);
+        return true;
+    }
+
+    /** Gives back a reservation that opened no session (the initialize failed). */
+    public synchronized void abandon(String keyId) {
+        opening.computeIfPresent(keyId, (k, n) -> n > 1 ? n - 1 : null);
+    }
+
+    /** Binds a new session to its key, turning its reservation into an open session. */
+    public synchronized void bind(String sessionId, String keyId) {
         keyBySession.put(sessionId, keyId);
+        abandon(keyId);
     }
 
     public Optional<String> keyOf(String sessionId) {

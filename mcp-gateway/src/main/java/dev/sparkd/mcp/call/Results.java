@@ -32,6 +32,41 @@ final class Results {
         return new ToolResponse(Boolean.TRUE.equals(r.isError()), content, r.structuredContent(), meta(r.meta()));
     }
 
+    /**
+     * The characters of a result's content (texts, base64 data, embedded resources): what the gateway would hold again
+     * to answer downstream. Structured content is not counted (it mirrors the text content).
+     */
+    static long size(McpSchema.CallToolResult r) {
+        long size = 0;
+        if (r.content() != null) {
+            for (McpSchema.Content c : r.content()) {
+                size += size(c);
+            }
+        }
+        return size;
+    }
+
+    private static long size(McpSchema.Content c) {
+        if (c instanceof McpSchema.TextContent t) {
+            return length(t.text());
+        }
+        if (c instanceof McpSchema.ImageContent i) {
+            return length(i.data());
+        }
+        if (c instanceof McpSchema.AudioContent a) {
+            return length(a.data());
+        }
+        if (c instanceof McpSchema.EmbeddedResource e) {
+            return e.resource() instanceof McpSchema.BlobResourceContents b ? length(b.blob())
+                    : length(((McpSchema.TextResourceContents) e.resource()).text());
+        }
+        return 0;
+    }
+
+    private static long length(String s) {
+        return s == null ? 0 : s.length();
+    }
+
     static Content content(McpSchema.Content c) {
         if (c instanceof McpSchema.TextContent t) {
             return new TextContent(t.text(), meta(t.meta()), null);

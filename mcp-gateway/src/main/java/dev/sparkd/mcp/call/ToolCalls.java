@@ -102,6 +102,13 @@ public class ToolCalls {
         return Uni.createFrom().completionStage(() -> client.callTool(request).toFuture())
                 .ifNoItem().after(timeout).failWith(() -> new TimeoutException("no answer within " + timeout.toMillis() + " ms"))
                 .onItemOrFailure().transformToUni((result, failure) -> {
+                    if (failure == null && Results.size(result) > server.maxResultBytes()) {
+                        // a remote (HTTP) server's result arrives whole; it is not passed on past the same limit
+                        return audit.fail(Outcome.TOO_LARGE, "result of " + Results.size(result) + " characters",
+                                new McpException("result too large: upstream " + server.name() + " answered with " + Results.size(result)
+                                        + " characters, more than the " + server.maxResultBytes() + " this gateway accepts (max_result_size)",
+                                        JsonRpcErrorCodes.INTERNAL_ERROR));
+                    }
                     if (failure == null) {
                         boolean isError = Boolean.TRUE.equals(result.isError());
                         audit.done(isError ? Outcome.TOOL_ERROR : Outcome.OK, null);

@@ -20,6 +20,16 @@ public final class McpSchema extends SectionSchema<McpSettings> {
     public static final int DEFAULT_PORT = 8473;
     public static final long DEFAULT_MAX_ARGUMENT_BYTES = 1024 * 1024;
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * 4 MiB: a tool result with a few screenshots fits; the gateway's 64 MB heap holds such a message several times (the
+     * line, its parsed form, the answer written downstream) while other calls run. 16 MB ran it out.
+     */
+    public static final long DEFAULT_MAX_RESULT_BYTES = 4L << 20;
+    static final long MAX_RESULT_BYTES = 64L << 20;
+    /** Sessions one key may hold open: a few clients (an IDE, an agent, a CLI) with room for reconnects. */
+    public static final int DEFAULT_SESSIONS_PER_KEY = 16;
+    /** A session idle this long is closed; clients reconnect (initialize) when they come back. */
+    public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofMinutes(5);
     private static final Pattern SHA256 = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern GLOB = Pattern.compile("[A-Za-z0-9_*?-]{1,80}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -88,9 +98,15 @@ public final class McpSchema extends SectionSchema<McpSettings> {
             long maxArgs = s.size("max_argument_size").orElse(DEFAULT_MAX_ARGUMENT_BYTES);
             Duration timeout = s.duration("call_timeout", Duration.ofMillis(100), Duration.ofHours(1)).orElse(DEFAULT_CALL_TIMEOUT);
             Optional<RateLimit> toolRate = rateLimit(s, "tool_rate_limit");
+            long maxResult = s.size("max_result_size").orElse(DEFAULT_MAX_RESULT_BYTES);
+            if (maxResult < 1024 || maxResult > MAX_RESULT_BYTES) {
+                s.error("max_result_size", "expected a size from 1KiB to 64MiB, found " + maxResult + " bytes",
+                        "the gateway holds a result in memory; raise -Xmx in jvm/daemon.options with it");
+                maxResult = DEFAULT_MAX_RESULT_BYTES;
+            }
             s.finish();
             servers.put(name, new McpSettings.Server(name, command, url, token, envAllow, Map.copyOf(env), workingDir,
-                    logArguments, maxArgs, timeout, toolRate, runAs));
+                    logArguments, maxArgs, timeout, toolRate, maxResult, runAs));
         });
         Map<String, McpSettings.ApiKey> keys = new LinkedHashMap<>();
         t.namedTables("keys").forEach((id, k) -> {
@@ -109,8 +125,11 @@ public final class McpSchema extends SectionSchema<McpSettings> {
             hash.ifPresent(h -> keys.put(id, new McpSettings.ApiKey(id, HexFormat.of().parseHex(h.substring(7)), allow, deny, rate)));
         });
         Duration auditRetention = t.duration("audit_retention", Duration.ofDays(1), Duration.ofDays(3650)).orElse(Duration.ofDays(90));
+        McpSettings.SessionLimits sessions = new McpSettings.SessionLimits(
+                t.integer("max_sessions_per_key", 1, 10_000).orElse((long) DEFAULT_SESSIONS_PER_KEY).intValue(),
+                t.duration("session_idle_timeout", Duration.ofSeconds(10), Duration.ofHours(24)).orElse(DEFAULT_SESSION_IDLE_TIMEOUT));
         t.finish();
-        return new McpSettings(listen, origins, servers, keys, auditRetention);
+        return new McpSettings(listen, origins, servers, keys, auditRetention, sessions);
     }
 
     private static List<String> globs(ConfigTable t, String key) {

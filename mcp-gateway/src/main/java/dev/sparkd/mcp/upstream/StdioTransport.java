@@ -1,9 +1,7 @@
 package dev.sparkd.mcp.upstream;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 
@@ -41,8 +41,14 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class StdioTransport implements McpClientTransport {
     private static final Logger LOG = Logger.getLogger(StdioTransport.class);
-    private static final int MAX_LINE = 16 * 1024 * 1024;
-    private static final int MAX_STDERR_LINE = 2000;
+    /** A stderr line is logged up to this many bytes; the rest is skipped, not buffered. */
+    static final int MAX_STDERR_LINE = 2000;
+    /** A JSON-RPC id in the first bytes of a message, before its result (Python SDK, most servers). */
+    private static final Pattern ID_FIRST = Pattern.compile(
+            "^\\s*\\{\\s*(?:\"jsonrpc\"\\s*:\\s*\"[^\"]*\"\\s*,\\s*)?\"id\"\\s*:\\s*(-?\\d+|\"(?:[^\"\\\\]|\\\\.)*\")");
+    /** A JSON-RPC id at the end of a message, after its result (the TypeScript SDK writes {result, jsonrpc, id}). */
+    private static final Pattern ID_LAST = Pattern.compile(
+            "\"id\"\\s*:\\s*(-?\\d+|\"(?:[^\"\\\\]|\\\\.)*\")\\s*(?:,\\s*\"jsonrpc\"\\s*:\\s*\"[^\"]*\"\\s*)?}\\s*$");
 
     private final String name;
     private final List<String> command;
@@ -50,14 +56,17 @@ public final class StdioTransport implements McpClientTransport {
     private final Optional<Path> workingDir;
     private final McpJsonMapper json;
     private final Consumer<Integer> onUnexpectedExit;
+    private final int maxMessageBytes;
     private final ExecutorService writer;
     private volatile Process process;
     private volatile boolean closing;
     private final CompletableFuture<BufferedWriter> stdin = new CompletableFuture<>();
     private final AtomicBoolean stopped = new AtomicBoolean();
 
+    /** @param maxMessageBytes the largest message read from the server; a larger one is skipped ({@link #tooLarge}) */
     public StdioTransport(String name, List<String> command, Map<String, String> env, Optional<Path> workingDir,
-            McpJsonMapper json, Consumer<Integer> onUnexpectedExit) {
+            McpJsonMapper json, Consumer<Integer> onUnexpectedExit, int maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
         this.name = name;
         this.command = List.copyOf(command);
         this.env = Map.copyOf(env);
@@ -113,26 +122,30 @@ public final class StdioTransport implements McpClientTransport {
     }
 
     private void readStdout(Process p, Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
+        try (var in = p.getInputStream()) {
+            new BoundedLineReader(in, maxMessageBytes).run(new BoundedLineReader.Sink() {
+                @Override
+                public void line(String line) {
+                    McpSchema.JSONRPCMessage message;
+                    try {
+                        message = McpSchema.deserializeJsonRpcMessage(json, line);
+                    } catch (IOException | IllegalArgumentException e) {
+                        LOG.warnf("upstream %s: not a JSON-RPC message on stdout (%s)", name, e.getClass().getSimpleName());
+                        return;
+                    }
+                    deliver(handler, message);
                 }
-                if (line.length() > MAX_LINE) {
-                    LOG.warnf("upstream %s: dropped a %d-character message (limit %d)", name, line.length(), MAX_LINE);
-                    continue;
+
+                @Override
+                public void tooLong(long length, String head, String tail) {
+                    McpSchema.JSONRPCMessage error = tooLarge(length, head, tail);
+                    LOG.warnf("upstream %s: skipped a %d-byte message (limit %d)%s", name, length, maxMessageBytes,
+                            error == null ? "; it named no request id, so no caller can be told" : "");
+                    if (error != null) {
+                        deliver(handler, error);
+                    }
                 }
-                McpSchema.JSONRPCMessage message;
-                try {
-                    message = McpSchema.deserializeJsonRpcMessage(json, line);
-                } catch (IOException | IllegalArgumentException e) {
-                    LOG.warnf("upstream %s: not a JSON-RPC message on stdout (%s)", name, e.getClass().getSimpleName());
-                    continue;
-                }
-                handler.apply(Mono.just(message)).subscribe(null,
-                        e -> LOG.debugf("upstream %s: handling a message failed: %s", name, e.getMessage()));
-            }
+            });
         } catch (IOException e) {
             if (!closing) {
                 LOG.debugf("upstream %s: stdout closed: %s", name, e.getMessage());
@@ -140,14 +153,49 @@ public final class StdioTransport implements McpClientTransport {
         }
     }
 
+    private void deliver(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler, McpSchema.JSONRPCMessage message) {
+        handler.apply(Mono.just(message)).subscribe(null, e -> LOG.debugf("upstream %s: handling a message failed: %s", name, e.getMessage()));
+    }
+
+    /**
+     * In place of a message too large to read: a JSON-RPC error answering the request it answered (its id found at the
+     * start or the end of the skipped line), so the caller gets "result too large" at once; null when no id was found.
+     */
+    McpSchema.JSONRPCMessage tooLarge(long length, String head, String tail) {
+        Matcher m = ID_FIRST.matcher(head);
+        String id = m.find() ? m.group(1) : null;
+        if (id == null) {
+            m = ID_LAST.matcher(tail);
+            id = m.find() ? m.group(1) : null;
+        }
+        if (id == null) {
+            return null;
+        }
+        String message = "result too large: upstream " + name + " answered with " + length + " bytes, more than the "
+                + maxMessageBytes + " this gateway accepts (max_result_size)";
+        String error = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"error\":{\"code\":" + McpSchema.ErrorCodes.INTERNAL_ERROR
+                + ",\"message\":\"" + message + "\"}}";
+        try {
+            return McpSchema.deserializeJsonRpcMessage(json, error);
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private void readStderr(Process p) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (!line.isBlank()) {
-                    LOG.infof("upstream %s stderr: %s", name, line.length() > MAX_STDERR_LINE ? line.substring(0, MAX_STDERR_LINE) + "…" : line);
+        try (var in = p.getErrorStream()) {
+            new BoundedLineReader(in, MAX_STDERR_LINE).run(new BoundedLineReader.Sink() {
+                @Override
+                public void line(String line) {
+                    LOG.infof("upstream %s stderr: %s", name, line);
                 }
-            }
+
+                @Override
+                public void tooLong(long length, String head, String tail) {
+                    LOG.infof("upstream %s stderr: %s… (%d bytes in all)", name, head.length() > MAX_STDERR_LINE
+                            ? head.substring(0, MAX_STDERR_LINE) : head, length);
+                }
+            });
         } catch (IOException e) {
             // process gone
         }

@@ -135,7 +135,7 @@ public class UpstreamSupervisor {
             // a run_as server starts in / unless told otherwise: the gateway's own working directory is closed to it
             StdioTransport t = new StdioTransport(u.name(), ProcessGroup.asUser(s.runAs(), s.command()), env,
                     s.workingDir().or(() -> s.runAs().map(user -> Path.of("/"))), json,
-                    exit -> work.run(() -> crashed(u, generation, "process exited with status " + exit)));
+                    exit -> work.run(() -> crashed(u, generation, "process exited with status " + exit)), (int) s.maxResultBytes());
             u.stdio = t;
             return t;
         }

@@ -23,7 +23,7 @@ class AccessTest {
         for (McpSettings.ApiKey k : keys) {
             byId.put(k.id(), k);
         }
-        return new McpSettings(listen, origins, Map.of(), byId, Duration.ofDays(90));
+        return new McpSettings(listen, origins, Map.of(), byId, Duration.ofDays(90), new McpSettings.SessionLimits(16, Duration.ofMinutes(5)));
     }
 
     @Test
@@ -75,7 +75,7 @@ class AccessTest {
     @Test
     void originsAreTheConfiguredOnesAndTheGatewaysOwnAddress() {
         McpSettings s = settings(new Listen("192.168.1.5", 8473), List.of("https://trusted.example"));
-        McpHttpGuard guard = new McpHttpGuard(new ApiKeys(s), new Sessions(null), s, "/mcp");
+        McpHttpGuard guard = new McpHttpGuard(new ApiKeys(s), new Sessions(null), s, new RateLimiter(), "/mcp");
         assertThat(guard.allowedOrigin("https://trusted.example")).isTrue();
         assertThat(guard.allowedOrigin("http://192.168.1.5:8473")).isTrue();
         assertThat(guard.allowedOrigin("http://localhost:8473")).isTrue();

@@ -53,7 +53,7 @@ class UpstreamSupervisorTest {
         McpSettings.Server memory = new McpSettings.Server("memory",
                 List.of("node", "spawn-wrapper.mjs", "node", McpFixtures.server("memory").toString(), marker),
                 Optional.empty(), Optional.empty(), List.of(), Map.of("MEMORY_FILE_PATH", "../../../../../../../target/memory-supervisor-test.jsonl"),
-                Optional.of(McpFixtures.DIR), false, 1024, Duration.ofSeconds(10), Optional.empty());
+                Optional.of(McpFixtures.DIR), false, 1024, Duration.ofSeconds(10), Optional.empty(), 4L << 20);
         UpstreamListener counter = new UpstreamListener() {
             @Override
             public void toolsChanged(String server, List<McpSchema.Tool> tools) {

@@ -32,6 +32,19 @@ public final class RouterSchema extends SectionSchema<RouterSettings> {
     static final RouterSettings.Timeouts DEFAULT_TIMEOUTS = new RouterSettings.Timeouts(Duration.ofSeconds(2),
             Duration.ofSeconds(120), Duration.ofSeconds(60));
 
+    /**
+     * 4 MiB: a request with a large base64 image fits. Measured with jvm/daemon.options: a JSON body costs about six
+     * times its size at its peak (the bytes, Jackson's parse buffers, the parsed tree, the body sent upstream), so one
+     * 8 MiB body alone fills a 64 MB heap and 16 MiB needs about 100 MB. Larger limits need a larger -Xmx.
+     */
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 4L << 20;
+    /** 4 MiB, for the same reason: a whole answer is parsed (usage) and, from Anthropic, translated. */
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 4L << 20;
+    /** 1 MiB: a stream's events are deltas of a few hundred bytes. */
+    public static final long DEFAULT_MAX_EVENT_BYTES = 1L << 20;
+    static final long MIN_LIMIT_BYTES = 1024;
+    static final long MAX_LIMIT_BYTES = 256L << 20;
+
     public RouterSchema() {
         super("router", RouterSettings.class);
     }
@@ -132,9 +145,21 @@ public final class RouterSchema extends SectionSchema<RouterSettings> {
         });
         // Never below the current budget period: the ledger's own retention keeps this UTC month whatever is set here.
         Duration ledgerRetention = t.duration("ledger_retention", Duration.ofDays(1), Duration.ofDays(3650)).orElse(Duration.ofDays(90));
+        RouterSettings.Limits limits = new RouterSettings.Limits(limit(t, "max_request_size", DEFAULT_MAX_REQUEST_BYTES),
+                limit(t, "max_response_size", DEFAULT_MAX_RESPONSE_BYTES), limit(t, "max_event_size", DEFAULT_MAX_EVENT_BYTES));
         t.finish();
         return new RouterSettings(listen, keyless, routes, timeouts, Map.copyOf(backends), maxAttempts, backoff, breaker,
-                Map.copyOf(prices), Map.copyOf(budgets), reserve, stateInterval, ledgerRetention);
+                Map.copyOf(prices), Map.copyOf(budgets), reserve, stateInterval, ledgerRetention, limits);
+    }
+
+    private static long limit(ConfigTable t, String key, long defaultBytes) {
+        long bytes = t.size(key).orElse(defaultBytes);
+        if (bytes < MIN_LIMIT_BYTES || bytes > MAX_LIMIT_BYTES) {
+            t.error(key, "expected a size from 1KiB to 256MiB, found " + bytes + " bytes",
+                    "the router holds this much in memory per request; raise -Xmx in jvm/daemon.options with it");
+            return defaultBytes;
+        }
+        return bytes;
     }
 
     private static RouterSettings.Timeouts timeouts(ConfigTable t, RouterSettings.Timeouts defaults) {

@@ -22,10 +22,11 @@ import dev.sparkd.core.config.Listen;
  * @param reserveOutputTokens output tokens reserved against a budget when a request names no {@code max_tokens}
  * @param stateInterval       how often live backend state (vLLM /metrics, Ollama /api/ps, /v1/models) is refreshed
  * @param ledgerRetention     how long ledger rows are kept (never less than the current budget month)
+ * @param limits              the largest request, upstream answer and stream event the router holds in memory
  */
 public record RouterSettings(Listen listen, boolean allowKeyless, Map<String, Route> routes, Timeouts timeouts,
         Map<String, Timeouts> backends, int maxAttempts, Duration retryBackoff, Breaker breaker, Map<String, Price> prices,
-        Map<String, Budget> budgets, long reserveOutputTokens, Duration stateInterval, Duration ledgerRetention)
+        Map<String, Budget> budgets, long reserveOutputTokens, Duration stateInterval, Duration ledgerRetention, Limits limits)
         implements DaemonSettings {
 
     /** {@code [router.routes.<name>]}: ordered targets and how to pick among them. */
@@ -53,6 +54,16 @@ public record RouterSettings(Listen listen, boolean allowKeyless, Map<String, Ro
         public double cost(long inputTokens, long outputTokens) {
             return (inputTokens * input + outputTokens * output) / 1_000_000.0;
         }
+    }
+
+    /**
+     * Sizes the router buffers whole, so that none of them can exhaust the daemon's small heap ({@code jvm/daemon.options}).
+     *
+     * @param requestBytes  a client's request body ({@code max_request_size}); larger is refused with 413 while reading
+     * @param responseBytes an upstream's whole (non-streamed) answer ({@code max_response_size}); larger fails the attempt
+     * @param eventBytes    one server-sent event of an upstream stream ({@code max_event_size}); larger fails the attempt
+     */
+    public record Limits(long requestBytes, long responseBytes, long eventBytes) {
     }
 
     /** USD limits; 0 means no limit. */

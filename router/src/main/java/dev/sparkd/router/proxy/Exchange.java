@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
 
 /**
  * One proxied request, start to end, on the event loop of the caller's connection (so it needs no locks).
@@ -27,6 +28,8 @@ import io.vertx.core.http.HttpServerResponse;
  * one record is written per exchange ({@link #finish}).
  */
 final class Exchange {
+    /** Of an upstream's error answer only the message is wanted: the rest is dropped. */
+    static final int ERROR_BODY_BYTES = 64 * 1024;
     private final ExchangeContext ctx;
     private final ProxyRequest req;
     private final HttpServerResponse resp;
@@ -120,12 +123,21 @@ final class Exchange {
                     "cannot translate the request for " + t.provider() + ": " + e.getMessage(), t.service()), Attempt.Verdict.NONE);
             return;
         }
+        RequestOptions options;
+        try {
+            options = UpstreamCalls.options(t, req.endpoint(), req.stream(), req.requestId());
+        } catch (RuntimeException e) {
+            // e.g. the provider's key file is unreadable: this target cannot be called, the next one may
+            attemptFailed(a, "misconfigured", new OpenAiError(502, "upstream_error", "backend_misconfigured", null,
+                    "cannot call " + t.service() + ": " + e.getMessage(), t.service()), Attempt.Verdict.FAILURE);
+            return;
+        }
         a.sentAt = System.nanoTime();
         if (preOverhead < 0) {
             preOverhead = a.sentAt - req.t0();
         }
         armTimer(a, t.upstream().timeouts().firstToken().toMillis(), "first token timeout");
-        t.upstream().client().request(UpstreamCalls.options(t, req.endpoint(), req.stream(), req.requestId())).onComplete(ar -> {
+        t.upstream().client().request(options).onComplete(ar -> {
             if (a.closed()) {
                 if (ar.succeeded()) {
                     ar.result().reset();
@@ -183,7 +195,7 @@ final class Exchange {
     private void onResponse(Attempt a, HttpClientResponse r) {
         int status = r.statusCode();
         if (status >= 400) {
-            r.body().onComplete(b -> {
+            BoundedBody.head(r, ERROR_BODY_BYTES).onComplete(b -> {
                 if (a.closed()) {
                     return;
                 }
@@ -205,12 +217,18 @@ final class Exchange {
             relayStream(a, r);
             return;
         }
-        r.body().onComplete(b -> {
+        BoundedBody.of(r, ctx.settings().limits().responseBytes()).onComplete(b -> {
             if (a.closed()) {
                 return;
             }
             a.upstreamEnded = b.succeeded();
             cancelTimer();
+            if (b.cause() instanceof BoundedBody.TooLarge tooLarge) {
+                attemptFailed(a, "too_large", new OpenAiError(502, "upstream_error", "response_too_large", null, a.target.service()
+                        + " answered with more than " + tooLarge.limit + " bytes ([router] max_response_size)", a.target.service()),
+                        Attempt.Verdict.FAILURE);
+                return;
+            }
             if (b.failed()) {
                 attemptFailed(a, "truncated", new OpenAiError(502, "upstream_error", "backend_failed", null,
                         a.target.service() + " broke off its answer: " + b.cause().getMessage(), a.target.service()), Attempt.Verdict.FAILURE);
@@ -254,7 +272,7 @@ final class Exchange {
     private void relayStream(Attempt a, HttpClientResponse r) {
         Target t = a.target;
         AnthropicStream anthropic = t.upstream().anthropic() ? new AnthropicStream(requestedModel, req.clientWantsUsage(), ctx.mapper()) : null;
-        StreamRelay relay = new StreamRelay(ctx.mapper(), req.clientWantsUsage(), anthropic);
+        StreamRelay relay = new StreamRelay(ctx.mapper(), req.clientWantsUsage(), anthropic, ctx.settings().limits().eventBytes());
         this.relay = relay;
         long idle = t.upstream().timeouts().idle().toMillis();
         r.handler(chunk -> {

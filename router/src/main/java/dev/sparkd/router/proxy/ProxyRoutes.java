@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,6 +43,9 @@ import jakarta.inject.Singleton;
 @Singleton
 public class ProxyRoutes {
     static final String LOCAL_ONLY_HEADER = "X-Sparkd-Local-Only";
+    private static final Logger LOG = Logger.getLogger(ProxyRoutes.class);
+    /** How long the rest of a refused body is drained before the connection is closed anyway. */
+    static final long LINGER_MS = 5_000;
 
     private final Targets targets;
     private final RouterSettings settings;
@@ -128,13 +133,43 @@ public class ProxyRoutes {
             reject(req.response(), rid, endpoint, null, key, t0, badLocalOnly());
             return;
         }
-        req.body().onComplete(ar -> {
-            if (ar.failed()) {
-                return; // the connection is gone
+        // Quarkus hands requests over paused; the bounded read resumes it
+        BoundedBody.of(req, settings.limits().requestBytes()).onComplete(ar -> {
+            if (ar.succeeded()) {
+                answered(ctx, endpoint, rid, key, t0, () -> start(ctx, endpoint, rid, key, ar.result(), t0, headerLocal));
+            } else if (ar.cause() instanceof BoundedBody.TooLarge tooLarge) {
+                tooLarge(req, rid, endpoint, key, t0, tooLarge.limit);
             }
-            start(ctx, endpoint, rid, key, ar.result(), t0, headerLocal);
+            // else the connection is gone
         });
-        req.resume(); // Quarkus hands requests over paused
+    }
+
+    /**
+     * 413 in OpenAI's shape while the body is still arriving. The rest is read and dropped (so the client, still
+     * sending, gets to read the answer), then the connection is closed; a client that keeps sending is cut off.
+     */
+    private void tooLarge(HttpServerRequest req, String rid, Endpoint endpoint, ApiKey key, long t0, long limit) {
+        reject(req.response().putHeader(HttpHeaders.CONNECTION, "close"), rid, endpoint, null, key, t0, new OpenAiError(413,
+                "invalid_request_error", "request_too_large", null, "The request body is larger than this router accepts ("
+                + limit + " bytes, [router] max_request_size).", null));
+        req.handler(chunk -> { });
+        req.exceptionHandler(e -> { });
+        req.endHandler(v -> req.connection().close());
+        exchanges.vertx().setTimer(LINGER_MS, id -> req.connection().close());
+        req.resume();
+    }
+
+    /** Runs {@code work}; anything it throws before the client has an answer becomes a 500 in OpenAI's shape. */
+    private void answered(RoutingContext ctx, Endpoint endpoint, String rid, ApiKey key, long t0, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "request %s failed before an upstream was called", rid);
+            if (!ctx.response().headWritten() && !ctx.response().ended()) {
+                reject(ctx.response(), rid, endpoint, null, key, t0, new OpenAiError(500, "server_error", "internal_error", null,
+                        "The router failed to handle this request: " + e.getClass().getSimpleName(), null));
+            }
+        }
     }
 
     private void start(RoutingContext ctx, Endpoint endpoint, String rid, ApiKey key, Buffer raw, long t0, boolean headerLocal) {

@@ -17,7 +17,7 @@ import io.vertx.core.buffer.Buffer;
 final class StreamRelay {
     private static final Buffer DONE_EVENT = Buffer.buffer("data: [DONE]\n\n");
 
-    private final SseParser parser = new SseParser();
+    private final SseParser parser;
     private final ObjectMapper mapper;
     private final boolean clientWantsUsage;
     private final AnthropicStream anthropic;
@@ -33,6 +33,12 @@ final class StreamRelay {
 
     /** @param anthropic the translator when the upstream speaks Anthropic's event stream, else null */
     StreamRelay(ObjectMapper mapper, boolean clientWantsUsage, AnthropicStream anthropic) {
+        this(mapper, clientWantsUsage, anthropic, SseParser.DEFAULT_MAX_EVENT_BYTES);
+    }
+
+    /** @param maxEventBytes the largest event held whole; a larger one is reported as the stream's error */
+    StreamRelay(ObjectMapper mapper, boolean clientWantsUsage, AnthropicStream anthropic, long maxEventBytes) {
+        this.parser = new SseParser((int) Math.min(Integer.MAX_VALUE, maxEventBytes));
         this.mapper = mapper;
         this.clientWantsUsage = clientWantsUsage;
         this.anthropic = anthropic;

@@ -140,6 +140,8 @@ class ExchangeTest {
                 max_attempts = %d
                 retry_backoff = "1ms"
                 breaker = { failures = %d, cooldown = "1h" }
+                max_response_size = "64KiB"
+                max_event_size = "16KiB"
 
                 [router.backends.a]
                 first_token_timeout = "300ms"
@@ -157,6 +159,9 @@ class ExchangeTest {
 
                 [router.routes.cloudy]
                 targets = ["cloud:m", "b:m"]
+
+                [router.routes.cloudonly]
+                targets = ["cloud:m"]
                 """.formatted("state", fakes.get(0).port(), fakes.get(1).port(), fakes.get(2).port(), fakes.get(3).port(), key,
                 maxAttempts, breakerFailures));
         targets = new Targets(vertx, ConfigLoader.load(config));
@@ -428,6 +433,100 @@ class ExchangeTest {
         }
         assertThat(budgets.remaining("cloud")).isCloseTo(0.2, within(1e-9));
         assertThat(entries).extracting(LedgerEntry::costUsd).allSatisfy(c -> assertThat(c).isCloseTo(0.1, within(1e-9)));
+        assertNothingHeld();
+    }
+
+    @Test
+    void anAnswerLargerThanTheLimitFailsTheAttemptAndFallsBack() throws Exception {
+        start(3, 5);
+        String huge = ANSWER.replace("\"content\":\"4\"", "\"content\":\"" + "x".repeat(100_000) + "\"");
+        fakes.get(3).behaviour = req -> req.response().putHeader("Content-Type", "application/json").end(huge);
+
+        var r = chat("cloudy", false);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("X-Sparkd-Target")).hasValue("b:m");
+        assertThat(onlyEntry().fallbacks()).isEqualTo("cloud:m(too_large)");
+        // nothing was spent on an answer that never arrived
+        assertThat(budgets.spent("cloud", Budgets.Period.DAILY)).isZero();
+        assertNothingHeld();
+    }
+
+    @Test
+    void onlyTooLargeAnswersEndIn502() throws Exception {
+        start(3, 5);
+        String huge = ANSWER.replace("\"content\":\"4\"", "\"content\":\"" + "x".repeat(100_000) + "\"");
+        fakes.get(0).behaviour = status(503);
+        fakes.get(1).behaviour = req -> req.response().putHeader("Content-Type", "application/json").end(huge);
+        // no Content-Length: counted while it arrives
+        fakes.get(2).behaviour = req -> req.response().setChunked(true).putHeader("Content-Type", "application/json").end(huge);
+
+        var r = chat("r", false);
+
+        assertThat(onlyEntry().fallbacks()).isEqualTo("a:m(http_503) b:m(too_large) c:m(too_large)");
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(mapper.readTree(r.body()).path("error").path("code").asText()).isEqualTo("response_too_large");
+        assertThat(r.body()).contains("max_response_size");
+        assertNothingHeld();
+    }
+
+    @Test
+    void anEventLargerThanTheLimitFailsTheStreamBeforeItsFirstByteAndFallsBack() throws Exception {
+        start(3, 5);
+        // an endless event: no blank line ever comes, so without a limit it would grow until the heap is gone
+        fakes.get(0).behaviour = req -> {
+            HttpServerResponse out = sse(req);
+            vertx.setPeriodic(1, id -> {
+                if (out.closed() || out.ended()) {
+                    vertx.cancelTimer(id);
+                } else if (!out.writeQueueFull()) {
+                    out.write("data: " + "x".repeat(4096) + "\n");
+                }
+            });
+        };
+        fakes.get(1).behaviour = req -> sse(req).write(CHUNK).compose(v -> req.response().write(USAGE))
+                .compose(v -> req.response().end("data: [DONE]\n\n"));
+
+        var r = chat("r", true);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("X-Sparkd-Target")).hasValue("b:m");
+        assertThat(onlyEntry().fallbacks()).isEqualTo("a:m(stream_error)");
+        assertNothingHeld();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (fakes.get(0).closed.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(fakes.get(0).closed.get()).as("the endless stream's connection is closed").isEqualTo(1);
+    }
+
+    @Test
+    void anUnreadableProviderKeyIsAnImmediate502() throws Exception {
+        start(3, 5);
+        Files.delete(dir.resolve("cloud-key"));
+
+        long t0 = System.nanoTime();
+        var r = chat("cloudonly", false);
+
+        assertThat(System.nanoTime() - t0).as("answered at once, not after a timeout").isLessThan(TimeUnit.SECONDS.toNanos(2));
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(mapper.readTree(r.body()).path("error").path("code").asText()).isEqualTo("backend_misconfigured");
+        assertThat(r.body()).doesNotContain("sk-test-secret");
+        assertThat(onlyEntry().fallbacks()).isEqualTo("cloud:m(misconfigured)");
+        assertThat(fakes.get(3).requests.get()).isZero();
+        assertNothingHeld();
+        assertThat(budgets.spent("cloud", Budgets.Period.DAILY)).isZero();
+    }
+
+    @Test
+    void anUnreadableProviderKeyFallsBackToTheNextTarget() throws Exception {
+        start(3, 5);
+        Files.delete(dir.resolve("cloud-key"));
+
+        var r = chat("cloudy", false);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("X-Sparkd-Target")).hasValue("b:m");
         assertNothingHeld();
     }
 }
