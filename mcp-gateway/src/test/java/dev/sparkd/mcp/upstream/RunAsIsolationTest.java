@@ -105,7 +105,7 @@ class RunAsIsolationTest {
     private Upstream start(String name, Optional<String> runAs) {
         McpSettings.Server fs = new McpSettings.Server(name, List.of("node", McpFixtures.server("filesystem").toString(), base.toString()),
                 Optional.empty(), Optional.empty(), List.of(), Map.of(), runAs.isPresent() ? Optional.empty() : Optional.of(McpFixtures.DIR), false, 1024 * 1024,
-                Duration.ofSeconds(20), Optional.empty(), runAs);
+                Duration.ofSeconds(20), Optional.empty(), 4L << 20, runAs);
         Upstreams upstreams = new Upstreams(List.of(fs));
         supervisor = new UpstreamSupervisor(upstreams, List.of(), new SupervisorWork(vertx), "test");
         supervisor.startAll();
