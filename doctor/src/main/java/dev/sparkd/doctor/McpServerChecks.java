@@ -8,10 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.sparkd.mcp.config.McpSettings;
-import dev.sparkd.mcp.upstream.StdioTransport;
+import dev.sparkd.mcp.upstream.UpstreamTransports;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpClientTransport;
@@ -23,8 +22,6 @@ import io.modelcontextprotocol.spec.McpSchema;
  */
 final class McpServerChecks {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    /** What the gateway passes to every stdio server besides `env_allow` and `env` (UpstreamSupervisor.BASE_ENV). */
-    private static final List<String> BASE_ENV = List.of("PATH", "HOME", "LANG", "TZ");
 
     private McpServerChecks() {
     }
@@ -34,7 +31,7 @@ final class McpServerChecks {
         McpJsonMapper json = McpJsonDefaults.getMapper();
         McpClientTransport transport;
         try {
-            transport = s.stdio() ? stdio(s, json) : remote(s, json);
+            transport = s.stdio() ? UpstreamTransports.stdio(s, json, exit -> { }) : UpstreamTransports.remote(s, json);
         } catch (IllegalStateException e) {
             return Check.problem(subject, e.getMessage(), "make [mcp.servers." + s.name() + "] token_file readable by this user");
         }
@@ -61,28 +58,6 @@ final class McpServerChecks {
                 // the server may already be gone; closing is best effort
             }
         }
-    }
-
-    private static McpClientTransport stdio(McpSettings.Server s, McpJsonMapper json) {
-        Map<String, String> env = new HashMap<>();
-        Map<String, String> ours = System.getenv();
-        BASE_ENV.forEach(k -> Optional.ofNullable(ours.get(k)).ifPresent(v -> env.put(k, v)));
-        s.envAllow().forEach(k -> Optional.ofNullable(ours.get(k)).ifPresent(v -> env.put(k, v)));
-        env.putAll(s.env());
-        return new StdioTransport(s.name(), s.command(), env, s.workingDir(), json, exit -> { });
-    }
-
-    private static McpClientTransport remote(McpSettings.Server s, McpJsonMapper json) {
-        URI url = s.url().orElseThrow();
-        Optional<String> token = s.token().map(ref -> ref.resolve());
-        String endpoint = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath()
-                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-        return HttpClientStreamableHttpTransport.builder(url.getScheme() + "://" + url.getRawAuthority())
-                .endpoint(endpoint)
-                .jsonMapper(json)
-                .connectTimeout(Duration.ofSeconds(10))
-                .httpRequestCustomizer((b, method, uri, body, ctx) -> token.ifPresent(t -> b.setHeader("Authorization", "Bearer " + t)))
-                .build();
     }
 
     private static String describe(McpSettings.Server s) {

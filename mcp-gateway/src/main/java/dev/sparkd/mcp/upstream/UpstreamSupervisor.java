@@ -44,7 +44,6 @@ public class UpstreamSupervisor {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     static final Duration PING_TIMEOUT = Duration.ofSeconds(10);
     /** Variables a stdio server gets without asking: enough for {@code node}/{@code npx} to find themselves. */
-    static final List<String> BASE_ENV = List.of("PATH", "HOME", "LANG", "TZ");
 
     private final Upstreams upstreams;
     private final List<UpstreamListener> listeners;
@@ -126,33 +125,13 @@ public class UpstreamSupervisor {
 
     private McpClientTransport transport(Upstream u, int generation) {
         McpSettings.Server s = u.settings();
-        if (s.stdio()) {
-            Map<String, String> env = new HashMap<>();
-            Map<String, String> ours = System.getenv();
-            BASE_ENV.forEach(k -> Optional.ofNullable(ours.get(k)).ifPresent(v -> env.put(k, v)));
-            s.envAllow().forEach(k -> Optional.ofNullable(ours.get(k)).ifPresent(v -> env.put(k, v)));
-            env.putAll(s.env());
-            // a run_as server starts in / unless told otherwise: the gateway's own working directory is closed to it
-            StdioTransport t = new StdioTransport(u.name(), ProcessGroup.asUser(s.runAs(), s.command()), env,
-                    s.workingDir().or(() -> s.runAs().map(user -> Path.of("/"))), json,
-                    exit -> work.run(() -> crashed(u, generation, "process exited with status " + exit)), (int) s.maxResultBytes());
-            u.stdio = t;
-            return t;
+        if (!s.stdio()) {
+            return UpstreamTransports.remote(s, json);
         }
-        URI url = s.url().orElseThrow();
-        String base = url.getScheme() + "://" + url.getRawAuthority();
-        String endpoint = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath()
-                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-        // the upstream's own credential, read once per (re)start so a rotated file applies after a restart;
-        // the caller's token never reaches this point
-        Optional<String> token = s.token().map(ref -> ref.resolve());
-        return HttpClientStreamableHttpTransport.builder(base)
-                .endpoint(endpoint)
-                .jsonMapper(json)
-                .connectTimeout(Duration.ofSeconds(10))
-                .httpRequestCustomizer((b, method, uri, body, ctx) ->
-                        token.ifPresent(t -> b.setHeader("Authorization", "Bearer " + t)))
-                .build();
+        StdioTransport t = UpstreamTransports.stdio(s, json,
+                exit -> work.run(() -> crashed(u, generation, "process exited with status " + exit)));
+        u.stdio = t;
+        return t;
     }
 
     private void toolsChanged(Upstream u, int generation, List<McpSchema.Tool> tools) {
