@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.sparkd.router.config.RouterSettings;
 import dev.sparkd.core.config.ServiceDef;
 import dev.sparkd.core.config.ServiceKind;
+import dev.sparkd.core.config.TlsTrust;
 import io.vertx.core.Vertx;
 
 /** The strategies' ordering, over the same state the background refresher and the proxy fill in. */
@@ -33,7 +34,7 @@ class PlannerTest {
     static Upstream upstream(String name, ServiceKind kind, int port, String provider) {
         ServiceDef def = new ServiceDef(name, kind, Optional.empty(), URI.create("http://127.0.0.1:" + port), Optional.empty(),
                 Duration.ZERO, Optional.empty(), Optional.ofNullable(provider), Optional.empty(), List.of(), Duration.ofSeconds(1),
-                kind != ServiceKind.OPENAI);
+                kind != ServiceKind.OPENAI, TlsTrust.DEFAULT);
         return new Upstream(VERTX, def, TIMEOUTS);
     }
 
