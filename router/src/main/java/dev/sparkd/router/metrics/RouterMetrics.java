@@ -106,6 +106,21 @@ public class RouterMetrics {
         }
     }
 
+    /** A lookup in a route's answer cache. */
+    public void cache(String route, boolean hit) {
+        String result = hit ? "hit" : "miss";
+        counters.computeIfAbsent("k" + route + '\u0000' + result, x -> Counter.builder("sparkd_router_cache_lookups")
+                .description("lookups in a route's answer cache (cache_ttl), by result")
+                .tags("route", route, "result", result).register(registry)).increment();
+    }
+
+    /** A request whose Idempotency-Key was seen before: replayed, key_reused (409) or in_flight (409). */
+    public void idempotency(String route, String outcome) {
+        counters.computeIfAbsent("i" + route + '\u0000' + outcome, x -> Counter.builder("sparkd_router_idempotent_repeats")
+                .description("requests that repeated an Idempotency-Key, by what the router did")
+                .tags("route", route, "outcome", outcome).register(registry)).increment();
+    }
+
     public void fallback(String route, String from, String to, String reason) {
         counters.computeIfAbsent("f" + route + '\u0000' + from + '\u0000' + to + '\u0000' + reason, x -> Counter.builder("sparkd_router_fallbacks")
                 .description("a target failed or was skipped and the next one was tried")
