@@ -87,7 +87,7 @@ public class Replays {
                 Decision d = !MessageDigest.isEqual(live.fingerprint, fingerprint) ? new Decision(Kind.KEY_REUSED, null, null, false)
                         : answer == null ? new Decision(Kind.IN_FLIGHT, null, null, false)
                         : new Decision(Kind.REPLAY, answer, null, false);
-                metrics.idempotency(route.name(), d.kind().name().toLowerCase(Locale.ROOT));
+                metrics.idempotency(d.kind() == Kind.REPLAY ? "replayed" : d.kind().name().toLowerCase(Locale.ROOT));
                 return d;
             }
             idempotencySink = sink(idempotent, key, begun.entry());

@@ -40,9 +40,7 @@ public final class Planner {
             case "random" -> Collections.shuffle(usable, ThreadLocalRandom.current());
             case "sticky" -> {
                 if (!usable.isEmpty()) {
-                    Target chosen = sessions.choose(sessionKey, usable);
-                    usable.remove(chosen);
-                    usable.add(0, chosen);
+                    sessions.order(sessionKey, usable);
                 }
             }
             case "round_robin" -> rotate(usable, cursors.computeIfAbsent(route, r -> new AtomicInteger()).getAndIncrement());

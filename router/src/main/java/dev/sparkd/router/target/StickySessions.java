@@ -47,29 +47,28 @@ public final class StickySessions {
         return mix(hash(h, prompt.length() > 512 ? prompt.substring(0, 512) : prompt));
     }
 
-    /** The target for session {@code key} among {@code usable} (never empty); remembers it. */
-    Target choose(long key, List<Target> usable) {
+    /**
+     * Orders {@code usable} (never empty) for session {@code key}: its remembered target first while usable, else the
+     * highest-ranked, which is remembered; the rest by rank, so a failure there falls back where the session moves.
+     */
+    void order(long key, List<Target> usable) {
+        usable.sort((a, b) -> Long.compareUnsigned(score(key, b), score(key, a)));
         synchronized (affinity) {
             String known = affinity.get(key);
             if (known != null) {
-                for (Target t : usable) {
-                    if (t.id().equals(known)) {
-                        return t;
+                for (int i = 0; i < usable.size(); i++) {
+                    if (usable.get(i).id().equals(known)) {
+                        usable.add(0, usable.remove(i));
+                        return;
                     }
                 }
             }
-            Target best = null;
-            long bestScore = 0;
-            for (Target t : usable) {
-                long score = mix(hash(key, t.id()));
-                if (best == null || Long.compareUnsigned(score, bestScore) > 0) {
-                    best = t;
-                    bestScore = score;
-                }
-            }
-            affinity.put(key, best.id());
-            return best;
+            affinity.put(key, usable.get(0).id());
         }
+    }
+
+    private static long score(long key, Target t) {
+        return mix(hash(key, t.id()));
     }
 
     int size() {
