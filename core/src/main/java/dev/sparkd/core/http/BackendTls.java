@@ -1,15 +1,22 @@
 package dev.sparkd.core.http;
 
+import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
+import java.util.function.Function;
 
+import javax.net.ssl.ManagerFactoryParameters;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManagerFactorySpi;
 import javax.net.ssl.X509TrustManager;
 
 import dev.sparkd.core.config.TlsTrust;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.TrustOptions;
@@ -29,7 +36,7 @@ public final class BackendTls {
             return options;
         }
         trust.caFile().ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
-        trust.pinnedSha256().ifPresent(pin -> options.setTrustOptions(TrustOptions.wrap(new PinnedTrust(pin))).setVerifyHost(false));
+        trust.pinnedSha256().ifPresent(pin -> options.setTrustOptions(new PinnedTrustOptions(pin)).setVerifyHost(false));
         return options;
     }
 
@@ -39,6 +46,40 @@ public final class BackendTls {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** The pin as Vert.x trust options (its own wrapper would need SLF4J, which the daemons' core does not carry). */
+    record PinnedTrustOptions(String pin) implements TrustOptions {
+        @Override
+        public TrustOptions copy() {
+            return this;
+        }
+
+        @Override
+        public TrustManagerFactory getTrustManagerFactory(Vertx vertx) {
+            TrustManager[] managers = {new PinnedTrust(pin)};
+            return new TrustManagerFactory(new TrustManagerFactorySpi() {
+                @Override
+                protected void engineInit(KeyStore ks) {
+                }
+
+                @Override
+                protected void engineInit(ManagerFactoryParameters spec) {
+                }
+
+                @Override
+                protected TrustManager[] engineGetTrustManagers() {
+                    return managers.clone();
+                }
+            }, null, "sparkd-pinned") {
+            };
+        }
+
+        @Override
+        public Function<String, TrustManager[]> trustManagerMapper(Vertx vertx) {
+            TrustManager[] managers = {new PinnedTrust(pin)};
+            return serverName -> managers.clone();
         }
     }
 
