@@ -442,7 +442,7 @@ final class Exchange {
      */
     private void waitForSlot() {
         if (!inQueue) {
-            if (!queue.enter(System.nanoTime())) {
+            if (!queue.enter()) {
                 failFull();
                 return;
             }

@@ -106,8 +106,8 @@ public class Replays {
                 return new Decision(Kind.REPLAY, answer, null, true);
             }
             metrics.cache(route.name(), false);
+            // the first of identical requests in flight fills the entry; the others go upstream too, unkept
             if (begun.created()) {
-                // the same request in flight already: this one goes upstream too, and the first answer is kept
                 cacheSink = sink(cache, key, begun.entry());
             }
         }

@@ -19,7 +19,7 @@ public final class RouteQueue {
     }
 
     /** A place in the queue, or false when it is full. */
-    public boolean enter(long now) {
+    public boolean enter() {
         for (int n = waiting.get(); n < size; n = waiting.get()) {
             if (waiting.compareAndSet(n, n + 1)) {
                 return true;
