@@ -5,6 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 
@@ -16,6 +17,8 @@ import io.vertx.core.json.JsonObject;
 final class CaptureUpstream {
     static final int PORT = 38492;
     final CopyOnWriteArrayList<JsonObject> bodies = new CopyOnWriteArrayList<>();
+    /** The Authorization header of every POST ("null" when absent). */
+    final CopyOnWriteArrayList<String> authorizations = new CopyOnWriteArrayList<>();
     volatile CompletableFuture<Long> slowClosed = new CompletableFuture<>();
     volatile CompletableFuture<Void> slowStarted = new CompletableFuture<>();
     private final Vertx vertx = Vertx.vertx();
@@ -28,6 +31,11 @@ final class CaptureUpstream {
                         .end("{\"object\":\"list\",\"data\":[{\"id\":\"capture-model\",\"object\":\"model\"}]}");
                 return;
             }
+            if (req.method() != HttpMethod.POST) {
+                req.response().setStatusCode(404).end();
+                return;
+            }
+            authorizations.add(String.valueOf(req.getHeader("Authorization")));
             req.body().onSuccess(buf -> {
                 JsonObject body = buf.toJsonObject();
                 bodies.add(body);

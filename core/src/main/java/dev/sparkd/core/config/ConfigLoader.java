@@ -278,17 +278,39 @@ public final class ConfigLoader {
                     ? t.duration("start_grace", Duration.ZERO, Duration.ofHours(2)).orElse(Duration.ofMinutes(15)) : Duration.ZERO;
             Optional<String> container = kind == ServiceKind.VLLM
                     ? t.matching("container", Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}"), "a Docker container name") : Optional.empty();
-            // cloud providers need a key; a local model server may require one (vLLM --api-key, llama.cpp --api-key)
-            Optional<SecretRef> apiKey = kind == ServiceKind.OPENAI ? t.secret("api_key", !"compatible".equals(provider.orElse("")))
-                    : kind == ServiceKind.VLLM || kind == ServiceKind.LLAMACPP || kind == ServiceKind.OLLAMA ? t.secret("api_key", false)
-                    : Optional.empty();
+            Optional<SecretRef> apiKey = kind == ServiceKind.OPENAI
+                    ? t.secret("api_key", !"compatible".equals(provider.orElse("")))
+                    : kind.isModelServer() ? t.secret("api_key", false) : Optional.empty();
+            TlsTrust tls = tlsTrust(t, base);
             boolean local = locality(t, kind, provider);
             List<String> conditions = kind == ServiceKind.HTTP ? t.strings("conditions") : List.of();
             Duration timeout = t.duration("timeout", Duration.ofMillis(100), Duration.ofMinutes(5)).orElse(Duration.ofSeconds(5));
             t.finish();
-            services.put(name, new ServiceDef(name, kind, host, base, model, grace, container, provider, apiKey, conditions, timeout, local));
+            services.put(name, new ServiceDef(name, kind, host, base, model, grace, container, provider, apiKey, conditions, timeout, local, tls));
         });
         return services;
+    }
+
+    /**
+     * {@code ca_file} (a PEM bundle trusted instead of the JVM's CAs) or {@code pinned_sha256} (the SHA-256 of the
+     * server certificate, as {@code openssl x509 -noout -fingerprint -sha256} prints it): only for {@code https}.
+     */
+    private static TlsTrust tlsTrust(ConfigTable t, URI base) {
+        Optional<Path> caFile = t.path("ca_file");
+        Optional<String> pin = t.string("pinned_sha256");
+        Optional<String> pinHex = pin.map(TlsTrust::normalizePin);
+        if (pin.isPresent() && pinHex.get().isEmpty()) {
+            t.error("pinned_sha256", "expected a SHA-256 fingerprint (64 hex digits, colons allowed), found \"" + pin.get() + "\"",
+                    "print it with: openssl x509 -noout -fingerprint -sha256 -in server.crt");
+        }
+        if (caFile.isPresent() && pin.isPresent()) {
+            t.error("pinned_sha256", "both `ca_file` and `pinned_sha256` are set", "keep one of them");
+        }
+        if ((caFile.isPresent() || pin.isPresent()) && !"https".equalsIgnoreCase(base.getScheme())) {
+            t.error(caFile.isPresent() ? "ca_file" : "pinned_sha256", "TLS settings need an https:// `url`",
+                    "set url = \"https://…\", or remove the TLS setting");
+        }
+        return new TlsTrust(caFile, pinHex.filter(h -> !h.isEmpty()));
     }
 
     /**

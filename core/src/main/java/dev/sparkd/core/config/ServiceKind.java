@@ -18,6 +18,11 @@ public enum ServiceKind {
         return defaultPort;
     }
 
+    /** A local model server (Ollama, vLLM, llama.cpp): the kinds that may require an API key of their own. */
+    public boolean isModelServer() {
+        return this == OLLAMA || this == VLLM || this == LLAMACPP;
+    }
+
     public String key() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -1,5 +1,6 @@
 package dev.sparkd.core.http;
 
+import dev.sparkd.core.config.TlsTrust;
 import com.fasterxml.jackson.core.JacksonException;
 import io.netty.channel.ConnectTimeoutException;
 import io.smallrye.mutiny.Multi;
@@ -52,7 +53,15 @@ public final class BackendHttp implements AutoCloseable {
 
     /** Creates a client with its own pool for {@code baseUri} ({@code http} or {@code https}, optional path prefix). */
     public BackendHttp(Vertx vertx, URI baseUri, Duration connectTimeout) {
-        this(vertx, null, baseUri, connectTimeout);
+        this(vertx, null, baseUri, connectTimeout, TlsTrust.DEFAULT);
+    }
+
+    /**
+     * A client with its own pool whose {@code https} connections trust as {@code tls} says (a CA file or a pinned
+     * certificate, see {@link BackendTls}): a shared pool cannot, since Vert.x sets trust per pool.
+     */
+    public BackendHttp(Vertx vertx, URI baseUri, Duration connectTimeout, TlsTrust tls) {
+        this(vertx, null, baseUri, connectTimeout, tls);
     }
 
     /**
@@ -60,10 +69,10 @@ public final class BackendHttp implements AutoCloseable {
      * closed. TLS is chosen per request from the URI scheme.
      */
     public static BackendHttp over(Vertx vertx, HttpClient sharedPool, URI baseUri, Duration connectTimeout) {
-        return new BackendHttp(vertx, Objects.requireNonNull(sharedPool, "sharedPool"), baseUri, connectTimeout);
+        return new BackendHttp(vertx, Objects.requireNonNull(sharedPool, "sharedPool"), baseUri, connectTimeout, TlsTrust.DEFAULT);
     }
 
-    private BackendHttp(Vertx vertx, HttpClient sharedPool, URI baseUri, Duration connectTimeout) {
+    private BackendHttp(Vertx vertx, HttpClient sharedPool, URI baseUri, Duration connectTimeout, TlsTrust tls) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.baseUri = Objects.requireNonNull(baseUri, "baseUri");
         String scheme = baseUri.getScheme() == null ? "" : baseUri.getScheme().toLowerCase();
@@ -83,11 +92,11 @@ public final class BackendHttp implements AutoCloseable {
         this.where = scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + basePath;
         this.connectMs = Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
         this.ownsPool = sharedPool == null;
-        this.client = ownsPool ? vertx.createHttpClient(new HttpClientOptions()
+        this.client = ownsPool ? vertx.createHttpClient(BackendTls.apply(new HttpClientOptions()
                 .setConnectTimeout((int) connectMs)
                 .setKeepAlive(true)
                 .setSsl(ssl)
-                .setDecompressionSupported(true)) : sharedPool;
+                .setDecompressionSupported(true), tls)) : sharedPool;
     }
 
     /** The base URI this client talks to. */

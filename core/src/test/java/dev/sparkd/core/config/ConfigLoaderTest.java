@@ -144,6 +144,62 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void localModelServersTakeAnApiKeyByReferenceAndHttpsTrustSettings() throws IOException {
+        Path key = dir.resolve("vllm-key");
+        Files.writeString(key, "local-secret-1\n");
+        SuiteConfig config = load("""
+                [hosts.spark-1]
+                address = "10.0.0.7"
+
+                [services.vllm]
+                kind = "vllm"
+                host = "spark-1"
+                api_key_file = "%s"
+
+                [services.tls]
+                kind = "llamacpp"
+                url = "https://10.0.0.8:8443"
+                ca_file = "lan-ca.pem"
+
+                [services.pinned]
+                kind = "ollama"
+                url = "https://10.0.0.9:11443"
+                pinned_sha256 = "%s"
+                """.formatted(key, "AB:".repeat(31) + "AB"));
+        assertThat(config.services().get("vllm").apiKey().orElseThrow().resolve()).isEqualTo("local-secret-1");
+        assertThat(config.services().get("vllm").tls().isDefault()).isTrue();
+        assertThat(config.services().get("tls").apiKey()).isEmpty();
+        assertThat(config.services().get("tls").tls().caFile().orElseThrow()).isEqualTo(dir.resolve("lan-ca.pem"));
+        assertThat(config.services().get("pinned").tls().pinnedSha256()).contains("ab".repeat(32));
+        assertThat(config.toString()).doesNotContain("local-secret-1");
+    }
+
+    @Test
+    void tlsSettingsAreRefusedWithoutHttpsOrWhenMalformed() throws IOException {
+        List<String> problems = problems("""
+                [services.plain]
+                kind = "vllm"
+                url = "http://10.0.0.7:8000"
+                ca_file = "ca.pem"
+
+                [services.badpin]
+                kind = "vllm"
+                url = "https://10.0.0.7:8443"
+                pinned_sha256 = "not-a-fingerprint"
+
+                [services.inline]
+                kind = "llamacpp"
+                url = "http://10.0.0.7:8080"
+                api_key = "sk-local-inline"
+                """);
+        String all = String.join("\n", problems);
+        assertThat(all).contains("services.plain.ca_file: TLS settings need an https:// `url`")
+                .contains("services.badpin.pinned_sha256: expected a SHA-256 fingerprint")
+                .contains("services.inline.api_key: secrets are not written inline")
+                .doesNotContain("sk-local-inline");
+    }
+
+    @Test
     void externalDatabaseGivesReactiveAndJdbcUrlsWithoutPassword() throws IOException {
         SuiteConfig config = load("""
                 [database]

@@ -63,7 +63,10 @@ public final class Fleet implements AutoCloseable {
     }
 
     private Probe probe(Vertx vertx, ServiceDef def) {
-        BackendHttp http = def.kind() == ServiceKind.TCP ? null : BackendHttp.over(vertx, pool, def.baseUri(), settings.timeout());
+        // a CA file or a pinned certificate is a pool setting in Vert.x: such a service gets a pool of its own
+        BackendHttp http = def.kind() == ServiceKind.TCP ? null : def.tls().isDefault()
+                ? BackendHttp.over(vertx, pool, def.baseUri(), settings.timeout())
+                : new BackendHttp(vertx, def.baseUri(), settings.timeout(), def.tls());
         return switch (def.kind()) {
             case OLLAMA -> new OllamaProbe(def, http, settings);
             case VLLM -> new VllmProbe(def, http, settings);

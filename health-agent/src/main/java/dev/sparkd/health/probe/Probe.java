@@ -44,7 +44,12 @@ public abstract class Probe {
     protected abstract Uni<ProbeResult> probe();
 
     protected Uni<Answer> get(String path) {
-        return send(BackendRequest.get(path));
+        BackendRequest request = BackendRequest.get(path);
+        if (service.kind().isModelServer() && service.apiKey().isPresent()) {
+            // the key a vLLM or llama.cpp started with --api-key requires (read at use: a rotated file applies)
+            request = request.withHeader("Authorization", "Bearer " + service.apiKey().get().resolve());
+        }
+        return send(request);
     }
 
     /** Sends one request under this probe's deadline; no answer fails with a {@link ProbeFailure} naming why. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sparkd.core.config.ServiceDef;
 import dev.sparkd.core.config.ServiceKind;
+import dev.sparkd.core.config.TlsTrust;
 import dev.sparkd.core.http.BackendHttp;
 import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.handshake.Handshake;
@@ -90,7 +91,7 @@ class RealServerBehaviourTest {
     static ServiceDef def(String name, ServiceKind kind) {
         return new ServiceDef(name, kind, Optional.of("spark-1"), URI.create("http://127.0.0.1:" + sim.port(name)),
                 Optional.empty(), Duration.ofMinutes(5), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
-                Duration.ofSeconds(1), true);
+                Duration.ofSeconds(1), true, TlsTrust.DEFAULT);
     }
 
     /** The probe's own client, as the fleet gives each service one over its shared pool. */

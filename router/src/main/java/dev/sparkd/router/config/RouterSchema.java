@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.sparkd.core.config.ConfigTable;
@@ -16,7 +17,8 @@ import dev.sparkd.core.config.SuiteConfig;
 /** Reads {@code [router]}; registered for the shared loader in {@code META-INF/services}. */
 public final class RouterSchema extends SectionSchema<RouterSettings> {
     public static final int DEFAULT_PORT = 8470;
-    static final List<String> STRATEGIES = List.of("priority", "round_robin", "least_outstanding", "latency", "load_aware");
+    static final List<String> STRATEGIES = List.of("priority", "round_robin", "least_outstanding", "latency", "load_aware",
+            "random", "sticky");
 
     /** Published list prices (USD per 1M tokens), used unless {@code [router.prices]} names the model. */
     public static final Map<String, RouterSettings.Price> DEFAULT_PRICES = Map.of(
@@ -70,11 +72,13 @@ public final class RouterSchema extends SectionSchema<RouterSettings> {
         }).orElse(new RouterSettings.Breaker(3, Duration.ofSeconds(10)));
 
         Map<String, RouterSettings.Timeouts> backends = new LinkedHashMap<>();
+        Map<String, Integer> maxInFlight = new LinkedHashMap<>();
         t.namedTables("backends").forEach((name, b) -> {
             if (core.service(name).isEmpty()) {
                 b.error(null, "[router.backends." + name + "] names no service", Suggestions.hint(name, core.services().keySet()));
             }
             backends.put(name, timeouts(b, timeouts));
+            b.integer("max_in_flight", 1, 100_000).ifPresent(n -> maxInFlight.put(name, n.intValue()));
             b.finish();
         });
 
@@ -135,21 +139,51 @@ public final class RouterSchema extends SectionSchema<RouterSettings> {
             }
             String strategy = r.choice("strategy", STRATEGIES).orElse("priority");
             boolean localOnly = r.bool("local_only", false);
+            RouterSettings.WhenFull whenFull = r.choice("when_full", List.of("next", "queue", "reject"))
+                    .map(w -> RouterSettings.WhenFull.valueOf(w.toUpperCase(Locale.ROOT))).orElse(RouterSettings.WhenFull.NEXT);
+            int queueSize = r.integer("queue_size", 1, 10_000).orElse(16L).intValue();
+            Duration queueTimeout = r.duration("queue_timeout", Duration.ofMillis(10), Duration.ofMinutes(5)).orElse(Duration.ofSeconds(5));
+            if (whenFull != RouterSettings.WhenFull.QUEUE && (r.has("queue_size") || r.has("queue_timeout"))) {
+                r.error(r.has("queue_size") ? "queue_size" : "queue_timeout", "only read with when_full = \"queue\"", "");
+            }
+            RouterSettings.Cache cache = null;
+            if (r.has("cache_ttl")) {
+                Duration ttl = r.duration("cache_ttl", Duration.ofSeconds(1), Duration.ofDays(7)).orElse(Duration.ofMinutes(5));
+                long maxBytes = r.size("cache_max_bytes").orElse(8L << 20);
+                if (maxBytes < 1024 || maxBytes > (256L << 20)) {
+                    r.error("cache_max_bytes", "expected between 1KiB and 256MiB", "the cache lives in the router's heap");
+                }
+                cache = new RouterSettings.Cache(ttl, maxBytes, r.bool("cache_local_only", false));
+            } else if (r.has("cache_max_bytes") || r.has("cache_local_only")) {
+                r.error(r.has("cache_max_bytes") ? "cache_max_bytes" : "cache_local_only", "the cache is off without `cache_ttl`",
+                        "add cache_ttl = \"5m\"");
+            }
             if (localOnly) {
                 targets.stream().filter(x -> !core.services().get(x.service()).local()).forEach(x ->
                         r.error("local_only", "route is local_only but target \"" + x.service() + (x.model().isEmpty() ? "" : ":" + x.model()) + "\" is not local (a cloud provider, or `compatible` with local = false)",
                                 "remove the target or local_only (a `compatible` service on your own hardware can say local = true)"));
             }
             r.finish();
-            routes.put(name, new RouterSettings.Route(name, List.copyOf(targets), strategy, localOnly));
+            routes.put(name, new RouterSettings.Route(name, List.copyOf(targets), strategy, localOnly, whenFull, queueSize,
+                    queueTimeout, cache));
         });
         // Never below the current budget period: the ledger's own retention keeps this UTC month whatever is set here.
         Duration ledgerRetention = t.duration("ledger_retention", Duration.ofDays(1), Duration.ofDays(3650)).orElse(Duration.ofDays(90));
         RouterSettings.Limits limits = new RouterSettings.Limits(limit(t, "max_request_size", DEFAULT_MAX_REQUEST_BYTES),
                 limit(t, "max_response_size", DEFAULT_MAX_RESPONSE_BYTES), limit(t, "max_event_size", DEFAULT_MAX_EVENT_BYTES));
+        RouterSettings.Idempotency idempotency = t.table("idempotency").map(i -> {
+            var out = new RouterSettings.Idempotency(
+                    i.duration("window", Duration.ofSeconds(1), Duration.ofDays(1)).orElse(Duration.ofMinutes(10)),
+                    i.size("max_bytes").orElse(4L << 20));
+            if (out.maxBytes() > (256L << 20)) {
+                i.error("max_bytes", "expected at most 256MiB", "stored answers live in the router's heap");
+            }
+            i.finish();
+            return out;
+        }).orElse(new RouterSettings.Idempotency(Duration.ofMinutes(10), 4L << 20));
         t.finish();
         return new RouterSettings(listen, keyless, routes, timeouts, Map.copyOf(backends), maxAttempts, backoff, breaker,
-                Map.copyOf(prices), Map.copyOf(budgets), reserve, stateInterval, ledgerRetention, limits);
+                Map.copyOf(prices), Map.copyOf(budgets), reserve, stateInterval, ledgerRetention, limits, Map.copyOf(maxInFlight), idempotency);
     }
 
     private static long limit(ConfigTable t, String key, long defaultBytes) {

@@ -23,14 +23,46 @@ import dev.sparkd.core.config.Listen;
  * @param stateInterval       how often live backend state (vLLM /metrics, Ollama /api/ps, /v1/models) is refreshed
  * @param ledgerRetention     how long ledger rows are kept (never less than the current budget month)
  * @param limits              the largest request, upstream answer and stream event the router holds in memory
+ * @param maxInFlight         requests in flight per service, by service name ({@code [router.backends.<name>]
+ *                            max_in_flight}); a service not named takes the limit it reports itself (llama.cpp slots)
+ * @param idempotency         how long, and in how many bytes, answers to requests with an {@code Idempotency-Key} are kept
  */
 public record RouterSettings(Listen listen, boolean allowKeyless, Map<String, Route> routes, Timeouts timeouts,
         Map<String, Timeouts> backends, int maxAttempts, Duration retryBackoff, Breaker breaker, Map<String, Price> prices,
-        Map<String, Budget> budgets, long reserveOutputTokens, Duration stateInterval, Duration ledgerRetention, Limits limits)
-        implements DaemonSettings {
+        Map<String, Budget> budgets, long reserveOutputTokens, Duration stateInterval, Duration ledgerRetention, Limits limits,
+        Map<String, Integer> maxInFlight, Idempotency idempotency) implements DaemonSettings {
 
-    /** {@code [router.routes.<name>]}: ordered targets and how to pick among them. */
-    public record Route(String name, List<Target> targets, String strategy, boolean localOnly) {
+    /**
+     * {@code [router.routes.<name>]}: ordered targets and how to pick among them, what happens when every target is
+     * at its {@code max_in_flight}, and the optional answer cache.
+     */
+    public record Route(String name, List<Target> targets, String strategy, boolean localOnly, WhenFull whenFull,
+            int queueSize, Duration queueTimeout, Cache cache) {
+
+        public boolean sticky() {
+            return "sticky".equals(strategy);
+        }
+    }
+
+    /** What a request does when the targets it may use are all at their {@code max_in_flight}. */
+    public enum WhenFull {
+        /** Skip full targets for the next one; when all are full, 429 with {@code Retry-After}. */
+        NEXT,
+        /** Like NEXT, but when all are full wait (bounded queue, bounded time) for a free slot, then 429. */
+        QUEUE,
+        /** A full target is not skipped: 429 with {@code Retry-After} at once (e.g. never spill to the cloud). */
+        REJECT
+    }
+
+    /**
+     * An exact-match answer cache of one route: non-streamed answers kept for {@code ttl}, at most {@code maxBytes} of
+     * them, per API key. {@code localOnly}: local-only requests may use it too.
+     */
+    public record Cache(Duration ttl, long maxBytes, boolean localOnly) {
+    }
+
+    /** {@code [router.idempotency]}: answers kept for {@code window}, at most {@code maxBytes} of them (0 = off). */
+    public record Idempotency(Duration window, long maxBytes) {
     }
 
     /** A target: {@code service} or {@code service:model} (the model name may itself contain ':'). */

@@ -57,6 +57,14 @@ public class RouterMetrics {
                         .tags("provider", p, "period", period.label()).register(registry);
             }
         });
+        // present from the start (at 0), so a dashboard and an alert see them before the first repeat or lookup
+        for (String outcome : new String[] {"replayed", "key_reused", "in_flight"}) {
+            idempotencyCounter(outcome);
+        }
+        targets.settings().routes().values().stream().filter(r -> r.cache() != null).forEach(r -> {
+            cacheCounter(r.name(), "hit");
+            cacheCounter(r.name(), "miss");
+        });
         Gauge.builder("sparkd_router_ledger_pending", ledger, Ledger::pending)
                 .description("ledger entries waiting to be written").register(registry);
         Gauge.builder("sparkd_router_ledger_dropped", ledger, Ledger::dropped)
@@ -119,6 +127,28 @@ public class RouterMetrics {
             counters.computeIfAbsent("c" + provider, x -> Counter.builder("sparkd_router_cost_usd").description("USD spent, from the price table")
                     .tags("provider", provider).register(registry)).increment(cost);
         }
+    }
+
+    /** A lookup in a route's answer cache. */
+    public void cache(String route, boolean hit) {
+        cacheCounter(route, hit ? "hit" : "miss").increment();
+    }
+
+    private Counter cacheCounter(String route, String result) {
+        return counters.computeIfAbsent("k" + route + '\u0000' + result, x -> Counter.builder("sparkd_router_cache_lookups")
+                .description("lookups in a route's answer cache (cache_ttl), by result")
+                .tags("route", route, "result", result).register(registry));
+    }
+
+    /** A request that repeated an Idempotency-Key: replayed, key_reused (409) or in_flight (409). */
+    public void idempotency(String outcome) {
+        idempotencyCounter(outcome).increment();
+    }
+
+    private Counter idempotencyCounter(String outcome) {
+        return counters.computeIfAbsent("i" + outcome, x -> Counter.builder("sparkd_router_idempotent_repeats")
+                .description("requests that repeated an Idempotency-Key, by what the router did")
+                .tags("outcome", outcome).register(registry));
     }
 
     public void fallback(String route, String from, String to, String reason) {

@@ -41,12 +41,14 @@ final class Attempt {
     }
 
     /**
-     * Takes the breaker's permit and an in-flight slot for a target whose budget is already reserved (or needs none);
-     * when the breaker says no, the reservation is given back and null returned.
+     * Takes the breaker's permit and an in-flight slot for a target whose budget is already reserved (or needs none) and
+     * whose service slot ({@code Upstream#tryEnter}) is taken; when the breaker says no, both are given back and null
+     * returned.
      */
     static Attempt acquire(Target target, Budgets budgets, String keyId, Budgets.Reservation reservation, long now) {
         if (!target.breaker().tryAcquire(now)) {
             budgets.settle(reservation, target.service(), keyId, 0);
+            target.upstream().leave();
             return null;
         }
         target.inFlight().incrementAndGet();
@@ -72,6 +74,7 @@ final class Attempt {
             case NONE -> target.breaker().release();
         }
         target.inFlight().decrementAndGet();
+        target.upstream().leave();
         budgets.settle(reservation, target.service(), keyId, costUsd);
         reservation = null;
         // last: a reset fires the request's exception handler at once, which must find the attempt closed (or it would

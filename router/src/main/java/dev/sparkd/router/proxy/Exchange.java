@@ -2,6 +2,8 @@ package dev.sparkd.router.proxy;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,8 +11,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkd.router.anthropic.AnthropicStream;
 import dev.sparkd.router.anthropic.AnthropicTranslation;
 import dev.sparkd.router.budget.Budgets;
+import dev.sparkd.router.config.RouterSettings.WhenFull;
 import dev.sparkd.router.ledger.LedgerEntry;
+import dev.sparkd.router.replay.Replays;
+import dev.sparkd.router.target.RouteQueue;
 import dev.sparkd.router.target.Target;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -30,6 +36,7 @@ import io.vertx.core.http.RequestOptions;
 final class Exchange {
     /** Of an upstream's error answer only the message is wanted: the rest is dropped. */
     static final int ERROR_BODY_BYTES = 64 * 1024;
+    static final int RETRY_AFTER_SECONDS = 1;
     private final ExchangeContext ctx;
     private final ProxyRequest req;
     private final HttpServerResponse resp;
@@ -50,6 +57,14 @@ final class Exchange {
     private long completionTokens;
     private boolean headersSent;
     private boolean finished;
+    private WhenFull whenFull = WhenFull.NEXT;
+    private RouteQueue queue;
+    private boolean sawFull;
+    private boolean inQueue;
+    private long queueTimer = -1;
+    private long queueDeadline;
+    private Replays.Sink sink;
+    private byte[] answered;
 
     Exchange(ExchangeContext ctx, ProxyRequest req, HttpServerResponse resp, List<Target> candidates) {
         this.ctx = ctx;
@@ -57,6 +72,19 @@ final class Exchange {
         this.resp = resp;
         this.candidates = candidates;
         this.requestedModel = req.body().path("model").asText();
+    }
+
+    /** What to do when targets are at their {@code max_in_flight} (the route's {@code when_full}; NEXT unless set). */
+    Exchange whenFull(WhenFull policy, RouteQueue queue) {
+        this.whenFull = policy;
+        this.queue = queue;
+        return this;
+    }
+
+    /** Where the whole answer goes besides the client (idempotency and cache), when anywhere. */
+    Exchange keeping(Replays.Sink sink) {
+        this.sink = sink;
+        return this;
     }
 
     void start() {
@@ -75,10 +103,20 @@ final class Exchange {
                 return;
             }
             Target t = candidates.get(next++);
+            if (!t.upstream().tryEnter()) {
+                sawFull = true;
+                trail.note(t, "full");
+                if (whenFull == WhenFull.REJECT) {
+                    failFull();
+                    return;
+                }
+                continue;
+            }
             Budgets.Reservation r = null;
             if (t.cloud()) {
                 r = reserve(t);
                 if (r == null) {
+                    t.upstream().leave();
                     budgetSkipped = true;
                     trail.note(t, "budget");
                     continue;
@@ -204,6 +242,17 @@ final class Exchange {
                 OpenAiError e = UpstreamCalls.error(a.target, status, b.succeeded() ? b.result() : Buffer.buffer(), ctx.mapper());
                 if (status == 408 || status == 429 || status >= 500) {
                     attemptFailed(a, "http_" + status, e, Attempt.Verdict.FAILURE);
+                } else if (status == 401 || status == 403) {
+                    // the router's credentials for this backend (the caller's key never goes upstream): another target may work
+                    attemptFailed(a, "auth_" + status, new OpenAiError(502, "upstream_error", "upstream_auth_failed", null,
+                            a.target.service() + " (" + a.target.provider() + ") refused the router's credentials for it (HTTP " + status
+                                    + "): " + e.message() + " — the service's api_key_file needs fixing; your own API key is fine",
+                            a.target.service()), Attempt.Verdict.FAILURE);
+                } else if (status == 404) {
+                    // "model not found" (not pulled, pruned, another model loaded): the next target may have it
+                    attemptFailed(a, "not_found", new OpenAiError(502, "upstream_error", "backend_model_not_found", null,
+                            a.target.service() + " does not serve model \"" + a.target.modelFor(requestedModel) + "\" (HTTP 404): "
+                                    + e.message(), a.target.service()), Attempt.Verdict.FAILURE);
                 } else {
                     // the caller's mistake: the target is fine
                     finish(e.status(), "upstream_error", e.message(), Attempt.Verdict.SUCCESS);
@@ -262,6 +311,9 @@ final class Exchange {
         resp.putHeader("X-Request-Id", req.requestId());
         resp.putHeader("X-Sparkd-Target", a.target.id());
         headersSent = true;
+        if (sink != null) {
+            answered = out.getBytes();
+        }
         finish(status, "ok", null, Attempt.Verdict.SUCCESS);
         resp.end(out);
         if (attempts == 1) {
@@ -361,6 +413,14 @@ final class Exchange {
     }
 
     private void failFinal() {
+        if (sawFull && lastError == null && !budgetSkipped) {
+            if (whenFull == WhenFull.QUEUE && queue != null && attempts == 0) {
+                waitForSlot();
+            } else {
+                failFull();
+            }
+            return;
+        }
         OpenAiError e;
         String outcome = "no_backend";
         if (lastError != null) {
@@ -377,6 +437,88 @@ final class Exchange {
         attempt = null; // every attempt is closed: the entry names no target
         finish(e.status(), outcome, e.message(), Attempt.Verdict.NONE);
         respondError(e);
+    }
+
+    /** Every target the request may use is at its {@code max_in_flight}: 429, and when to come back. */
+    private void failFull() {
+        leaveQueue();
+        attempt = null;
+        OpenAiError e = new OpenAiError(429, "rate_limit_error", "capacity_exceeded", null, "every target of route \"" + req.route()
+                + "\" is at its max_in_flight (" + trail.text() + "); retry after " + RETRY_AFTER_SECONDS + " s", null);
+        finish(429, "full", e.message(), Attempt.Verdict.NONE);
+        if (!resp.ended() && !resp.closed()) {
+            resp.putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        }
+        respondError(e);
+    }
+
+    /**
+     * {@code when_full = "queue"}: waits, in the route's bounded queue, for any candidate's service to give a slot back,
+     * then plans again from the first candidate; at the queue's deadline (or when it is full) the answer is 429.
+     */
+    private void waitForSlot() {
+        if (!inQueue) {
+            if (!queue.enter()) {
+                failFull();
+                return;
+            }
+            inQueue = true;
+            queueDeadline = System.nanoTime() + queue.timeoutNanos();
+        }
+        long left = (queueDeadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+            failFull();
+            return;
+        }
+        Context context = ctx.vertx().getOrCreateContext();
+        AtomicBoolean woken = new AtomicBoolean();
+        BooleanSupplier wake = () -> {
+            if (!woken.compareAndSet(false, true)) {
+                return false;
+            }
+            context.runOnContext(v -> retryFromQueue());
+            return true;
+        };
+        for (Target t : candidates) {
+            t.upstream().await(wake);
+        }
+        queueTimer = ctx.vertx().setTimer(left, id -> {
+            queueTimer = -1;
+            if (woken.compareAndSet(false, true) && !finished) {
+                failFull();
+            }
+        });
+        // a slot may have come free between the last try and registering: look once more
+        for (Target t : candidates) {
+            if (!t.upstream().full() && woken.compareAndSet(false, true)) {
+                context.runOnContext(v -> retryFromQueue());
+                return;
+            }
+        }
+    }
+
+    private void retryFromQueue() {
+        if (queueTimer >= 0) {
+            ctx.vertx().cancelTimer(queueTimer);
+            queueTimer = -1;
+        }
+        if (finished) {
+            leaveQueue();
+            return;
+        }
+        next = 0;
+        sawFull = false;
+        nextTarget();
+        if (attempt != null || finished) {
+            leaveQueue();
+        }
+    }
+
+    private void leaveQueue() {
+        if (inQueue) {
+            inQueue = false;
+            queue.leave();
+        }
     }
 
     private void respondError(OpenAiError e) {
@@ -406,6 +548,14 @@ final class Exchange {
         }
         finished = true;
         cancelTimer();
+        leaveQueue();
+        if (sink != null) {
+            if (answered != null) {
+                sink.answered(status, answered, attempt == null ? null : attempt.target.id());
+            } else {
+                sink.abandoned();
+            }
+        }
         if (relay != null) {
             promptTokens = relay.promptTokens();
             completionTokens = relay.completionTokens();

@@ -23,7 +23,9 @@ import dev.sparkd.router.config.RouterSettings;
 import dev.sparkd.router.keys.ApiKey;
 import dev.sparkd.router.keys.KeyStore;
 import dev.sparkd.router.ledger.LedgerEntry;
+import dev.sparkd.router.replay.Replays;
 import dev.sparkd.router.target.Planner;
+import dev.sparkd.router.target.StickySessions;
 import dev.sparkd.router.target.Target;
 import dev.sparkd.router.target.Targets;
 import io.vertx.core.Vertx;
@@ -55,10 +57,12 @@ public class ProxyRoutes {
     private final ObjectMapper mapper = new ObjectMapper();
     private final ExchangeContext exchanges;
     private final RejectedRequests refusals;
+    private final Replays replays;
 
     public ProxyRoutes(Vertx vertx, Targets targets, Budgets budgets, KeyStore keys, Recorder recorder, RouterMetrics metrics,
-            RejectedRequests refusals) {
+            RejectedRequests refusals, Replays replays) {
         this.refusals = refusals;
+        this.replays = replays;
         this.targets = targets;
         this.settings = targets.settings();
         this.keys = keys;
@@ -208,7 +212,8 @@ public class ProxyRoutes {
         }
         boolean stream = endpoint.streams && body.path("stream").asBoolean(false);
         boolean localOnly = route.localOnly() || key.localOnly() || headerLocal;
-        List<Target> ordered = planner.order(model, route.strategy(), targets.route(model), localOnly, System.nanoTime());
+        long session = route.sticky() ? StickySessions.key(model, key.id(), ctx.request().getHeader(StickySessions.SESSION_HEADER), body) : 0;
+        List<Target> ordered = planner.order(model, route.strategy(), targets.route(model), localOnly, System.nanoTime(), session);
         if (endpoint != Endpoint.CHAT) {
             ordered.removeIf(t -> t.upstream().anthropic());
         }
@@ -218,7 +223,45 @@ public class ProxyRoutes {
                             "Route `" + model + "` has no target for this endpoint.", null));
             return;
         }
-        new Exchange(exchanges, ProxyRequest.of(endpoint, rid, t0, key, model, body, stream, raw.length()), resp, ordered).start();
+        Replays.Sink sink = null;
+        String idempotencyKey = ctx.request().getHeader(Replays.IDEMPOTENCY_HEADER);
+        if (replays.applies(route, idempotencyKey, stream, localOnly)) {
+            Replays.Decision d = replays.decide(route, endpoint.ledgerName(), key.id(), idempotencyKey, localOnly, raw.getBytes());
+            switch (d.kind()) {
+                case REPLAY -> {
+                    replay(resp, rid, endpoint, model, key, t0, d);
+                    return;
+                }
+                case KEY_REUSED -> {
+                    reject(resp, rid, endpoint, model, key, t0, new OpenAiError(409, "invalid_request_error", "idempotency_key_reused",
+                            null, "This Idempotency-Key was already used with a different request; use a new key for a new request.", null));
+                    return;
+                }
+                case IN_FLIGHT -> {
+                    reject(resp, rid, endpoint, model, key, t0, new OpenAiError(409, "invalid_request_error", "idempotency_key_in_flight",
+                            null, "The request with this Idempotency-Key is still being answered; retry in a moment for its answer.", null));
+                    return;
+                }
+                default -> sink = d.sink();
+            }
+        }
+        new Exchange(exchanges, ProxyRequest.of(endpoint, rid, t0, key, model, body, stream, raw.length()), resp, ordered)
+                .whenFull(route.whenFull(), targets.queue(model)).keeping(sink).start();
+    }
+
+    /** A stored answer, given again: an idempotent retry ({@code Idempotent-Replayed}) or a cache hit ({@code X-Sparkd-Cache}). */
+    private void replay(HttpServerResponse resp, String rid, Endpoint endpoint, String route, ApiKey key, long t0, Replays.Decision d) {
+        resp.setStatusCode(d.answer().status());
+        resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        resp.putHeader("X-Request-Id", rid);
+        if (d.answer().target() != null) {
+            resp.putHeader("X-Sparkd-Target", d.answer().target());
+        }
+        resp.putHeader(d.fromCache() ? "X-Sparkd-Cache" : "Idempotent-Replayed", d.fromCache() ? "hit" : "true");
+        resp.end(Buffer.buffer(d.answer().body()));
+        long nanos = System.nanoTime() - t0;
+        recorder.record(new LedgerEntry(Instant.now(), rid, endpoint.ledgerName(), route, null, null, key.id(), d.answer().status(),
+                d.fromCache() ? "cache_hit" : "replayed", null, 0, 0, 0, nanos / 1e6, null, false, 0, null), nanos, -1);
     }
 
     private void reject(HttpServerResponse resp, String rid, Endpoint endpoint, String route, ApiKey key, long t0, OpenAiError e) {

@@ -85,6 +85,14 @@ public class LiveState {
                 Log.infof("backend %s is reachable again", u.name());
             }
         }, e -> {
+            if (e instanceof Loading) {
+                // a swap or a model load in progress: drained until it answers again
+                if (!u.loading()) {
+                    Log.infof("backend %s is loading a model: no new requests until it is done", u.name());
+                }
+                u.markLoading(e.getMessage());
+                return;
+            }
             if (u.reachable()) {
                 Log.warnf("backend %s is unreachable: %s", u.name(), e.getMessage());
             }
@@ -112,8 +120,23 @@ public class LiveState {
                 }
                 u.loaded(names);
             }, e -> { });
+            case LLAMACPP -> get(u, root + "/props", true).subscribe().with(body -> {
+                // total_slots (--parallel): llama.cpp defers requests beyond it, so that is its capacity
+                try {
+                    u.reportSlots(JSON.readTree(body.getBytes()).path("total_slots").asInt(0));
+                } catch (IOException e) {
+                    // no slot count: no default limit
+                }
+            }, e -> { });
             default -> {
             }
+        }
+    }
+
+    /** A 503 while the server loads its model (llama.cpp answers so; a swap shows it as the service's LOADING). */
+    static final class Loading extends IllegalStateException {
+        Loading(String message) {
+            super(message);
         }
     }
 
@@ -126,6 +149,9 @@ public class LiveState {
         }
         Duration deadline = Duration.ofMillis(Math.max(500, targets.settings().stateInterval().toMillis()));
         return client(u).call(request, deadline).map(resp -> {
+            if (resp.status() == 503 && resp.body().toString().contains("oading")) {
+                throw new Loading("HTTP 503 on " + path + ": loading");
+            }
             if (resp.status() != 200) {
                 throw new IllegalStateException("HTTP " + resp.status() + " on " + path);
             }

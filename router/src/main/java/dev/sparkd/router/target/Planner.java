@@ -1,10 +1,12 @@
 package dev.sparkd.router.target;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -14,17 +16,33 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Planner {
     private final Map<String, AtomicInteger> cursors = new ConcurrentHashMap<>();
+    private final StickySessions sessions = new StickySessions();
 
     public List<Target> order(String route, String strategy, List<Target> targets, boolean localOnly, long now) {
+        return order(route, strategy, targets, localOnly, now, 0);
+    }
+
+    /**
+     * The targets to try, in order. A target that is loading a model (a swap in progress) is left out altogether: it is
+     * drained, and back once the refresher sees it serve. {@code sessionKey} is read by the sticky strategy only
+     * ({@link StickySessions#key}).
+     */
+    public List<Target> order(String route, String strategy, List<Target> targets, boolean localOnly, long now, long sessionKey) {
         List<Target> usable = new ArrayList<>(targets.size());
         List<Target> rest = new ArrayList<>(2);
         for (Target t : targets) {
-            if (localOnly && !t.local()) {
+            if ((localOnly && !t.local()) || t.upstream().loading()) {
                 continue;
             }
             (t.usable(now) ? usable : rest).add(t);
         }
         switch (strategy) {
+            case "random" -> Collections.shuffle(usable, ThreadLocalRandom.current());
+            case "sticky" -> {
+                if (!usable.isEmpty()) {
+                    sessions.order(sessionKey, usable);
+                }
+            }
             case "round_robin" -> rotate(usable, cursors.computeIfAbsent(route, r -> new AtomicInteger()).getAndIncrement());
             case "least_outstanding" -> usable.sort(Comparator.comparingInt((Target t) -> t.inFlight().get()));
             case "latency" -> usable.sort(Comparator.comparingDouble(Planner::latencyKey));
@@ -41,7 +59,7 @@ public final class Planner {
 
     private static void rotate(List<Target> list, int by) {
         if (list.size() > 1) {
-            java.util.Collections.rotate(list, -Math.floorMod(by, list.size()));
+            Collections.rotate(list, -Math.floorMod(by, list.size()));
         }
     }
 

@@ -21,6 +21,7 @@ public class Targets {
     private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
     private final Map<String, Target> targets = new LinkedHashMap<>();
     private final Map<String, List<Target>> routes = new HashMap<>();
+    private final Map<String, RouteQueue> queues = new HashMap<>();
     private final RouterSettings settings;
 
     public Targets(Vertx vertx, SuiteConfig config) {
@@ -30,10 +31,14 @@ public class Targets {
             for (RouterSettings.Target t : route.targets()) {
                 ServiceDef def = config.service(t.service()).orElseThrow();
                 Upstream u = upstreams.computeIfAbsent(def.name(),
-                        n -> new Upstream(vertx, def, settings.backends().getOrDefault(n, settings.timeouts())));
+                        n -> new Upstream(vertx, def, settings.backends().getOrDefault(n, settings.timeouts()),
+                                settings.maxInFlight().getOrDefault(n, 0)));
                 list.add(targets.computeIfAbsent(t.toString(), id -> new Target(id, u, t.model(), settings.breaker())));
             }
             routes.put(route.name(), List.copyOf(list));
+            if (route.whenFull() == RouterSettings.WhenFull.QUEUE) {
+                queues.put(route.name(), new RouteQueue(route.queueSize(), route.queueTimeout()));
+            }
         }
     }
 
@@ -43,6 +48,11 @@ public class Targets {
 
     public List<Target> route(String name) {
         return routes.get(name);
+    }
+
+    /** The wait queue of a route with {@code when_full = "queue"}, else null. */
+    public RouteQueue queue(String route) {
+        return queues.get(route);
     }
 
     public Collection<Target> all() {

@@ -1,8 +1,13 @@
 package dev.sparkd.router.target;
 
 import java.net.URI;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
+import dev.sparkd.core.http.BackendTls;
 import dev.sparkd.router.config.RouterSettings;
 import dev.sparkd.core.config.ServiceDef;
 import dev.sparkd.core.config.ServiceKind;
@@ -24,6 +29,12 @@ public final class Upstream {
     private final boolean ssl;
     private final String apiPrefix;
     private final RouterSettings.Timeouts timeouts;
+    /** Requests in flight to this service, over every target that names it. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /** {@code max_in_flight} from the config; 0 = take what the server reports. */
+    private final int configuredMax;
+    /** Exchanges waiting for a slot ({@code when_full = "queue"}); each takes a wake-up at most once. */
+    private final Queue<BooleanSupplier> waiters = new ConcurrentLinkedQueue<>();
 
     private volatile boolean reachable = true;
     private volatile String servedModel;
@@ -32,10 +43,17 @@ public final class Upstream {
     private volatile double running;
     private volatile double kvCacheUsage;
     private volatile String lastError;
+    private volatile int reportedMax;
+    private volatile boolean loading;
 
     public Upstream(Vertx vertx, ServiceDef def, RouterSettings.Timeouts timeouts) {
+        this(vertx, def, timeouts, 0);
+    }
+
+    public Upstream(Vertx vertx, ServiceDef def, RouterSettings.Timeouts timeouts, int maxInFlight) {
         this.def = def;
         this.timeouts = timeouts;
+        this.configuredMax = maxInFlight;
         this.provider = switch (def.kind()) {
             case OPENAI -> def.provider().orElse("openai");
             default -> def.kind().key();
@@ -55,6 +73,7 @@ public final class Upstream {
                 .setConnectTimeout((int) Math.max(1, timeouts.connect().toMillis()))
                 .setKeepAlive(true).setKeepAliveTimeout(30).setTcpNoDelay(true).setDecompressionSupported(false)
                 .setIdleTimeout(0).setName("sparkd-router-" + def.name());
+        BackendTls.apply(options, def.tls());
         this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(4096));
         this.reachable = true;
     }
@@ -143,7 +162,69 @@ public final class Upstream {
         return lastError;
     }
 
+    /** The most requests in flight at once: the configured limit, else the server's own (llama.cpp slots), else 0 (none). */
+    public int maxInFlight() {
+        return configuredMax > 0 ? configuredMax : reportedMax;
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Takes a slot when there is room under {@link #maxInFlight}; without a limit always (only counting). */
+    public boolean tryEnter() {
+        int max = maxInFlight();
+        if (max <= 0) {
+            inFlight.incrementAndGet();
+            return true;
+        }
+        for (int n = inFlight.get(); n < max; n = inFlight.get()) {
+            if (inFlight.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** At its limit: a request now would have to wait or go elsewhere. */
+    public boolean full() {
+        int max = maxInFlight();
+        return max > 0 && inFlight.get() >= max;
+    }
+
+    /** Gives a slot back, and hands the wake-up to the first exchange still waiting for one. */
+    public void leave() {
+        inFlight.decrementAndGet();
+        if (!waiters.isEmpty()) {
+            BooleanSupplier w;
+            while ((w = waiters.poll()) != null && !w.getAsBoolean()) {
+                // a waiter that already woke (on another service, or by its timeout) is dropped
+            }
+        }
+    }
+
+    /** Waits for the next free slot: {@code wake} is called once a slot is given back, and says whether it took it. */
+    public void await(BooleanSupplier wake) {
+        waiters.add(wake);
+    }
+
+    /** Loading a model (a swap in progress, llama.cpp's 503 "Loading model"): drained, sent nothing new. */
+    public boolean loading() {
+        return loading;
+    }
+
+    void markLoading(String why) {
+        this.loading = true;
+        this.reachable = false;
+        this.lastError = why;
+    }
+
+    void reportSlots(int slots) {
+        this.reportedMax = Math.max(0, slots);
+    }
+
     void markReachable(String servedModel) {
+        this.loading = false;
         this.reachable = true;
         this.lastError = null;
         if (servedModel != null) {
@@ -152,6 +233,7 @@ public final class Upstream {
     }
 
     void markUnreachable(String why) {
+        this.loading = false;
         this.reachable = false;
         this.lastError = why;
     }

@@ -6,15 +6,20 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.sparkd.router.config.RouterSettings;
 import dev.sparkd.core.config.ServiceDef;
 import dev.sparkd.core.config.ServiceKind;
+import dev.sparkd.core.config.TlsTrust;
 import io.vertx.core.Vertx;
 
 /** The strategies' ordering, over the same state the background refresher and the proxy fill in. */
@@ -33,7 +38,7 @@ class PlannerTest {
     static Upstream upstream(String name, ServiceKind kind, int port, String provider) {
         ServiceDef def = new ServiceDef(name, kind, Optional.empty(), URI.create("http://127.0.0.1:" + port), Optional.empty(),
                 Duration.ZERO, Optional.empty(), Optional.ofNullable(provider), Optional.empty(), List.of(), Duration.ofSeconds(1),
-                kind != ServiceKind.OPENAI);
+                kind != ServiceKind.OPENAI, TlsTrust.DEFAULT);
         return new Upstream(VERTX, def, TIMEOUTS);
     }
 
@@ -146,5 +151,48 @@ class PlannerTest {
         }
         assertThat(order(new Planner(), "priority", local, other)).containsExactly("other", "local");
         assertThat(order(new Planner(), "least_outstanding", local, other)).containsExactly("other", "local");
+    }
+
+    @Test
+    void newSessionsSpreadEvenlyOverTheTargets() {
+        List<Target> targets = List.of(target("a", ServiceKind.VLLM, ""), target("b", ServiceKind.VLLM, ""),
+                target("c", ServiceKind.VLLM, ""));
+        StickySessions sessions = new StickySessions();
+        Map<String, Integer> counts = new HashMap<>();
+        for (int i = 0; i < 3000; i++) {
+            List<Target> usable = new ArrayList<>(targets);
+            sessions.order(StickySessions.key("r", "k", "session-" + i, new ObjectMapper().createObjectNode()), usable);
+            counts.merge(usable.get(0).id(), 1, Integer::sum);
+        }
+        assertThat(counts.values()).allSatisfy(n -> assertThat(n).isBetween(850, 1150));
+    }
+    @Test
+    void aStickySessionKeepsItsTargetWhileUsableAndMovesOnce() {
+        Target a = target("a", ServiceKind.VLLM, "");
+        Target b = target("b", ServiceKind.VLLM, "");
+        Target c = target("c", ServiceKind.VLLM, "");
+        Planner planner = new Planner();
+        long session = StickySessions.key("r", "k", "conversation-1", new ObjectMapper().createObjectNode());
+        String first = planner.order("r", "sticky", List.of(a, b, c), false, NOW, session).get(0).service();
+        for (int i = 0; i < 5; i++) {
+            assertThat(planner.order("r", "sticky", List.of(a, b, c), false, NOW, session).get(0).service()).isEqualTo(first);
+        }
+        Target down = List.of(a, b, c).stream().filter(t -> t.service().equals(first)).findFirst().orElseThrow();
+        down.upstream().markUnreachable("test");
+        List<String> moved = planner.order("r", "sticky", List.of(a, b, c), false, NOW, session).stream().map(Target::service).toList();
+        assertThat(moved.get(0)).isNotEqualTo(first);
+        assertThat(moved.get(2)).as("an unusable target goes last").isEqualTo(first);
+        down.upstream().markReachable(null);
+        assertThat(planner.order("r", "sticky", List.of(a, b, c), false, NOW, session).get(0).service()).isEqualTo(moved.get(0));
+    }
+
+    @Test
+    void aLoadingTargetIsLeftOutAndRandomKeepsEveryOther() {
+        Target a = target("a", ServiceKind.LLAMACPP, "");
+        Target b = target("b", ServiceKind.VLLM, "");
+        a.upstream().markLoading("HTTP 503 loading");
+        assertThat(order(new Planner(), "priority", a, b)).containsExactly("b");
+        a.upstream().markReachable(null);
+        assertThat(order(new Planner(), "random", a, b)).containsExactlyInAnyOrder("a", "b");
     }
 }
