@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.sparkd.core.config.ConfigTable;
@@ -16,6 +17,7 @@ import dev.sparkd.core.config.SuiteConfig;
 /** Reads {@code [router]}; registered for the shared loader in {@code META-INF/services}. */
 public final class RouterSchema extends SectionSchema<RouterSettings> {
     public static final int DEFAULT_PORT = 8470;
+    static final List<String> KINDS = List.of("chat", "audio", "rerank");
     static final List<String> STRATEGIES = List.of("priority", "round_robin", "least_outstanding", "latency", "load_aware");
 
     /** Published list prices (USD per 1M tokens), used unless {@code [router.prices]} names the model. */
@@ -122,13 +124,19 @@ public final class RouterSchema extends SectionSchema<RouterSettings> {
             }
             String strategy = r.choice("strategy", STRATEGIES).orElse("priority");
             boolean localOnly = r.bool("local_only", false);
-            if (localOnly) {
+            RouterSettings.Kind kind = RouterSettings.Kind.valueOf(r.choice("kind", KINDS).orElse("chat").toUpperCase(Locale.ROOT));
+            if (kind != RouterSettings.Kind.CHAT) {
+                targets.stream().filter(x -> !core.services().get(x.service()).local()).forEach(x ->
+                        r.error("targets", "a " + kind.key() + " route sends only to local targets, and \"" + x + "\" is not local"
+                                + " (a cloud provider, or `compatible` with local = false)",
+                                "remove the target: " + (kind == RouterSettings.Kind.AUDIO ? "speech" : "rerank requests") + " stay on your own hardware"));
+            } else if (localOnly) {
                 targets.stream().filter(x -> !core.services().get(x.service()).local()).forEach(x ->
                         r.error("local_only", "route is local_only but target \"" + x.service() + (x.model().isEmpty() ? "" : ":" + x.model()) + "\" is not local (a cloud provider, or `compatible` with local = false)",
                                 "remove the target or local_only (a `compatible` service on your own hardware can say local = true)"));
             }
             r.finish();
-            routes.put(name, new RouterSettings.Route(name, List.copyOf(targets), strategy, localOnly));
+            routes.put(name, new RouterSettings.Route(name, List.copyOf(targets), strategy, localOnly, kind));
         });
         t.finish();
         return new RouterSettings(listen, keyless, routes, timeouts, Map.copyOf(backends), maxAttempts, backoff, breaker,

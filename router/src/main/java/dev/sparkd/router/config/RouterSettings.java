@@ -2,6 +2,7 @@ package dev.sparkd.router.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.sparkd.core.config.DaemonSettings;
@@ -26,8 +27,21 @@ public record RouterSettings(Listen listen, boolean allowKeyless, Map<String, Ro
         Map<String, Timeouts> backends, int maxAttempts, Duration retryBackoff, Breaker breaker, Map<String, Price> prices,
         Map<String, Budget> budgets, long reserveOutputTokens, Duration stateInterval) implements DaemonSettings {
 
-    /** {@code [router.routes.<name>]}: ordered targets and how to pick among them. */
-    public record Route(String name, List<Target> targets, String strategy, boolean localOnly) {
+    /**
+     * {@code [router.routes.<name>]}: ordered targets and how to pick among them.
+     *
+     * @param kind what the route serves: chat (also completions, embeddings, Anthropic messages), audio or rerank
+     */
+    public record Route(String name, List<Target> targets, String strategy, boolean localOnly, Kind kind) {
+    }
+
+    /** What a route serves ({@code kind}); audio and rerank routes are local by rule: speech stays on the LAN. */
+    public enum Kind {
+        CHAT, AUDIO, RERANK;
+
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /** A target: {@code service} or {@code service:model} (the model name may itself contain ':'). */

@@ -66,6 +66,10 @@ public class ProxyRoutes {
         router.post("/v1/completions").order(-100).handler(ctx -> handle(ctx, Endpoint.COMPLETIONS));
         router.post("/v1/embeddings").order(-100).handler(ctx -> handle(ctx, Endpoint.EMBEDDINGS));
         router.get("/v1/models").order(-100).handler(this::models);
+        router.post("/v1/messages").order(-100).handler(ctx -> handle(ctx, Endpoint.MESSAGES));
+        router.post("/v1/rerank").order(-100).handler(ctx -> handle(ctx, Endpoint.RERANK));
+        router.post("/v1/audio/transcriptions").order(-100).handler(ctx -> handle(ctx, Endpoint.TRANSCRIPTIONS));
+        router.post("/v1/audio/speech").order(-100).handler(ctx -> handle(ctx, Endpoint.SPEECH));
     }
 
     static String requestId(HttpServerRequest req) {
@@ -74,9 +78,17 @@ public class ProxyRoutes {
 
     /** The caller's key, {@link ApiKey#KEYLESS}, or null (and a 401 has been sent). */
     ApiKey authenticate(HttpServerRequest req, String requestId) {
+        return authenticate(req, requestId, Endpoint.CHAT);
+    }
+
+    /** The key comes as {@code Authorization: Bearer} or, as Anthropic clients send it, {@code x-api-key}. */
+    private ApiKey authenticate(HttpServerRequest req, String requestId, Endpoint endpoint) {
         String auth = req.getHeader(HttpHeaders.AUTHORIZATION);
         boolean keyless = settings.allowKeyless() && req.remoteAddress() != null && Peers.isLoopback(req.remoteAddress().host());
         String presented = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
+        if (presented == null && req.getHeader("x-api-key") != null) {
+            presented = req.getHeader("x-api-key").trim();
+        }
         // SDKs insist on sending some key: on a keyless loopback listener anything but a router key means "no key"
         if (presented != null && (!keyless || KeyStore.looksLikeKey(presented))) {
             ApiKey k = keys.authenticate(presented);
@@ -84,14 +96,14 @@ public class ProxyRoutes {
                 return k;
             }
             reply(req.response(), requestId, new OpenAiError(401, "invalid_request_error", "invalid_api_key", null,
-                    "Incorrect API key provided. Create one with `router keys create`.", null));
+                    "Incorrect API key provided. Create one with `router keys create`.", null), endpoint);
             return null;
         }
         if (keyless) {
             return ApiKey.KEYLESS;
         }
         reply(req.response(), requestId, new OpenAiError(401, "invalid_request_error", "missing_api_key", null,
-                "You didn't provide an API key. Send it as `Authorization: Bearer sk-sparkd-…`.", null));
+                "You didn't provide an API key. Send it as `Authorization: Bearer sk-sparkd-…` (or `x-api-key`).", null), endpoint);
         return null;
     }
 
@@ -118,7 +130,7 @@ public class ProxyRoutes {
         long t0 = System.nanoTime();
         HttpServerRequest req = ctx.request();
         String rid = requestId(req);
-        ApiKey key = authenticate(req, rid);
+        ApiKey key = authenticate(req, rid, endpoint);
         if (key == null) {
             rejected(rid, endpoint, null, "-", 401, "unauthenticated", t0);
             return;
@@ -139,16 +151,39 @@ public class ProxyRoutes {
 
     private void start(RoutingContext ctx, Endpoint endpoint, String rid, ApiKey key, Buffer raw, long t0, boolean headerLocal) {
         HttpServerResponse resp = ctx.response();
-        JsonNode parsed;
-        try {
-            parsed = mapper.readTree(raw.getBytes());
-        } catch (Exception e) {
-            reject(resp, rid, endpoint, null, key, t0, OpenAiError.invalid("We could not parse the JSON body of your request.", null, null));
-            return;
+        ProxyRequest.Forward forward = null;
+        ObjectNode body;
+        if (endpoint.rawRequest()) {
+            String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+            body = formFields(raw, contentType);
+            if (body == null) {
+                reject(resp, rid, endpoint, null, key, t0, OpenAiError.invalid(
+                        "The request must be multipart/form-data with a `model` field and the audio `file`.", null, null));
+                return;
+            }
+            forward = new ProxyRequest.Forward(contentType, raw, null);
+        } else {
+            JsonNode parsed;
+            try {
+                parsed = mapper.readTree(raw.getBytes());
+            } catch (Exception e) {
+                reject(resp, rid, endpoint, null, key, t0, OpenAiError.invalid("We could not parse the JSON body of your request.", null, null));
+                return;
+            }
+            if (!(parsed instanceof ObjectNode object)) {
+                reject(resp, rid, endpoint, null, key, t0, OpenAiError.invalid("The request body must be a JSON object.", null, null));
+                return;
+            }
+            body = object;
         }
-        if (!(parsed instanceof ObjectNode body)) {
-            reject(resp, rid, endpoint, null, key, t0, OpenAiError.invalid("The request body must be a JSON object.", null, null));
-            return;
+        if (endpoint.anthropicClient()) {
+            String problem = !body.path("messages").isArray() ? "messages: Field required"
+                    : !body.path("max_tokens").canConvertToLong() ? "max_tokens: Field required" : null;
+            if (problem != null) {
+                reject(resp, rid, endpoint, null, key, t0, OpenAiError.invalid(problem, null, null));
+                return;
+            }
+            forward = new ProxyRequest.Forward(null, null, ctx.request().getHeader("anthropic-beta"));
         }
         String model = body.path("model").asText("");
         if (model.isEmpty()) {
@@ -159,6 +194,11 @@ public class ProxyRoutes {
         if (route == null) {
             reject(resp, rid, endpoint, null, key, t0, new OpenAiError(404, "invalid_request_error", "model_not_found", "model",
                     "The model `" + model + "` does not exist here; routes: " + String.join(", ", settings.routes().keySet()), null));
+            return;
+        }
+        if (route.kind() != endpoint.kind()) {
+            reject(resp, rid, endpoint, null, key, t0, OpenAiError.invalid("The route `" + model + "` serves " + route.kind().key()
+                    + ", not " + endpoint.kind().key() + " (its `kind` in [router.routes." + model + "]).", "model", "wrong_route_kind"));
             return;
         }
         if (!key.allows(model)) {
@@ -172,9 +212,9 @@ public class ProxyRoutes {
             return;
         }
         boolean stream = endpoint.streams && body.path("stream").asBoolean(false);
-        boolean localOnly = route.localOnly() || key.localOnly() || headerLocal;
+        boolean localOnly = endpoint.localOnly() || route.localOnly() || key.localOnly() || headerLocal;
         List<Target> ordered = planner.order(model, route.strategy(), targets.route(model), localOnly, System.nanoTime());
-        if (endpoint != Endpoint.CHAT) {
+        if (!endpoint.anthropicTargets()) {
             ordered.removeIf(t -> t.upstream().anthropic());
         }
         if (ordered.isEmpty()) {
@@ -183,11 +223,24 @@ public class ProxyRoutes {
                             "Route `" + model + "` has no target for this endpoint.", null));
             return;
         }
-        new Exchange(exchanges, ProxyRequest.of(endpoint, rid, t0, key, model, body, stream, raw.length()), resp, ordered).start();
+        new Exchange(exchanges, ProxyRequest.of(endpoint, rid, t0, key, model, body, stream, raw.length(), forward), resp, ordered).start();
+    }
+
+    /** An upload's text fields as an object ({@code stream} as a boolean), or null when it is no form with a model. */
+    private ObjectNode formFields(Buffer raw, String contentType) {
+        String boundary = MultipartForm.boundary(contentType);
+        var fields = boundary == null ? null : MultipartForm.fields(raw, boundary);
+        if (fields == null || !fields.containsKey("model")) {
+            return null;
+        }
+        ObjectNode body = mapper.createObjectNode();
+        fields.forEach((name, f) -> body.put(name, f.value()));
+        body.put("stream", "true".equalsIgnoreCase(body.path("stream").asText()));
+        return body;
     }
 
     private void reject(HttpServerResponse resp, String rid, Endpoint endpoint, String route, ApiKey key, long t0, OpenAiError e) {
-        reply(resp, rid, e);
+        reply(resp, rid, e, endpoint);
         rejected(rid, endpoint, route, key.id(), e.status(), e.code() == null ? "rejected" : e.code(), t0);
     }
 
@@ -205,10 +258,15 @@ public class ProxyRoutes {
     }
 
     static void reply(HttpServerResponse resp, String rid, OpenAiError e) {
+        reply(resp, rid, e, Endpoint.CHAT);
+    }
+
+    /** An error answer in the endpoint's dialect (Anthropic's on {@code /v1/messages}). */
+    static void reply(HttpServerResponse resp, String rid, OpenAiError e, Endpoint endpoint) {
         resp.setStatusCode(e.status());
         resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         resp.putHeader("X-Request-Id", rid);
-        resp.end(e.json(rid));
+        resp.end(Translations.errorBody(endpoint, e, rid));
     }
 
     /** {@code GET /v1/models}: the routes this caller may use that have a reachable target it may use. */

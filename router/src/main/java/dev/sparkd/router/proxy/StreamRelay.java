@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sparkd.core.http.SseEvent;
 import dev.sparkd.core.http.SseParser;
-import dev.sparkd.router.anthropic.AnthropicStream;
+import dev.sparkd.router.anthropic.StreamTranslator;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -15,12 +15,10 @@ import io.vertx.core.buffer.Buffer;
  * what it produces.
  */
 final class StreamRelay {
-    private static final Buffer DONE_EVENT = Buffer.buffer("data: [DONE]\n\n");
-
     private final SseParser parser = new SseParser();
     private final ObjectMapper mapper;
     private final boolean clientWantsUsage;
-    private final AnthropicStream anthropic;
+    private final StreamTranslator translator;
     private final SseParser.Handler onBlock = this::onBlock;
 
     private Buffer out;
@@ -30,11 +28,11 @@ final class StreamRelay {
     private long promptTokens;
     private long completionTokens;
 
-    /** @param anthropic the translator when the upstream speaks Anthropic's event stream, else null */
-    StreamRelay(ObjectMapper mapper, boolean clientWantsUsage, AnthropicStream anthropic) {
+    /** @param translator the translator when the upstream's events are not the client's dialect, else null */
+    StreamRelay(ObjectMapper mapper, boolean clientWantsUsage, StreamTranslator translator) {
         this.mapper = mapper;
         this.clientWantsUsage = clientWantsUsage;
-        this.anthropic = anthropic;
+        this.translator = translator;
     }
 
     /**
@@ -73,7 +71,7 @@ final class StreamRelay {
         if (done || error != null) {
             return;
         }
-        if (anthropic != null) {
+        if (translator != null) {
             if (event != null) {
                 translate(event);
             }
@@ -123,18 +121,17 @@ final class StreamRelay {
     }
 
     private void translate(SseEvent event) {
-        AnthropicStream.Result res = anthropic.onEvent(event.event(), event.data());
+        StreamTranslator.Result res = translator.onEvent(event.event(), event.data());
         if (res.error() != null) {
             error = res.error();
             return;
         }
-        for (String chunk : res.chunks()) {
-            out.appendString("data: ").appendString(chunk).appendString("\n\n");
+        for (String frame : res.frames()) {
+            out.appendString(frame);
         }
         if (res.done()) {
-            promptTokens = anthropic.inputTokens();
-            completionTokens = anthropic.outputTokens();
-            out.appendBuffer(DONE_EVENT);
+            promptTokens = translator.inputTokens();
+            completionTokens = translator.outputTokens();
             done = true;
         }
     }

@@ -10,6 +10,7 @@ import dev.sparkd.simulator.fault.FaultType;
 import dev.sparkd.simulator.generation.Pace;
 import dev.sparkd.simulator.generation.TextGenerator;
 import dev.sparkd.simulator.generation.Thinking;
+import dev.sparkd.simulator.generation.ToolCalls;
 import dev.sparkd.simulator.http.ChatRequest;
 import dev.sparkd.simulator.http.Json;
 import dev.sparkd.simulator.http.PacedStream;
@@ -312,11 +313,14 @@ public final class VllmServer extends SimulatedService {
         private final List<Long> timers = new ArrayList<>();
 
         private final Thinking output;
+        /** The tool the model calls instead of answering in text, or null. */
+        private final ToolCalls.Call call;
 
         Generation(RoutingContext ctx, ChatRequest req, boolean chat) {
             this.ctx = ctx;
             this.req = req;
             this.chat = chat;
+            this.call = chat ? ToolCalls.choose(req.body(), req.prompt()) : null;
             this.id = (chat ? "chatcmpl-" : "cmpl-") + hex();
             this.output = Thinking.of(req.prompt(), chat ? effort(req) : Thinking.Effort.OFF, req.maxTokens());
         }
@@ -352,11 +356,53 @@ public final class VllmServer extends SimulatedService {
                 finish("abort");
                 return;
             }
-            if (req.stream()) {
+            if (call != null) {
+                callTool();
+            } else if (req.stream()) {
                 stream();
             } else {
                 whole();
             }
+        }
+
+        /** A tool call: whole after the time to first token, or streamed as a name chunk and argument fragments. */
+        private void callTool() {
+            Pace pace = model.pace();
+            String callId = "chatcmpl-tool-" + hex();
+            int completion = call.fragments().size() + 8;
+            if (!req.stream()) {
+                ctx.response().closeHandler(v -> {
+                    timers.forEach(vertx::cancelTimer);
+                    finish("abort");
+                });
+                timers.add(vertx.setTimer(Math.max(1, pace.timeToFirstToken().toMillis()), a -> {
+                    prefillDone();
+                    for (int i = 0; i < completion; i++) {
+                        tokenOut();
+                    }
+                    finish("tool_calls");
+                    json(ctx, 200, VllmResponses.toolCall(id, created, servedName, callId, call, req.promptTokens(), completion));
+                }));
+                return;
+            }
+            List<PacedStream.Frame> frames = new ArrayList<>();
+            frames.add(new PacedStream.Frame(sse(VllmResponses.chatChunk(id, created, servedName, "assistant", "", null)),
+                    pace.timeToFirstToken(), this::prefillDone));
+            frames.add(PacedStream.Frame.now(sse(VllmResponses.toolCallChunk(id, created, servedName, callId, call.name(), null, null))));
+            for (int i = 0; i < call.fragments().size(); i++) {
+                boolean last = i == call.fragments().size() - 1;
+                frames.add(new PacedStream.Frame(sse(VllmResponses.toolCallChunk(id, created, servedName, null, null,
+                        call.fragments().get(i), last ? "tool_calls" : null)), pace.interTokenDelay(), this::tokenOut));
+            }
+            if (req.includeUsage()) {
+                frames.add(PacedStream.Frame.now(sse(VllmResponses.usageChunk(id, "chat.completion.chunk", created, servedName,
+                        req.promptTokens(), completion))));
+            }
+            frames.add(PacedStream.Frame.now("data: [DONE]\n\n"));
+            ctx.response().setStatusCode(200).setChunked(true)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+            new PacedStream(vertx, ctx, faults, frames, () -> finish("tool_calls"), () -> finish("abort"))
+                    .onStreamError(VllmServer.this::streamErrorTail).start();
         }
 
         private void prefillDone() {
