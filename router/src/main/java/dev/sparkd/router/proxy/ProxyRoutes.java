@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sparkd.core.net.Peers;
+import dev.sparkd.daemon.edge.Edge;
 import dev.sparkd.daemon.edge.RejectedRequests;
 import dev.sparkd.daemon.edge.RejectedRequests.Reason;
 import dev.sparkd.router.metrics.RouterMetrics;
@@ -61,7 +62,8 @@ public class ProxyRoutes {
         this.exchanges = new ExchangeContext(vertx, settings, budgets, metrics, recorder, mapper);
     }
 
-    void register(@Observes Router router) {
+    void register(@Observes Router router, Edge edge) {
+        edge.acceptUploads("/v1/audio/transcriptions");
         router.post("/v1/chat/completions").order(-100).handler(ctx -> handle(ctx, Endpoint.CHAT));
         router.post("/v1/completions").order(-100).handler(ctx -> handle(ctx, Endpoint.COMPLETIONS));
         router.post("/v1/embeddings").order(-100).handler(ctx -> handle(ctx, Endpoint.EMBEDDINGS));

@@ -159,6 +159,17 @@ public final class VllmServer extends SimulatedService {
         router.post("/v1/chat/completions").handler(ctx -> inference(ctx, true));
         router.post("/v1/completions").handler(ctx -> inference(ctx, false));
         router.post("/v1/embeddings").handler(this::embeddings);
+        if (model.scoring()) {
+            for (String path : List.of("/rerank", "/v1/rerank", "/v2/rerank")) {
+                router.post(path).handler(ctx -> pooling(ctx, VllmPooling::rerank, "query and documents"));
+            }
+            for (String path : List.of("/score", "/v1/score")) {
+                router.post(path).handler(ctx -> pooling(ctx, VllmPooling::score, "text_1 and text_2"));
+            }
+        }
+        if (model.transcription()) {
+            router.post("/v1/audio/transcriptions").handler(this::transcription);
+        }
         // FastAPI's default for unknown paths
         router.route().last().handler(ctx -> json(ctx, 404, "{\"detail\":\"Not Found\"}"));
     }
@@ -292,6 +303,75 @@ public final class VllmServer extends SimulatedService {
         metrics.firstToken(tokens, 0.0);
         metrics.finished("stop", 0.0);
         json(ctx, 200, VllmResponses.embeddings("embd-" + hex(), System.currentTimeMillis() / 1000, servedName, vectors, tokens));
+    }
+
+    /** {@code /rerank} and {@code /score}: answered at once, as a cross-encoder's forward pass is short. */
+    private void pooling(RoutingContext ctx, java.util.function.BiFunction<ObjectNode, String, ObjectNode> answer, String required) {
+        if (faults.has(FaultType.ENGINE_DEAD)) {
+            ctx.response().setStatusCode(500).end();
+            return;
+        }
+        ObjectNode body = Json.parseObject(ctx.body().asString());
+        if (body == null) {
+            json(ctx, 400, VllmResponses.error(legacy, 400, "BadRequestError", "JSON decode error", null));
+            return;
+        }
+        if (!modelAccepted(ctx, body.path("model").asText(null))) {
+            return;
+        }
+        ObjectNode out = answer.apply(body, servedName);
+        if (out == null) {
+            json(ctx, 400, VllmResponses.error(legacy, 400, "BadRequestError", "Field required: " + required, null));
+            return;
+        }
+        metrics.firstToken(out.path("usage").path("total_tokens").asInt(), 0.0);
+        metrics.finished("stop", 0.0);
+        json(ctx, 200, out);
+    }
+
+    /** {@code /v1/audio/transcriptions}: a multipart upload with {@code file}; json or text back. */
+    private void transcription(RoutingContext ctx) {
+        if (faults.has(FaultType.ENGINE_DEAD)) {
+            ctx.response().setStatusCode(500).end();
+            return;
+        }
+        var file = VllmPooling.file(ctx);
+        if (file == null) {
+            json(ctx, 400, VllmResponses.error(legacy, 400, "BadRequestError", "Field required: file", null));
+            return;
+        }
+        if (!modelAccepted(ctx, ctx.request().getFormAttribute("model"))) {
+            return;
+        }
+        String format = ctx.request().getFormAttribute("response_format") == null ? "json" : ctx.request().getFormAttribute("response_format");
+        Object out;
+        try {
+            out = VllmPooling.transcription(file, format);
+        } catch (java.io.IOException e) {
+            json(ctx, 500, VllmResponses.error(legacy, 500, "InternalServerError", e.getMessage(), null));
+            return;
+        }
+        if (out == null) {
+            json(ctx, 400, VllmResponses.error(legacy, 400, "BadRequestError",
+                    "Currently only support response_format `text` or `json`", "response_format"));
+            return;
+        }
+        metrics.finished("stop", 0.0);
+        if (out instanceof String text) {
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(text);
+        } else {
+            json(ctx, 200, out);
+        }
+    }
+
+    /** Answers 404 for another model's name, as every vLLM endpoint does; true when the name is this server's (or absent). */
+    private boolean modelAccepted(RoutingContext ctx, String requested) {
+        if (requested != null && !requested.equals(servedName)) {
+            json(ctx, 404, VllmResponses.error(legacy, 404, "NotFoundError",
+                    "The model `" + requested + "` does not exist.", legacy ? null : "model"));
+            return false;
+        }
+        return true;
     }
 
     private double kvUsage() {
