@@ -21,6 +21,7 @@ import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.ContentBlock;
 import com.anthropic.models.messages.ContentBlockParam;
 import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCountTokensParams;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
@@ -174,6 +175,25 @@ class AnthropicClientTest {
         var sent = SimulatorResource.sim.anthropic().requests();
         assertThat(sent.size() - before).isEqualTo(2);
         assertThat(sent.get(sent.size() - 1).model()).isEqualTo("claude-sonnet-4-5");
+    }
+
+    @Test
+    void tokensAreCountedByVllmOrTheProviderAndOtherwiseRefusedClearly() {
+        AnthropicClient client = client("unused-keyless");
+        long local = client.messages().countTokens(MessageCountTokensParams.builder().model("local").system("You are terse.")
+                .addUserMessage(QUESTION).build()).inputTokens();
+        // vLLM's /tokenize counts the prompt through the chat template: more than the words alone
+        assertThat(local).isGreaterThan(QUESTION.split(" ").length);
+        assertThat(SimulatorResource.sim.control().requests("vllm-1")).extracting(RequestRecord::path).contains("/tokenize");
+
+        long cloud = client.messages().countTokens(MessageCountTokensParams.builder().model("claude").addUserMessage(QUESTION).build())
+                .inputTokens();
+        Message m = client.messages().create(MessageCreateParams.builder().model("claude").maxTokens(16).addUserMessage(QUESTION).build());
+        assertThat(cloud).as("the provider's own count").isEqualTo(m.usage().inputTokens());
+
+        given().contentType("application/json").body("{\"model\":\"llama\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/messages/count_tokens").then().statusCode(501).body("type", equalTo("error"))
+                .body("error.message", equalTo("No target of route `llama` can count tokens: only Anthropic and vLLM targets can."));
     }
 
     @Test

@@ -2,7 +2,9 @@ package dev.sparkd.router.proxy;
 
 import java.util.Locale;
 
+import dev.sparkd.core.config.ServiceKind;
 import dev.sparkd.router.config.RouterSettings.Kind;
+import dev.sparkd.router.target.Target;
 
 /** The routes the router proxies, with their upstream API path and what sets each apart. */
 public enum Endpoint {
@@ -11,6 +13,8 @@ public enum Endpoint {
     EMBEDDINGS("/embeddings", false, Kind.CHAT),
     /** Anthropic's Messages API: answered in Anthropic's shape, served by chat backends through a translation. */
     MESSAGES("/chat/completions", true, Kind.CHAT),
+    /** Anthropic's token count: passed to Anthropic targets, asked of vLLM's {@code /tokenize}; other servers cannot. */
+    COUNT_TOKENS("/tokenize", false, Kind.CHAT),
     RERANK("/rerank", false, Kind.RERANK),
     /** A multipart upload, passed through as it came; the answer too (JSON, text, subtitles or a stream). */
     TRANSCRIPTIONS("/audio/transcriptions", false, Kind.AUDIO),
@@ -43,12 +47,17 @@ public enum Endpoint {
 
     /** Whether the client speaks Anthropic's dialect (its errors and streams are Anthropic's). */
     boolean anthropicClient() {
-        return this == MESSAGES;
+        return this == MESSAGES || this == COUNT_TOKENS;
     }
 
     /** Whether an Anthropic provider can serve it (through a translation or as it is). */
     boolean anthropicTargets() {
-        return this == CHAT || this == MESSAGES;
+        return this == CHAT || this == MESSAGES || this == COUNT_TOKENS;
+    }
+
+    /** Whether a target of this provider can answer it. */
+    boolean servedBy(Target t) {
+        return this != COUNT_TOKENS || t.upstream().anthropic() || t.upstream().kind() == ServiceKind.VLLM;
     }
 
     /** Only ever sent to local targets, whatever the route and the key say. */

@@ -69,6 +69,7 @@ public class ProxyRoutes {
         router.post("/v1/embeddings").order(-100).handler(ctx -> handle(ctx, Endpoint.EMBEDDINGS));
         router.get("/v1/models").order(-100).handler(this::models);
         router.post("/v1/messages").order(-100).handler(ctx -> handle(ctx, Endpoint.MESSAGES));
+        router.post("/v1/messages/count_tokens").order(-100).handler(ctx -> handle(ctx, Endpoint.COUNT_TOKENS));
         router.post("/v1/rerank").order(-100).handler(ctx -> handle(ctx, Endpoint.RERANK));
         router.post("/v1/audio/transcriptions").order(-100).handler(ctx -> handle(ctx, Endpoint.TRANSCRIPTIONS));
         router.post("/v1/audio/speech").order(-100).handler(ctx -> handle(ctx, Endpoint.SPEECH));
@@ -180,7 +181,7 @@ public class ProxyRoutes {
         }
         if (endpoint.anthropicClient()) {
             String problem = !body.path("messages").isArray() ? "messages: Field required"
-                    : !body.path("max_tokens").canConvertToLong() ? "max_tokens: Field required" : null;
+                    : endpoint == Endpoint.MESSAGES && !body.path("max_tokens").canConvertToLong() ? "max_tokens: Field required" : null;
             if (problem != null) {
                 reject(resp, rid, endpoint, null, key, t0, OpenAiError.invalid(problem, null, null));
                 return;
@@ -218,6 +219,11 @@ public class ProxyRoutes {
         List<Target> ordered = planner.order(model, route.strategy(), targets.route(model), localOnly, System.nanoTime());
         if (!endpoint.anthropicTargets()) {
             ordered.removeIf(t -> t.upstream().anthropic());
+        }
+        if (endpoint == Endpoint.COUNT_TOKENS && !ordered.isEmpty() && ordered.removeIf(t -> !endpoint.servedBy(t)) && ordered.isEmpty()) {
+            reject(resp, rid, endpoint, model, key, t0, new OpenAiError(501, "invalid_request_error", "not_supported", null,
+                    "No target of route `" + model + "` can count tokens: only Anthropic and vLLM targets can.", null));
+            return;
         }
         if (ordered.isEmpty()) {
             reject(resp, rid, endpoint, model, key, t0, new OpenAiError(503, "upstream_error", "no_backend", null,

@@ -38,7 +38,18 @@ final class Translations {
                 copy.put("model", model);
                 return Buffer.buffer(mapper.writeValueAsBytes(copy));
             }
-            return Buffer.buffer(mapper.writeValueAsBytes(AnthropicMessages.request(body, model, req.stream(), !t.cloud(), mapper)));
+            ObjectNode chat = AnthropicMessages.request(body, model, req.stream(), !t.cloud(), mapper);
+            if (req.endpoint() == Endpoint.COUNT_TOKENS) {
+                // vLLM's chat form of /tokenize: the messages (and tools) through the model's chat template
+                ObjectNode tokenize = mapper.createObjectNode().put("model", model);
+                tokenize.set("messages", chat.get("messages"));
+                if (chat.has("tools")) {
+                    tokenize.set("tools", chat.get("tools"));
+                }
+                tokenize.put("add_generation_prompt", true);
+                return Buffer.buffer(mapper.writeValueAsBytes(tokenize));
+            }
+            return Buffer.buffer(mapper.writeValueAsBytes(chat));
         }
         if (t.upstream().anthropic()) {
             return Buffer.buffer(mapper.writeValueAsBytes(AnthropicTranslation.request(body, model, req.stream(), mapper)));
@@ -54,6 +65,11 @@ final class Translations {
     static Answer answer(ProxyRequest req, Target t, Buffer out, String requestedModel, ObjectMapper mapper) throws Exception {
         JsonNode root = mapper.readTree(out.getBytes());
         boolean anthropicUpstream = t.upstream().anthropic();
+        if (req.endpoint() == Endpoint.COUNT_TOKENS) {
+            // counting is free: nothing for the ledger's token columns
+            return new Answer(anthropicUpstream ? out : Buffer.buffer(mapper.writeValueAsBytes(
+                    mapper.createObjectNode().put("input_tokens", root.path("count").asLong(0)))), 0, 0);
+        }
         if (req.endpoint().anthropicClient()) {
             JsonNode msg = anthropicUpstream ? root : AnthropicMessages.response(root, requestedModel, mapper);
             JsonNode u = msg.path("usage");

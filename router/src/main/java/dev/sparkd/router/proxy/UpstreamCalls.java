@@ -19,8 +19,16 @@ final class UpstreamCalls {
         Upstream u = t.upstream();
         boolean anthropic = u.anthropic();
         Endpoint endpoint = req.endpoint();
-        RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost(u.host()).setPort(u.port())
-                .setURI(u.path(anthropic ? "/messages" : endpoint.path()));
+        String uri;
+        if (anthropic) {
+            uri = u.path(endpoint == Endpoint.COUNT_TOKENS ? "/messages/count_tokens" : "/messages");
+        } else if (endpoint == Endpoint.COUNT_TOKENS) {
+            String api = u.path("");
+            uri = api.substring(0, api.length() - 3) + endpoint.path(); // vLLM's /tokenize sits beside /v1
+        } else {
+            uri = u.path(endpoint.path());
+        }
+        RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost(u.host()).setPort(u.port()).setURI(uri);
         o.putHeader(HttpHeaders.CONTENT_TYPE, endpoint.rawRequest() ? req.forward().contentType() : "application/json");
         if (!endpoint.rawResponse()) {
             o.putHeader(HttpHeaders.ACCEPT, req.stream() ? "text/event-stream" : "application/json");

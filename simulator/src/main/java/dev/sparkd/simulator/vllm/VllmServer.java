@@ -159,6 +159,7 @@ public final class VllmServer extends SimulatedService {
         router.post("/v1/chat/completions").handler(ctx -> inference(ctx, true));
         router.post("/v1/completions").handler(ctx -> inference(ctx, false));
         router.post("/v1/embeddings").handler(this::embeddings);
+        router.post("/tokenize").handler(this::tokenize);
         if (model.scoring()) {
             for (String path : List.of("/rerank", "/v1/rerank", "/v2/rerank")) {
                 router.post(path).handler(ctx -> pooling(ctx, VllmPooling::rerank, "query and documents"));
@@ -303,6 +304,40 @@ public final class VllmServer extends SimulatedService {
         metrics.firstToken(tokens, 0.0);
         metrics.finished("stop", 0.0);
         json(ctx, 200, VllmResponses.embeddings("embd-" + hex(), System.currentTimeMillis() / 1000, servedName, vectors, tokens));
+    }
+
+    /**
+     * {@code /tokenize} (serving_tokenization.py): a completion {@code prompt} or chat {@code messages} (through the chat
+     * template, which adds a few tokens per message); {@code {"count","max_model_len","tokens","token_strs"}}.
+     */
+    private void tokenize(RoutingContext ctx) {
+        ObjectNode body = Json.parseObject(ctx.body().asString());
+        if (body == null || !(body.has("prompt") || body.path("messages").isArray())) {
+            json(ctx, 400, VllmResponses.error(legacy, 400, "BadRequestError", "Field required: prompt or messages", null));
+            return;
+        }
+        if (!modelAccepted(ctx, body.path("model").asText(null))) {
+            return;
+        }
+        int count;
+        if (body.has("prompt")) {
+            count = TextGenerator.countTokens(body.path("prompt").asText());
+        } else {
+            count = 0;
+            for (JsonNode m : body.get("messages")) {
+                count += TextGenerator.countTokens(ChatRequest.content(m.get("content"))) + 4;
+            }
+            count += body.path("add_generation_prompt").asBoolean(true) ? 3 : 0;
+        }
+        ObjectNode out = Json.object();
+        out.put("count", count);
+        out.put("max_model_len", maxModelLen);
+        var tokens = out.putArray("tokens");
+        for (int i = 0; i < count; i++) {
+            tokens.add(100 + Math.floorMod(i * 7919, 150_000));
+        }
+        out.putNull("token_strs");
+        json(ctx, 200, out);
     }
 
     /** {@code /rerank} and {@code /score}: answered at once, as a cross-encoder's forward pass is short. */
