@@ -73,6 +73,17 @@ class SpeechAndRerankTest {
     }
 
     @Test
+    void anUploadWithoutACredentialHeaderIsRefusedAsACrossSiteFormWouldBe() {
+        // what an HTML form on another site can send: multipart, no Authorization, no x-api-key
+        given().multiPart("model", "whisper").multiPart("file", "a.wav", audio(1000), "audio/wav")
+                .post("/v1/audio/transcriptions").then().statusCode(415);
+        given().header("x-api-key", "anything").multiPart("model", "whisper").multiPart("file", "a.wav", audio(1000), "audio/wav")
+                .post("/v1/audio/transcriptions").then().statusCode(200).body("text", equalTo(Relevance.transcript(audio(1000))));
+        // elsewhere multipart stays refused, credential or not
+        given().header("x-api-key", "anything").multiPart("model", "chat").post("/v1/chat/completions").then().statusCode(415);
+    }
+
+    @Test
     void speechIsStreamedBackFromTheLocalServer() throws Exception {
         int before = SimulatorResource.capture.bodies.size();
         try (HttpResponse r = client().audio().speech().create(SpeechCreateParams.builder().model("tts").input("Hello from the Spark.")

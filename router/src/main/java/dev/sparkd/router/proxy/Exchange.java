@@ -432,13 +432,15 @@ final class Exchange {
         }
         Target t = attempt == null ? null : attempt.target;
         double cost = t != null && t.cloud() ? ctx.budgets().cost(t.modelFor(requestedModel), promptTokens, completionTokens) : 0;
-        if (attempt != null) {
-            attempt.close(verdict, cost);
-        }
         long end = System.nanoTime();
         LedgerEntry entry = new LedgerEntry(Instant.now(), req.requestId(), req.endpointName(), req.route(), t == null ? null : t.id(),
                 t == null ? null : t.provider(), req.key().id(), status, outcome, error, promptTokens, completionTokens, cost,
                 (end - req.t0()) / 1e6, ttft >= 0 ? ttft / 1e6 : null, req.stream(), attempts, trail.text());
+        // recorded before the attempt is closed: closing resets an unfinished upstream request, and whoever watches
+        // that upstream (a test, an operator) must then find the request in the ledger's queue
         ctx.recorder().record(entry, end - req.t0(), ttft);
+        if (attempt != null) {
+            attempt.close(verdict, cost);
+        }
     }
 }
