@@ -29,15 +29,17 @@ class SpeechRerankToolsContractTest {
     }
 
     private int vllm(String model) throws Exception {
-        sim = Simulator.start(SimConfig.parse(TestConfigs.FAST + """
+        String declare = TestConfigs.FAST.contains("[vllm.models.\"" + model + "\"]") ? "" : """
                 [vllm.models."%s"]
                 load_delay = "0ms"
+                """.formatted(model);
+        sim = Simulator.start(SimConfig.parse(TestConfigs.FAST + declare + """
 
                 [sparks.spark-1.services.vllm-1]
                 kind = "vllm"
                 port = 0
                 model = "%s"
-                """.formatted(model, model)));
+                """.formatted(model)));
         int port = sim.port("vllm-1");
         Http.awaitStatus(port, "/health", 200, Duration.ofSeconds(5));
         return port;
