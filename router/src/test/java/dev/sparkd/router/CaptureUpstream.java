@@ -39,6 +39,10 @@ final class CaptureUpstream {
             req.body().onSuccess(buf -> {
                 JsonObject body = buf.toJsonObject();
                 bodies.add(body);
+                if (req.path().equals("/v1/audio/speech")) {
+                    speech(req.response(), body);
+                    return;
+                }
                 var resp = req.response();
                 String model = body.getString("model");
                 String chunk = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
@@ -75,6 +79,27 @@ final class CaptureUpstream {
                 }
             });
         }).listen(PORT, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** The size of every speech answer: several chunks, so the router must pass them on as they come. */
+    static final int SPEECH_BYTES = 256 * 1024;
+
+    /** An OpenAI-style text-to-speech server (Kokoro-FastAPI, speaches): audio bytes, in chunks, for the input. */
+    private void speech(io.vertx.core.http.HttpServerResponse resp, JsonObject body) {
+        resp.setChunked(true).putHeader("Content-Type", "mp3".equals(body.getString("response_format", "mp3")) ? "audio/mpeg" : "audio/wav");
+        byte[] chunk = new byte[SPEECH_BYTES / 8];
+        int seed = body.getString("input", "").hashCode();
+        for (int i = 0; i < chunk.length; i++) {
+            chunk[i] = (byte) (seed + i);
+        }
+        long[] sent = {0};
+        vertx.setPeriodic(0, 5, id -> {
+            resp.write(io.vertx.core.buffer.Buffer.buffer(chunk));
+            if (++sent[0] == 8) {
+                vertx.cancelTimer(id);
+                resp.end();
+            }
+        });
     }
 
     void close() {

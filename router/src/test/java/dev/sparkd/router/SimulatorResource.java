@@ -44,8 +44,24 @@ public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
                 ttft = "5ms"
                 tokens_per_second = 0
 
+                [vllm.models."openai/whisper-large-v3"]
+                load_delay = "0ms"
+
+                [vllm.models."BAAI/bge-reranker-v2-m3"]
+                load_delay = "0ms"
+
                 [sparks.spark-1]
                 gpu = "gb10"
+
+                [sparks.spark-1.services.vllm-whisper]
+                kind = "vllm"
+                port = 38889
+                model = "openai/whisper-large-v3"
+
+                [sparks.spark-1.services.vllm-rerank]
+                kind = "vllm"
+                port = 38886
+                model = "BAAI/bge-reranker-v2-m3"
 
                 [sparks.spark-1.services.ollama-1]
                 kind = "ollama"

@@ -3,6 +3,7 @@ package dev.sparkd.daemon.edge;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -34,7 +35,9 @@ import jakarta.inject.Singleton;
  * <li>An {@code Origin}, when sent, must be the daemon's own (same scheme-less authority as {@code Host}) or listed in
  * {@code allowed_origins}: no other web page gets an answer (403).</li>
  * <li>A POST/PUT/PATCH/DELETE body must be {@code application/json} (415), so no "simple" cross-site form reaches a
- * handler without a CORS preflight.</li>
+ * handler without a CORS preflight. The one exception: a {@code multipart/form-data} upload to a path a daemon
+ * registered with {@link #acceptUploads} (the router's audio transcriptions), and only with an {@code Authorization}
+ * or {@code x-api-key} header, which no cross-site form can set.</li>
  * <li>{@code /q/metrics} needs the admin token when {@code metrics_admin_only = true}.</li>
  * </ol>
  * Admin routes are declared with {@link AdminOnly}. Refusals are counted ({@link RejectedRequests}) and answered with
@@ -49,6 +52,7 @@ public class Edge {
 
     private final Set<String> hosts = new HashSet<>();
     private final Set<String> origins = new HashSet<>();
+    private final Set<String> uploadPaths = ConcurrentHashMap.newKeySet();
     private final boolean anyAddress;
     private final boolean metricsAdminOnly;
     private final AdminToken admin;
@@ -91,7 +95,7 @@ public class Edge {
                     "add the page's origin (scheme://host:port) to [suite] allowed_origins if it should call this daemon");
             return;
         }
-        if (hasBody(req) && !isJson(req.getHeader(HttpHeaders.CONTENT_TYPE))) {
+        if (hasBody(req) && !isJson(req.getHeader(HttpHeaders.CONTENT_TYPE)) && !upload(req)) {
             refuse(ctx, Reason.CONTENT_TYPE, 415, "unsupported_media_type", "request bodies must be application/json",
                     "send Content-Type: application/json");
             return;
@@ -129,6 +133,17 @@ public class Edge {
         }
         String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
         return req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || (length != null && !length.strip().equals("0"));
+    }
+
+    /** Lets {@code multipart/form-data} bodies with a credential header reach {@code path} (an API that takes files). */
+    public void acceptUploads(String path) {
+        uploadPaths.add(path);
+    }
+
+    private boolean upload(HttpServerRequest req) {
+        String ct = req.getHeader(HttpHeaders.CONTENT_TYPE);
+        return uploadPaths.contains(req.path()) && ct != null && ct.regionMatches(true, 0, "multipart/form-data", 0, 19)
+                && (req.getHeader(HttpHeaders.AUTHORIZATION) != null || req.getHeader("x-api-key") != null);
     }
 
     static boolean isJson(String contentType) {

@@ -13,13 +13,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Rebuilds Anthropic's named-event stream as OpenAI {@code chat.completion.chunk}s, one event at a time: text deltas,
  * tool calls (one OpenAI tool-call index per {@code tool_use} block, arguments as fragments), thinking as
  * {@code reasoning_content}, the stop reason as {@code finish_reason}, and the usage chunk when the client asked.
- * {@code ping} is dropped; an {@code error} event is reported to the caller.
+ * {@code ping} is dropped; an {@code error} event is reported to the caller. Frames are {@code data:} lines, and the
+ * stream ends with {@code [DONE]}.
  */
-public final class AnthropicStream {
-    /** What one event produced: chunks to send, whether the stream is complete, or an error. */
-    public record Result(List<String> chunks, boolean done, String error) {
-        static final Result NOTHING = new Result(List.of(), false, null);
-    }
+public final class AnthropicStream implements StreamTranslator {
+    private static final String DONE = "data: [DONE]\n\n";
 
     private final String requestedModel;
     private final boolean includeUsage;
@@ -40,14 +38,17 @@ public final class AnthropicStream {
         this.model = requestedModel;
     }
 
+    @Override
     public long inputTokens() {
         return inputTokens;
     }
 
+    @Override
     public long outputTokens() {
         return outputTokens;
     }
 
+    @Override
     public Result onEvent(String name, String data) {
         JsonNode ev;
         try {
@@ -131,8 +132,9 @@ public final class AnthropicStream {
                     c.putArray("choices");
                     ObjectNode usage = c.putObject("usage");
                     usage.put("prompt_tokens", inputTokens).put("completion_tokens", outputTokens).put("total_tokens", inputTokens + outputTokens);
-                    out.add(c.toString());
+                    out.add(frame(c.toString()));
                 }
+                out.add(DONE);
                 return new Result(out, true, null);
             }
             case "error" -> {
@@ -165,6 +167,10 @@ public final class AnthropicStream {
     }
 
     private static Result one(String chunk) {
-        return new Result(List.of(chunk), false, null);
+        return new Result(List.of(frame(chunk)), false, null);
+    }
+
+    private static String frame(String json) {
+        return "data: " + json + "\n\n";
     }
 }

@@ -1,5 +1,6 @@
 package dev.sparkd.router.anthropic;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,8 +17,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class AnthropicTranslation {
     public static final int DEFAULT_MAX_TOKENS = 4096;
-    static final Map<String, String> FINISH = Map.of("end_turn", "stop", "stop_sequence", "stop", "max_tokens", "length",
-            "tool_use", "tool_calls", "refusal", "content_filter", "pause_turn", "stop");
+
+    /**
+     * Anthropic {@code stop_reason} ↔ OpenAI {@code finish_reason}, one table for both directions: every row maps
+     * Anthropic to OpenAI; the first row naming an OpenAI reason is its way back.
+     */
+    private static final String[][] STOP_REASONS = {
+            {"end_turn", "stop"}, {"max_tokens", "length"}, {"tool_use", "tool_calls"}, {"refusal", "content_filter"},
+            {"stop_sequence", "stop"}, {"pause_turn", "stop"}, {"tool_use", "function_call"}};
+    static final Map<String, String> FINISH = new HashMap<>();
+    static final Map<String, String> STOP = new HashMap<>();
+
+    static {
+        for (String[] row : STOP_REASONS) {
+            FINISH.putIfAbsent(row[0], row[1]);
+            STOP.putIfAbsent(row[1], row[0]);
+        }
+    }
 
     private AnthropicTranslation() {
     }

@@ -17,6 +17,7 @@ import dev.sparkd.core.config.SuiteConfig;
 /** Reads {@code [router]}; registered for the shared loader in {@code META-INF/services}. */
 public final class RouterSchema extends SectionSchema<RouterSettings> {
     public static final int DEFAULT_PORT = 8470;
+    static final List<String> KINDS = List.of("chat", "audio", "rerank");
     static final List<String> STRATEGIES = List.of("priority", "round_robin", "least_outstanding", "latency", "load_aware",
             "random", "sticky");
 
@@ -158,14 +159,20 @@ public final class RouterSchema extends SectionSchema<RouterSettings> {
                 r.error(r.has("cache_max_bytes") ? "cache_max_bytes" : "cache_local_only", "the cache is off without `cache_ttl`",
                         "add cache_ttl = \"5m\"");
             }
-            if (localOnly) {
+            RouterSettings.Kind kind = RouterSettings.Kind.valueOf(r.choice("kind", KINDS).orElse("chat").toUpperCase(Locale.ROOT));
+            if (kind != RouterSettings.Kind.CHAT) {
+                targets.stream().filter(x -> !core.services().get(x.service()).local()).forEach(x ->
+                        r.error("targets", "a " + kind.key() + " route sends only to local targets, and \"" + x + "\" is not local"
+                                + " (a cloud provider, or `compatible` with local = false)",
+                                "remove the target: " + (kind == RouterSettings.Kind.AUDIO ? "speech" : "rerank requests") + " stay on your own hardware"));
+            } else if (localOnly) {
                 targets.stream().filter(x -> !core.services().get(x.service()).local()).forEach(x ->
                         r.error("local_only", "route is local_only but target \"" + x.service() + (x.model().isEmpty() ? "" : ":" + x.model()) + "\" is not local (a cloud provider, or `compatible` with local = false)",
                                 "remove the target or local_only (a `compatible` service on your own hardware can say local = true)"));
             }
             r.finish();
             routes.put(name, new RouterSettings.Route(name, List.copyOf(targets), strategy, localOnly, whenFull, queueSize,
-                    queueTimeout, cache));
+                    queueTimeout, cache, kind));
         });
         // Never below the current budget period: the ledger's own retention keeps this UTC month whatever is set here.
         Duration ledgerRetention = t.duration("ledger_retention", Duration.ofDays(1), Duration.ofDays(3650)).orElse(Duration.ofDays(90));

@@ -2,6 +2,7 @@ package dev.sparkd.router.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.sparkd.core.config.DaemonSettings;
@@ -35,9 +36,11 @@ public record RouterSettings(Listen listen, boolean allowKeyless, Map<String, Ro
     /**
      * {@code [router.routes.<name>]}: ordered targets and how to pick among them, what happens when every target is
      * at its {@code max_in_flight}, and the optional answer cache.
+     *
+     * @param kind what the route serves: chat (also completions, embeddings, Anthropic messages), audio or rerank
      */
     public record Route(String name, List<Target> targets, String strategy, boolean localOnly, WhenFull whenFull,
-            int queueSize, Duration queueTimeout, Cache cache) {
+            int queueSize, Duration queueTimeout, Cache cache, Kind kind) {
 
         public boolean sticky() {
             return "sticky".equals(strategy);
@@ -63,6 +66,15 @@ public record RouterSettings(Listen listen, boolean allowKeyless, Map<String, Ro
 
     /** {@code [router.idempotency]}: answers kept for {@code window}, at most {@code maxBytes} of them (0 = off). */
     public record Idempotency(Duration window, long maxBytes) {
+    }
+
+    /** What a route serves ({@code kind}); audio and rerank routes are local by rule: speech stays on the LAN. */
+    public enum Kind {
+        CHAT, AUDIO, RERANK;
+
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /** A target: {@code service} or {@code service:model} (the model name may itself contain ':'). */

@@ -8,8 +8,6 @@ import java.util.function.BooleanSupplier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.sparkd.router.anthropic.AnthropicStream;
-import dev.sparkd.router.anthropic.AnthropicTranslation;
 import dev.sparkd.router.budget.Budgets;
 import dev.sparkd.router.config.RouterSettings.WhenFull;
 import dev.sparkd.router.ledger.LedgerEntry;
@@ -155,7 +153,7 @@ final class Exchange {
         Target t = a.target;
         Buffer payload;
         try {
-            payload = UpstreamCalls.payload(t, req.body(), requestedModel, req.stream(), ctx.mapper());
+            payload = Translations.payload(t, req, requestedModel, ctx.mapper());
         } catch (Exception e) {
             attemptFailed(a, "bad_request", new OpenAiError(400, "invalid_request_error", "unsupported_content", null,
                     "cannot translate the request for " + t.provider() + ": " + e.getMessage(), t.service()), Attempt.Verdict.NONE);
@@ -163,7 +161,7 @@ final class Exchange {
         }
         RequestOptions options;
         try {
-            options = UpstreamCalls.options(t, req.endpoint(), req.stream(), req.requestId());
+            options = UpstreamCalls.options(t, req);
         } catch (RuntimeException e) {
             // e.g. the provider's key file is unreadable: this target cannot be called, the next one may
             attemptFailed(a, "misconfigured", new OpenAiError(502, "upstream_error", "backend_misconfigured", null,
@@ -261,6 +259,10 @@ final class Exchange {
             });
             return;
         }
+        if (req.endpoint().rawResponse()) {
+            pipe(a, r, status);
+            return;
+        }
         String ct = r.getHeader(HttpHeaders.CONTENT_TYPE);
         if (req.stream() && ct != null && ct.startsWith("text/event-stream")) {
             relayStream(a, r);
@@ -291,15 +293,10 @@ final class Exchange {
     private void answer(Attempt a, int status, Buffer out) {
         long upstreamDone = System.nanoTime();
         try {
-            JsonNode root = ctx.mapper().readTree(out.getBytes());
-            if (a.target.upstream().anthropic()) {
-                ObjectNode translated = AnthropicTranslation.response(root, requestedModel, ctx.mapper());
-                out = Buffer.buffer(ctx.mapper().writeValueAsBytes(translated));
-                root = translated;
-            }
-            JsonNode usage = root.path("usage");
-            promptTokens = usage.path("prompt_tokens").asLong(0);
-            completionTokens = usage.path("completion_tokens").asLong(0);
+            Translations.Answer translated = Translations.answer(req, a.target, out, requestedModel, ctx.mapper());
+            out = translated.body();
+            promptTokens = translated.promptTokens();
+            completionTokens = translated.completionTokens();
         } catch (Exception e) {
             attemptFailed(a, "bad_response", new OpenAiError(502, "upstream_error", "bad_response", null,
                     a.target.service() + " answered with a body that is not JSON", a.target.service()), Attempt.Verdict.FAILURE);
@@ -323,8 +320,8 @@ final class Exchange {
 
     private void relayStream(Attempt a, HttpClientResponse r) {
         Target t = a.target;
-        AnthropicStream anthropic = t.upstream().anthropic() ? new AnthropicStream(requestedModel, req.clientWantsUsage(), ctx.mapper()) : null;
-        StreamRelay relay = new StreamRelay(ctx.mapper(), req.clientWantsUsage(), anthropic, ctx.settings().limits().eventBytes());
+        StreamRelay relay = new StreamRelay(ctx.mapper(), req.clientWantsUsage(), Translations.stream(req, t, requestedModel, ctx.mapper()),
+                ctx.settings().limits().eventBytes());
         this.relay = relay;
         long idle = t.upstream().timeouts().idle().toMillis();
         r.handler(chunk -> {
@@ -372,6 +369,42 @@ final class Exchange {
         });
     }
 
+    /** An answer that is not ours to read (audio, a transcript in any format): status, type and bytes as they come. */
+    private void pipe(Attempt a, HttpClientResponse r, int status) {
+        long idle = a.target.upstream().timeouts().idle().toMillis();
+        sendStreamHeaders(a);
+        resp.setStatusCode(status);
+        String ct = r.getHeader(HttpHeaders.CONTENT_TYPE);
+        resp.putHeader(HttpHeaders.CONTENT_TYPE, ct == null ? "application/octet-stream" : ct);
+        resp.headers().remove("X-Accel-Buffering");
+        armTimer(a, idle, "idle timeout");
+        r.handler(chunk -> {
+            if (a.closed()) {
+                return;
+            }
+            resp.write(chunk);
+            if (resp.writeQueueFull()) {
+                r.pause();
+                resp.drainHandler(v -> r.resume());
+            }
+            armTimer(a, idle, "idle timeout");
+        });
+        r.exceptionHandler(e -> {
+            if (!a.closed()) {
+                upstreamBroke(a, a.target.service() + " broke off its answer: " + e.getMessage());
+            }
+        });
+        r.endHandler(v -> {
+            if (a.closed()) {
+                return;
+            }
+            a.upstreamEnded = true;
+            cancelTimer();
+            finish(status, "ok", null, Attempt.Verdict.SUCCESS);
+            resp.end();
+        });
+    }
+
     private void sendStreamHeaders(Attempt a) {
         long now = System.nanoTime();
         ttft = now - req.t0();
@@ -400,7 +433,11 @@ final class Exchange {
     private void streamFailed(Attempt a, String message) {
         OpenAiError e = new OpenAiError(502, "upstream_error", "stream_interrupted", null, message, a.target.service());
         finish(200, "stream_error", message, Attempt.Verdict.FAILURE);
-        resp.end(Buffer.buffer("data: " + e.json(req.requestId()) + "\n\n"));
+        if (req.endpoint().rawResponse()) {
+            resp.reset(); // bytes of unknown type: only a broken connection tells the client the answer is cut short
+            return;
+        }
+        resp.end(Buffer.buffer(Translations.streamError(req.endpoint(), e, req.requestId())));
     }
 
     private void attemptFailed(Attempt a, String reason, OpenAiError e, Attempt.Verdict verdict) {
@@ -526,7 +563,7 @@ final class Exchange {
             return;
         }
         headersSent = true;
-        ProxyRoutes.reply(resp, req.requestId(), e);
+        ProxyRoutes.reply(resp, req.requestId(), e, req.endpoint());
     }
 
     private void clientClosed() {
@@ -567,13 +604,15 @@ final class Exchange {
             // estimate and the tokens already relayed
             cost = ctx.budgets().cost(t.modelFor(requestedModel), req.promptEstimate(), relay == null ? 0 : relay.relayedTokens());
         }
-        if (attempt != null) {
-            attempt.close(verdict, cost);
-        }
         long end = System.nanoTime();
         LedgerEntry entry = new LedgerEntry(Instant.now(), req.requestId(), req.endpointName(), req.route(), t == null ? null : t.id(),
                 t == null ? null : t.provider(), req.key().id(), status, outcome, error, promptTokens, completionTokens, cost,
                 (end - req.t0()) / 1e6, ttft >= 0 ? ttft / 1e6 : null, req.stream(), attempts, trail.text());
+        // recorded before the attempt is closed: closing resets an unfinished upstream request, and whoever watches
+        // that upstream (a test, an operator) must then find the request in the ledger's queue
         ctx.recorder().record(entry, end - req.t0(), ttft);
+        if (attempt != null) {
+            attempt.close(verdict, cost);
+        }
     }
 }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sparkd.core.net.Peers;
+import dev.sparkd.daemon.edge.Edge;
 import dev.sparkd.daemon.edge.RejectedRequests;
 import dev.sparkd.daemon.edge.RejectedRequests.Reason;
 import dev.sparkd.router.metrics.RouterMetrics;
@@ -70,11 +71,17 @@ public class ProxyRoutes {
         this.exchanges = new ExchangeContext(vertx, settings, budgets, metrics, recorder, mapper);
     }
 
-    void register(@Observes Router router) {
+    void register(@Observes Router router, Edge edge) {
+        edge.acceptUploads("/v1/audio/transcriptions");
         router.post("/v1/chat/completions").order(-100).handler(ctx -> handle(ctx, Endpoint.CHAT));
         router.post("/v1/completions").order(-100).handler(ctx -> handle(ctx, Endpoint.COMPLETIONS));
         router.post("/v1/embeddings").order(-100).handler(ctx -> handle(ctx, Endpoint.EMBEDDINGS));
         router.get("/v1/models").order(-100).handler(this::models);
+        router.post("/v1/messages").order(-100).handler(ctx -> handle(ctx, Endpoint.MESSAGES));
+        router.post("/v1/messages/count_tokens").order(-100).handler(ctx -> handle(ctx, Endpoint.COUNT_TOKENS));
+        router.post("/v1/rerank").order(-100).handler(ctx -> handle(ctx, Endpoint.RERANK));
+        router.post("/v1/audio/transcriptions").order(-100).handler(ctx -> handle(ctx, Endpoint.TRANSCRIPTIONS));
+        router.post("/v1/audio/speech").order(-100).handler(ctx -> handle(ctx, Endpoint.SPEECH));
     }
 
     static String requestId(HttpServerRequest req) {
@@ -83,9 +90,17 @@ public class ProxyRoutes {
 
     /** The caller's key, {@link ApiKey#KEYLESS}, or null (and a 401 has been sent). */
     ApiKey authenticate(HttpServerRequest req, String requestId) {
+        return authenticate(req, requestId, Endpoint.CHAT);
+    }
+
+    /** The key comes as {@code Authorization: Bearer} or, as Anthropic clients send it, {@code x-api-key}. */
+    private ApiKey authenticate(HttpServerRequest req, String requestId, Endpoint endpoint) {
         String auth = req.getHeader(HttpHeaders.AUTHORIZATION);
         boolean keyless = settings.allowKeyless() && req.remoteAddress() != null && Peers.isLoopback(req.remoteAddress().host());
         String presented = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
+        if (presented == null && req.getHeader("x-api-key") != null) {
+            presented = req.getHeader("x-api-key").trim();
+        }
         // SDKs insist on sending some key: on a keyless loopback listener anything but a router key means "no key"
         if (presented != null && (!keyless || KeyStore.looksLikeKey(presented))) {
             ApiKey k = keys.authenticate(presented);
@@ -93,14 +108,14 @@ public class ProxyRoutes {
                 return k;
             }
             reply(req.response(), requestId, new OpenAiError(401, "invalid_request_error", "invalid_api_key", null,
-                    "Incorrect API key provided. Create one with `router keys create`.", null));
+                    "Incorrect API key provided. Create one with `router keys create`.", null), endpoint);
             return null;
         }
         if (keyless) {
             return ApiKey.KEYLESS;
         }
         reply(req.response(), requestId, new OpenAiError(401, "invalid_request_error", "missing_api_key", null,
-                "You didn't provide an API key. Send it as `Authorization: Bearer sk-sparkd-…`.", null));
+                "You didn't provide an API key. Send it as `Authorization: Bearer sk-sparkd-…` (or `x-api-key`).", null), endpoint);
         return null;
     }
 
@@ -127,7 +142,7 @@ public class ProxyRoutes {
         long t0 = System.nanoTime();
         HttpServerRequest req = ctx.request();
         String rid = requestId(req);
-        ApiKey key = authenticate(req, rid);
+        ApiKey key = authenticate(req, rid, endpoint);
         if (key == null) {
             rejected(rid, endpoint, null, "-", 401, "unauthenticated", t0);
             return;
@@ -178,16 +193,39 @@ public class ProxyRoutes {
 
     private void start(RoutingContext ctx, Endpoint endpoint, String rid, ApiKey key, Buffer raw, long t0, boolean headerLocal) {
         HttpServerResponse resp = ctx.response();
-        JsonNode parsed;
-        try {
-            parsed = mapper.readTree(raw.getBytes());
-        } catch (Exception e) {
-            reject(resp, rid, endpoint, null, key, t0, OpenAiError.invalid("We could not parse the JSON body of your request.", null, null));
-            return;
+        ProxyRequest.Forward forward = null;
+        ObjectNode body;
+        if (endpoint.rawRequest()) {
+            String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+            body = formFields(raw, contentType);
+            if (body == null) {
+                reject(resp, rid, endpoint, null, key, t0, OpenAiError.invalid(
+                        "The request must be multipart/form-data with a `model` field and the audio `file`.", null, null));
+                return;
+            }
+            forward = new ProxyRequest.Forward(contentType, raw, null);
+        } else {
+            JsonNode parsed;
+            try {
+                parsed = mapper.readTree(raw.getBytes());
+            } catch (Exception e) {
+                reject(resp, rid, endpoint, null, key, t0, OpenAiError.invalid("We could not parse the JSON body of your request.", null, null));
+                return;
+            }
+            if (!(parsed instanceof ObjectNode object)) {
+                reject(resp, rid, endpoint, null, key, t0, OpenAiError.invalid("The request body must be a JSON object.", null, null));
+                return;
+            }
+            body = object;
         }
-        if (!(parsed instanceof ObjectNode body)) {
-            reject(resp, rid, endpoint, null, key, t0, OpenAiError.invalid("The request body must be a JSON object.", null, null));
-            return;
+        if (endpoint.anthropicClient()) {
+            String problem = !body.path("messages").isArray() ? "messages: Field required"
+                    : endpoint == Endpoint.MESSAGES && !body.path("max_tokens").canConvertToLong() ? "max_tokens: Field required" : null;
+            if (problem != null) {
+                reject(resp, rid, endpoint, null, key, t0, OpenAiError.invalid(problem, null, null));
+                return;
+            }
+            forward = new ProxyRequest.Forward(null, null, ctx.request().getHeader("anthropic-beta"));
         }
         String model = body.path("model").asText("");
         if (model.isEmpty()) {
@@ -198,6 +236,11 @@ public class ProxyRoutes {
         if (route == null) {
             reject(resp, rid, endpoint, null, key, t0, new OpenAiError(404, "invalid_request_error", "model_not_found", "model",
                     "The model `" + model + "` does not exist here; routes: " + String.join(", ", settings.routes().keySet()), null));
+            return;
+        }
+        if (route.kind() != endpoint.kind()) {
+            reject(resp, rid, endpoint, null, key, t0, OpenAiError.invalid("The route `" + model + "` serves " + route.kind().key()
+                    + ", not " + endpoint.kind().key() + " (its `kind` in [router.routes." + model + "]).", "model", "wrong_route_kind"));
             return;
         }
         if (!key.allows(model)) {
@@ -211,11 +254,16 @@ public class ProxyRoutes {
             return;
         }
         boolean stream = endpoint.streams && body.path("stream").asBoolean(false);
-        boolean localOnly = route.localOnly() || key.localOnly() || headerLocal;
+        boolean localOnly = endpoint.localOnly() || route.localOnly() || key.localOnly() || headerLocal;
         long session = route.sticky() ? StickySessions.key(model, key.id(), ctx.request().getHeader(StickySessions.SESSION_HEADER), body) : 0;
         List<Target> ordered = planner.order(model, route.strategy(), targets.route(model), localOnly, System.nanoTime(), session);
-        if (endpoint != Endpoint.CHAT) {
+        if (!endpoint.anthropicTargets()) {
             ordered.removeIf(t -> t.upstream().anthropic());
+        }
+        if (endpoint == Endpoint.COUNT_TOKENS && !ordered.isEmpty() && ordered.removeIf(t -> !endpoint.servedBy(t)) && ordered.isEmpty()) {
+            reject(resp, rid, endpoint, model, key, t0, new OpenAiError(501, "invalid_request_error", "not_supported", null,
+                    "No target of route `" + model + "` can count tokens: only Anthropic and vLLM targets can.", null));
+            return;
         }
         if (ordered.isEmpty()) {
             reject(resp, rid, endpoint, model, key, t0, new OpenAiError(503, "upstream_error", "no_backend", null,
@@ -245,7 +293,7 @@ public class ProxyRoutes {
                 default -> sink = d.sink();
             }
         }
-        new Exchange(exchanges, ProxyRequest.of(endpoint, rid, t0, key, model, body, stream, raw.length()), resp, ordered)
+        new Exchange(exchanges, ProxyRequest.of(endpoint, rid, t0, key, model, body, stream, raw.length(), forward), resp, ordered)
                 .whenFull(route.whenFull(), targets.queue(model)).keeping(sink).start();
     }
 
@@ -264,8 +312,21 @@ public class ProxyRoutes {
                 d.fromCache() ? "cache_hit" : "replayed", null, 0, 0, 0, nanos / 1e6, null, false, 0, null), nanos, -1);
     }
 
+    /** An upload's text fields as an object ({@code stream} as a boolean), or null when it is no form with a model. */
+    private ObjectNode formFields(Buffer raw, String contentType) {
+        String boundary = MultipartForm.boundary(contentType);
+        var fields = boundary == null ? null : MultipartForm.fields(raw, boundary);
+        if (fields == null || !fields.containsKey("model")) {
+            return null;
+        }
+        ObjectNode body = mapper.createObjectNode();
+        fields.forEach((name, f) -> body.put(name, f.value()));
+        body.put("stream", "true".equalsIgnoreCase(body.path("stream").asText()));
+        return body;
+    }
+
     private void reject(HttpServerResponse resp, String rid, Endpoint endpoint, String route, ApiKey key, long t0, OpenAiError e) {
-        reply(resp, rid, e);
+        reply(resp, rid, e, endpoint);
         rejected(rid, endpoint, route, key.id(), e.status(), e.code() == null ? "rejected" : e.code(), t0);
     }
 
@@ -283,10 +344,15 @@ public class ProxyRoutes {
     }
 
     static void reply(HttpServerResponse resp, String rid, OpenAiError e) {
+        reply(resp, rid, e, Endpoint.CHAT);
+    }
+
+    /** An error answer in the endpoint's dialect (Anthropic's on {@code /v1/messages}). */
+    static void reply(HttpServerResponse resp, String rid, OpenAiError e, Endpoint endpoint) {
         resp.setStatusCode(e.status());
         resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         resp.putHeader("X-Request-Id", rid);
-        resp.end(e.json(rid));
+        resp.end(Translations.errorBody(endpoint, e, rid));
     }
 
     /** {@code GET /v1/models}: the routes this caller may use that have a reachable target it may use. */

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sparkd.core.http.SseEvent;
 import dev.sparkd.core.http.SseParser;
-import dev.sparkd.router.anthropic.AnthropicStream;
+import dev.sparkd.router.anthropic.StreamTranslator;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -20,7 +20,7 @@ final class StreamRelay {
     private final SseParser parser;
     private final ObjectMapper mapper;
     private final boolean clientWantsUsage;
-    private final AnthropicStream anthropic;
+    private final StreamTranslator translator;
     private final SseParser.Handler onBlock = this::onBlock;
 
     private Buffer out;
@@ -31,17 +31,17 @@ final class StreamRelay {
     private long completionTokens;
     private long relayedTokens;
 
-    /** @param anthropic the translator when the upstream speaks Anthropic's event stream, else null */
-    StreamRelay(ObjectMapper mapper, boolean clientWantsUsage, AnthropicStream anthropic) {
-        this(mapper, clientWantsUsage, anthropic, SseParser.DEFAULT_MAX_EVENT_BYTES);
+    /** @param translator the translator when the upstream's events are not the client's dialect, else null */
+    StreamRelay(ObjectMapper mapper, boolean clientWantsUsage, StreamTranslator translator) {
+        this(mapper, clientWantsUsage, translator, SseParser.DEFAULT_MAX_EVENT_BYTES);
     }
 
     /** @param maxEventBytes the largest event held whole; a larger one is reported as the stream's error */
-    StreamRelay(ObjectMapper mapper, boolean clientWantsUsage, AnthropicStream anthropic, long maxEventBytes) {
+    StreamRelay(ObjectMapper mapper, boolean clientWantsUsage, StreamTranslator translator, long maxEventBytes) {
         this.parser = new SseParser((int) Math.min(Integer.MAX_VALUE, maxEventBytes));
         this.mapper = mapper;
         this.clientWantsUsage = clientWantsUsage;
-        this.anthropic = anthropic;
+        this.translator = translator;
     }
 
     /**
@@ -85,7 +85,7 @@ final class StreamRelay {
         if (done || error != null) {
             return;
         }
-        if (anthropic != null) {
+        if (translator != null) {
             if (event != null) {
                 translate(event);
             }
@@ -136,19 +136,18 @@ final class StreamRelay {
     }
 
     private void translate(SseEvent event) {
-        AnthropicStream.Result res = anthropic.onEvent(event.event(), event.data());
+        StreamTranslator.Result res = translator.onEvent(event.event(), event.data());
         if (res.error() != null) {
             error = res.error();
             return;
         }
-        for (String chunk : res.chunks()) {
-            out.appendString("data: ").appendString(chunk).appendString("\n\n");
+        for (String frame : res.frames()) {
+            out.appendString(frame);
             relayedTokens++;
         }
         if (res.done()) {
-            promptTokens = anthropic.inputTokens();
-            completionTokens = anthropic.outputTokens();
-            out.appendBuffer(DONE_EVENT);
+            promptTokens = translator.inputTokens();
+            completionTokens = translator.outputTokens();
             done = true;
         }
     }

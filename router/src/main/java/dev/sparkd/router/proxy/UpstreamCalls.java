@@ -2,9 +2,7 @@ package dev.sparkd.router.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.sparkd.router.anthropic.AnthropicTranslation;
 import dev.sparkd.router.target.Target;
 import dev.sparkd.router.target.Upstream;
 import io.vertx.core.buffer.Buffer;
@@ -17,31 +15,35 @@ final class UpstreamCalls {
     private UpstreamCalls() {
     }
 
-    /** The body for {@code t}: the caller's with the target's model, or its Anthropic translation. */
-    static Buffer payload(Target t, ObjectNode body, String requestedModel, boolean stream, ObjectMapper mapper) throws Exception {
-        String model = t.modelFor(requestedModel);
-        if (t.upstream().anthropic()) {
-            return Buffer.buffer(mapper.writeValueAsBytes(AnthropicTranslation.request(body, model, stream, mapper)));
-        }
-        body.put("model", model);
-        return Buffer.buffer(mapper.writeValueAsBytes(body));
-    }
-
-    static RequestOptions options(Target t, Endpoint endpoint, boolean stream, String requestId) {
+    static RequestOptions options(Target t, ProxyRequest req) {
         Upstream u = t.upstream();
         boolean anthropic = u.anthropic();
-        RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost(u.host()).setPort(u.port())
-                .setURI(u.path(anthropic ? "/messages" : endpoint.path()));
-        o.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-        o.putHeader(HttpHeaders.ACCEPT, stream ? "text/event-stream" : "application/json");
+        Endpoint endpoint = req.endpoint();
+        String uri;
+        if (anthropic) {
+            uri = u.path(endpoint == Endpoint.COUNT_TOKENS ? "/messages/count_tokens" : "/messages");
+        } else if (endpoint == Endpoint.COUNT_TOKENS) {
+            String api = u.path("");
+            uri = api.substring(0, api.length() - 3) + endpoint.path(); // vLLM's /tokenize sits beside /v1
+        } else {
+            uri = u.path(endpoint.path());
+        }
+        RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost(u.host()).setPort(u.port()).setURI(uri);
+        o.putHeader(HttpHeaders.CONTENT_TYPE, endpoint.rawRequest() ? req.forward().contentType() : "application/json");
+        if (!endpoint.rawResponse()) {
+            o.putHeader(HttpHeaders.ACCEPT, req.stream() ? "text/event-stream" : "application/json");
+        }
         String apiKey = u.apiKey();
         if (anthropic) {
             o.putHeader("x-api-key", apiKey == null ? "" : apiKey);
             o.putHeader("anthropic-version", "2023-06-01");
+            if (req.forward() != null && req.forward().anthropicBeta() != null) {
+                o.putHeader("anthropic-beta", req.forward().anthropicBeta());
+            }
         } else if (apiKey != null) {
             o.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey);
         }
-        o.putHeader("X-Request-Id", requestId);
+        o.putHeader("X-Request-Id", req.requestId());
         return o;
     }
 

@@ -23,13 +23,19 @@ class AnthropicStreamTest {
     List<JsonNode> run(AnthropicStream s, String... events) throws Exception {
         List<JsonNode> chunks = new ArrayList<>();
         for (int i = 0; i < events.length; i += 2) {
-            AnthropicStream.Result r = s.onEvent(events[i], events[i + 1]);
+            StreamTranslator.Result r = s.onEvent(events[i], events[i + 1]);
             assertThat(r.error()).as(events[i]).isNull();
-            for (String c : r.chunks()) {
-                chunks.add(mapper.readTree(c));
+            for (String c : r.frames()) {
+                chunks.add(data(c));
             }
         }
         return chunks;
+    }
+
+    /** The JSON of one {@code data:} frame. */
+    JsonNode data(String frame) throws Exception {
+        assertThat(frame).startsWith("data: ").endsWith("\n\n");
+        return mapper.readTree(frame.substring(6).strip());
     }
 
     static JsonNode delta(JsonNode chunk) {
@@ -50,7 +56,7 @@ class AnthropicStreamTest {
                 "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"text_delta\",\"text\":\"4\"}}",
                 "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":1}",
                 "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":9}}");
-        AnthropicStream.Result end = s.onEvent("message_stop", "{\"type\":\"message_stop\"}");
+        StreamTranslator.Result end = s.onEvent("message_stop", "{\"type\":\"message_stop\"}");
 
         assertThat(chunks).hasSize(4); // role, thinking, text, finish; ping and block stops produce nothing
         assertThat(chunks).allSatisfy(c -> {
@@ -64,7 +70,8 @@ class AnthropicStreamTest {
         assertThat(chunks.get(2).path("choices").get(0).path("finish_reason").isNull()).isTrue();
         assertThat(chunks.get(3).path("choices").get(0).path("finish_reason").asText()).isEqualTo("stop");
         assertThat(end.done()).isTrue();
-        JsonNode usage = mapper.readTree(end.chunks().get(0));
+        assertThat(end.frames()).hasSize(2).last().isEqualTo("data: [DONE]\n\n");
+        JsonNode usage = data(end.frames().get(0));
         assertThat(usage.path("choices")).isEmpty();
         assertThat(usage.path("usage").path("prompt_tokens").asLong()).isEqualTo(25);
         assertThat(usage.path("usage").path("completion_tokens").asLong()).as("message_delta's output_tokens are cumulative").isEqualTo(9);
@@ -86,7 +93,7 @@ class AnthropicStreamTest {
                 "content_block_start", "{\"type\":\"content_block_start\",\"index\":2,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_b\",\"name\":\"time\",\"input\":{}}}",
                 "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{}\"}}",
                 "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":30}}");
-        AnthropicStream.Result end = s.onEvent("message_stop", "{\"type\":\"message_stop\"}");
+        StreamTranslator.Result end = s.onEvent("message_stop", "{\"type\":\"message_stop\"}");
 
         assertThat(delta(chunks.get(1)).path("content").asText()).as("text carried by content_block_start").isEqualTo("Checking.");
         JsonNode first = delta(chunks.get(2)).path("tool_calls").get(0);
@@ -109,7 +116,7 @@ class AnthropicStreamTest {
         assertThat(chunks.get(chunks.size() - 1).path("choices").get(0).path("finish_reason").asText()).isEqualTo("tool_calls");
         assertThat(chunks).hasSize(8); // role, text, call a, 2 fragments (the empty one is dropped), call b, 1 fragment, finish
         assertThat(end.done()).isTrue();
-        assertThat(end.chunks()).as("no usage chunk unless the client asked").isEmpty();
+        assertThat(end.frames()).as("no usage chunk unless the client asked").containsExactly("data: [DONE]\n\n");
         assertThat(s.outputTokens()).isEqualTo(30);
     }
 
@@ -127,11 +134,11 @@ class AnthropicStreamTest {
     void anErrorEventIsReportedAndAnUnreadableEventToo() {
         AnthropicStream s = new AnthropicStream("route", false, mapper);
 
-        AnthropicStream.Result error = s.onEvent("error", "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
-        AnthropicStream.Result garbage = s.onEvent("content_block_delta", "{not json");
+        StreamTranslator.Result error = s.onEvent("error", "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
+        StreamTranslator.Result garbage = s.onEvent("content_block_delta", "{not json");
 
         assertThat(error.error()).isEqualTo("overloaded_error: Overloaded");
-        assertThat(error.chunks()).isEmpty();
+        assertThat(error.frames()).isEmpty();
         assertThat(garbage.error()).contains("unreadable");
     }
 }

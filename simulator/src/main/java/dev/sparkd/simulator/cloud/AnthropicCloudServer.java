@@ -48,6 +48,7 @@ public final class AnthropicCloudServer extends CloudServer {
     @Override
     protected void routes(Router router) {
         router.post("/v1/messages").handler(this::messages);
+        router.post("/v1/messages/count_tokens").handler(this::countTokens);
         router.get("/v1/models").handler(ctx -> models(ctx, null));
         router.get("/v1/models/:id").handler(ctx -> models(ctx, ctx.pathParam("id")));
         router.route().handler(ctx -> error(ctx.response(), 404, "not_found_error", "Not found"));
@@ -116,6 +117,44 @@ public final class AnthropicCloudServer extends CloudServer {
         return b.toString();
     }
 
+    /**
+     * {@code /v1/messages/count_tokens}: a Messages body without {@code max_tokens}; {@code {"input_tokens"}}, the count
+     * {@code /v1/messages} would report.
+     */
+    private void countTokens(RoutingContext ctx) {
+        JsonNode body;
+        try {
+            body = JSON.readTree(ctx.body().asString() == null ? "" : ctx.body().asString());
+        } catch (Exception e) {
+            body = null;
+        }
+        String key = ctx.request().getHeader("x-api-key");
+        if (key == null || !known(key)) {
+            reject(ctx, null, false, 401, "authentication_error", key == null ? "x-api-key header is required" : "invalid x-api-key");
+            return;
+        }
+        if (body == null || !body.path("messages").isArray() || body.path("messages").isEmpty()) {
+            reject(ctx, null, false, 400, "invalid_request_error", "messages: Field required");
+            return;
+        }
+        String model = body.path("model").asText(null);
+        if (model == null || !models.contains(model)) {
+            reject(ctx, model, false, 404, "not_found_error", "model: " + model);
+            return;
+        }
+        ctx.response().putHeader("content-type", "application/json")
+                .end(json(JSON.createObjectNode().put("input_tokens", inputTokens(body, body.get("messages")))));
+    }
+
+    /** What a prompt costs: its words and marks, and four tokens of framing per message. */
+    private static int inputTokens(JsonNode body, JsonNode messages) {
+        StringBuilder all = new StringBuilder(CloudSupport.text(body.get("system")));
+        for (JsonNode m : messages) {
+            all.append('\n').append(CloudSupport.text(m.get("content")));
+        }
+        return TextGenerator.countTokens(all.toString()) + 4 * messages.size();
+    }
+
     private void messages(RoutingContext ctx) {
         JsonNode body;
         try {
@@ -180,16 +219,13 @@ public final class AnthropicCloudServer extends CloudServer {
             }
             default -> { }
         }
-        StringBuilder all = new StringBuilder(CloudSupport.text(body.get("system")));
         String prompt = "";
         for (JsonNode m : messages) {
-            String t = CloudSupport.text(m.get("content"));
-            all.append('\n').append(t);
             if ("user".equals(m.path("role").asText())) {
-                prompt = t;
+                prompt = CloudSupport.text(m.get("content"));
             }
         }
-        int inputTokens = TextGenerator.countTokens(all.toString()) + 4 * messages.size();
+        int inputTokens = inputTokens(body, messages);
         int maxTokens = body.path("max_tokens").asInt();
         JsonNode tool = chosenTool(body, prompt);
         Answer answer = tool != null ? toolAnswer(tool) : textAnswer(prompt, maxTokens);

@@ -15,9 +15,15 @@ import java.time.Duration;
  * @param pace      generation speed
  * @param buildInfo {@code build_info} / {@code system_fingerprint}, e.g. {@code b6100-abcdef12}
  * @param embeddings {@code --embeddings}: without it {@code /v1/embeddings} answers 501
+ * @param reranking  {@code --reranking}: without it {@code /v1/rerank} answers 501
  */
 public record LlamaCppSettings(String modelPath, String alias, int parallel, int ctxSize, boolean metrics,
-                               Duration loadDelay, Pace pace, String buildInfo, boolean embeddings) {
+                               Duration loadDelay, Pace pace, String buildInfo, boolean embeddings, boolean reranking) {
+
+    public LlamaCppSettings(String modelPath, String alias, int parallel, int ctxSize, boolean metrics,
+                            Duration loadDelay, Pace pace, String buildInfo, boolean embeddings) {
+        this(modelPath, alias, parallel, ctxSize, metrics, loadDelay, pace, buildInfo, embeddings, false);
+    }
 
     /** A server started without {@code --embeddings}. */
     public LlamaCppSettings(String modelPath, String alias, int parallel, int ctxSize, boolean metrics,

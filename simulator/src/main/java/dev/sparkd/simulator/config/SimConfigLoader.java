@@ -226,7 +226,7 @@ public final class SimConfigLoader {
                         (int) number(t, "ctx_size", path, 8192), bool(t, "metrics", path, true),
                         duration(t, "load_delay", path, Duration.ofSeconds(2)),
                         pace(t, path, new Pace(Duration.ofMillis(60), 40)), string(t, "build_info", path, "b6100-9f1e4d2c"),
-                        bool(t, "embeddings", path, false));
+                        bool(t, "embeddings", path, false), bool(t, "reranking", path, false));
                 return new ServiceConfig(name, kind, port, string(t, "version", path, "b6100"), faults, null, null, s);
             }
         }

@@ -30,6 +30,19 @@ public record VllmModelSpec(String id, Duration loadDelay, int maxModelLen, Pace
         this(id, loadDelay, maxModelLen, pace, false, false, DEFAULT_SIZE, false);
     }
 
+    /**
+     * A speech-recognition model (Whisper and its kin): vLLM serves {@code /v1/audio/transcriptions} for it, and only
+     * for it (the API server registers the routes of the tasks the model supports).
+     */
+    public boolean transcription() {
+        return id.toLowerCase(java.util.Locale.ROOT).contains("whisper");
+    }
+
+    /** A cross-encoder reranker (bge-reranker, Qwen3-Reranker, …): vLLM serves {@code /rerank} and {@code /score} for it. */
+    public boolean scoring() {
+        return id.toLowerCase(java.util.Locale.ROOT).contains("rerank");
+    }
+
     /** gpt-oss cannot turn reasoning off; {@code reasoning_effort} only shortens it. Qwen3 takes {@code enable_thinking}. */
     public boolean reasoningAlwaysOn() {
         return reasoning && id.contains("gpt-oss");

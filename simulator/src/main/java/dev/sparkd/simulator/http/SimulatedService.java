@@ -245,7 +245,9 @@ public abstract class SimulatedService {
     private Router buildRouter() {
         Router r = Router.router(vertx);
         r.route().handler(this::logRequest);
-        r.route().handler(BodyHandler.create().setBodyLimit(64L * 1024 * 1024));
+        // uploads (audio for transcription) go to a temporary directory and are gone when the request ends
+        r.route().handler(BodyHandler.create().setBodyLimit(64L * 1024 * 1024)
+                .setUploadsDirectory(System.getProperty("java.io.tmpdir") + "/sparkd-sim-uploads").setDeleteUploadedFilesOnEnd(true));
         r.route().handler(this::gate);
         routes(r);
         return r;

@@ -1,9 +1,11 @@
 package dev.sparkd.simulator.llamacpp;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkd.simulator.config.LlamaCppSettings;
 import dev.sparkd.simulator.config.ServiceKind;
+import dev.sparkd.simulator.generation.Relevance;
 import dev.sparkd.simulator.generation.TextGenerator;
 import dev.sparkd.simulator.http.ChatRequest;
 import dev.sparkd.simulator.http.Json;
@@ -71,6 +73,10 @@ public final class LlamaCppServer extends SimulatedService {
         r.post("/completion").handler(ctx -> completion(ctx, Flavour.NATIVE));
         r.post("/v1/embeddings").handler(this::embeddings);
         r.post("/embeddings").handler(this::embeddings);
+        // server.cpp registers the reranking handler under all four names
+        for (String path : List.of("/rerank", "/reranking", "/v1/rerank", "/v1/reranking")) {
+            r.post(path).handler(this::rerank);
+        }
         r.route().last().handler(ctx -> sendError(ctx, 404, "File Not Found"));
     }
 
@@ -225,6 +231,51 @@ public final class LlamaCppServer extends SimulatedService {
             return;
         }
         admit(ctx, req, flavour);
+    }
+
+    /**
+     * {@code /v1/rerank}: 501 unless started with {@code --reranking}; {@code query} and {@code documents} (strings),
+     * optional {@code top_n}; {@code {"model","object":"list","usage":{"prompt_tokens","total_tokens"},"results":[{"index",
+     * "relevance_score"}]}}, best first (server.cpp format_response_rerank), the document text only with
+     * {@code return_text}.
+     */
+    private void rerank(RoutingContext ctx) {
+        if (!settings.reranking()) {
+            sendError(ctx, 501, "This server does not support reranking. Start it with `--reranking`");
+            return;
+        }
+        ObjectNode body = Json.parseObject(ctx.body().asString());
+        if (body == null || !body.path("query").isTextual() || !body.path("documents").isArray()) {
+            sendError(ctx, 400, body == null ? "Invalid JSON" : "\"query\" and \"documents\" must be provided");
+            return;
+        }
+        String query = body.path("query").asText();
+        List<ObjectNode> results = new ArrayList<>();
+        int tokens = 0;
+        JsonNode docs = body.get("documents");
+        boolean returnText = body.path("return_text").asBoolean(false);
+        for (int i = 0; i < docs.size(); i++) {
+            String text = docs.get(i).asText();
+            tokens += TextGenerator.countTokens(query) + TextGenerator.countTokens(text);
+            ObjectNode r = Json.object();
+            r.put("index", i);
+            if (returnText) {
+                r.put("document", text);
+            }
+            r.put("relevance_score", Relevance.score(query, text));
+            results.add(r);
+        }
+        results.sort(java.util.Comparator.comparingDouble((ObjectNode r) -> r.path("relevance_score").asDouble()).reversed());
+        int topN = body.path("top_n").asInt(docs.size());
+        ObjectNode out = Json.object();
+        out.put("model", settings.modelId());
+        out.put("object", "list");
+        ObjectNode usage = out.putObject("usage");
+        usage.put("prompt_tokens", tokens);
+        usage.put("total_tokens", tokens);
+        ArrayNode arr = out.putArray("results");
+        results.stream().limit(Math.max(0, topN)).forEach(arr::add);
+        json(ctx, 200, out);
     }
 
     /** {@code /v1/embeddings}: 501 unless started with {@code --embeddings} (server.cpp handle_embeddings_impl). */

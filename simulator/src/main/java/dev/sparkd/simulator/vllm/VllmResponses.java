@@ -2,6 +2,7 @@ package dev.sparkd.simulator.vllm;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sparkd.simulator.generation.ToolCalls;
 import dev.sparkd.simulator.http.Json;
 import java.util.function.Consumer;
 
@@ -36,6 +37,44 @@ final class VllmResponses {
         r.putNull("prompt_logprobs");
         r.putNull("kv_transfer_params");
         return r;
+    }
+
+    /**
+     * A chat answer that calls a tool (with {@code --enable-auto-tool-choice} and a tool parser): no content, one entry in
+     * {@code tool_calls} with the arguments as JSON text, {@code finish_reason: tool_calls}.
+     */
+    static ObjectNode toolCall(String id, long created, String model, String callId, ToolCalls.Call call, int prompt, int completion) {
+        ObjectNode r = chat(id, created, model, null, "tool_calls", prompt, completion);
+        ObjectNode message = (ObjectNode) r.path("choices").path(0).path("message");
+        message.putNull("content");
+        ObjectNode c = message.putArray("tool_calls").addObject();
+        c.put("id", callId);
+        c.put("type", "function");
+        c.putObject("function").put("name", call.name()).put("arguments", call.arguments());
+        return r;
+    }
+
+    /**
+     * A streamed tool-call delta: the first names the call ({@code id}, {@code type}, {@code function.name}), the rest
+     * carry argument fragments, all at {@code index} 0.
+     */
+    static ObjectNode toolCallChunk(String id, long created, String model, String callId, String name, String arguments,
+                                    String finishReason) {
+        return chunk(id, created, model, finishReason, delta -> {
+            ObjectNode c = delta.putArray("tool_calls").addObject();
+            c.put("index", 0);
+            if (callId != null) {
+                c.put("id", callId);
+                c.put("type", "function");
+            }
+            ObjectNode f = c.putObject("function");
+            if (name != null) {
+                f.put("name", name);
+            }
+            if (arguments != null) {
+                f.put("arguments", arguments);
+            }
+        });
     }
 
     /** A streamed chat chunk; {@code role} only on the first, {@code finishReason} only on the last content chunk. */

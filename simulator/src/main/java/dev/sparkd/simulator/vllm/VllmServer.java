@@ -10,6 +10,7 @@ import dev.sparkd.simulator.fault.FaultType;
 import dev.sparkd.simulator.generation.Pace;
 import dev.sparkd.simulator.generation.TextGenerator;
 import dev.sparkd.simulator.generation.Thinking;
+import dev.sparkd.simulator.generation.ToolCalls;
 import dev.sparkd.simulator.http.ChatRequest;
 import dev.sparkd.simulator.http.Json;
 import dev.sparkd.simulator.http.PacedStream;
@@ -176,6 +177,18 @@ public final class VllmServer extends SimulatedService {
         router.post("/v1/chat/completions").handler(ctx -> inference(ctx, true));
         router.post("/v1/completions").handler(ctx -> inference(ctx, false));
         router.post("/v1/embeddings").handler(this::embeddings);
+        router.post("/tokenize").handler(this::tokenize);
+        if (model.scoring()) {
+            for (String path : List.of("/rerank", "/v1/rerank", "/v2/rerank")) {
+                router.post(path).handler(ctx -> pooling(ctx, VllmPooling::rerank, "query and documents"));
+            }
+            for (String path : List.of("/score", "/v1/score")) {
+                router.post(path).handler(ctx -> pooling(ctx, VllmPooling::score, "text_1 and text_2"));
+            }
+        }
+        if (model.transcription()) {
+            router.post("/v1/audio/transcriptions").handler(this::transcription);
+        }
         // FastAPI's default for unknown paths
         router.route().last().handler(ctx -> json(ctx, 404, "{\"detail\":\"Not Found\"}"));
     }
@@ -311,6 +324,109 @@ public final class VllmServer extends SimulatedService {
         json(ctx, 200, VllmResponses.embeddings("embd-" + hex(), System.currentTimeMillis() / 1000, servedName, vectors, tokens));
     }
 
+    /**
+     * {@code /tokenize} (serving_tokenization.py): a completion {@code prompt} or chat {@code messages} (through the chat
+     * template, which adds a few tokens per message); {@code {"count","max_model_len","tokens","token_strs"}}.
+     */
+    private void tokenize(RoutingContext ctx) {
+        ObjectNode body = Json.parseObject(ctx.body().asString());
+        if (body == null || !(body.has("prompt") || body.path("messages").isArray())) {
+            json(ctx, 400, VllmResponses.error(legacy, 400, "BadRequestError", "Field required: prompt or messages", null));
+            return;
+        }
+        if (!modelAccepted(ctx, body.path("model").asText(null))) {
+            return;
+        }
+        int count;
+        if (body.has("prompt")) {
+            count = TextGenerator.countTokens(body.path("prompt").asText());
+        } else {
+            count = 0;
+            for (JsonNode m : body.get("messages")) {
+                count += TextGenerator.countTokens(ChatRequest.content(m.get("content"))) + 4;
+            }
+            count += body.path("add_generation_prompt").asBoolean(true) ? 3 : 0;
+        }
+        ObjectNode out = Json.object();
+        out.put("count", count);
+        out.put("max_model_len", maxModelLen);
+        var tokens = out.putArray("tokens");
+        for (int i = 0; i < count; i++) {
+            tokens.add(100 + Math.floorMod(i * 7919, 150_000));
+        }
+        out.putNull("token_strs");
+        json(ctx, 200, out);
+    }
+
+    /** {@code /rerank} and {@code /score}: answered at once, as a cross-encoder's forward pass is short. */
+    private void pooling(RoutingContext ctx, java.util.function.BiFunction<ObjectNode, String, ObjectNode> answer, String required) {
+        if (faults.has(FaultType.ENGINE_DEAD)) {
+            ctx.response().setStatusCode(500).end();
+            return;
+        }
+        ObjectNode body = Json.parseObject(ctx.body().asString());
+        if (body == null) {
+            json(ctx, 400, VllmResponses.error(legacy, 400, "BadRequestError", "JSON decode error", null));
+            return;
+        }
+        if (!modelAccepted(ctx, body.path("model").asText(null))) {
+            return;
+        }
+        ObjectNode out = answer.apply(body, servedName);
+        if (out == null) {
+            json(ctx, 400, VllmResponses.error(legacy, 400, "BadRequestError", "Field required: " + required, null));
+            return;
+        }
+        metrics.firstToken(out.path("usage").path("total_tokens").asInt(), 0.0);
+        metrics.finished("stop", 0.0);
+        json(ctx, 200, out);
+    }
+
+    /** {@code /v1/audio/transcriptions}: a multipart upload with {@code file}; json or text back. */
+    private void transcription(RoutingContext ctx) {
+        if (faults.has(FaultType.ENGINE_DEAD)) {
+            ctx.response().setStatusCode(500).end();
+            return;
+        }
+        var file = VllmPooling.file(ctx);
+        if (file == null) {
+            json(ctx, 400, VllmResponses.error(legacy, 400, "BadRequestError", "Field required: file", null));
+            return;
+        }
+        if (!modelAccepted(ctx, ctx.request().getFormAttribute("model"))) {
+            return;
+        }
+        String format = ctx.request().getFormAttribute("response_format") == null ? "json" : ctx.request().getFormAttribute("response_format");
+        Object out;
+        try {
+            out = VllmPooling.transcription(file, format);
+        } catch (java.io.IOException e) {
+            json(ctx, 500, VllmResponses.error(legacy, 500, "InternalServerError", e.getMessage(), null));
+            return;
+        }
+        if (out == null) {
+            json(ctx, 400, VllmResponses.error(legacy, 400, "BadRequestError",
+                    "Currently only support response_format `text` or `json`", "response_format"));
+            return;
+        }
+        metrics.finished("stop", 0.0);
+        if (out instanceof String text) {
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(text);
+        } else {
+            json(ctx, 200, out);
+        }
+    }
+
+    /** Answers 404 for another model's name, as every vLLM endpoint does; true when the name is this server's (or absent). */
+    private boolean modelAccepted(RoutingContext ctx, String requested) {
+        if (requested != null && !requested.equals(servedName)) {
+            json(ctx, 404, VllmResponses.error(legacy, 404, "NotFoundError",
+                    "The model `" + requested + "` does not exist.", legacy ? null : "model"));
+            return false;
+        }
+        return true;
+    }
+
     private double kvUsage() {
         return Math.min(1.0, tokensInCache.get() / (double) kvCacheTokens);
     }
@@ -330,11 +446,14 @@ public final class VllmServer extends SimulatedService {
         private final List<Long> timers = new ArrayList<>();
 
         private final Thinking output;
+        /** The tool the model calls instead of answering in text, or null. */
+        private final ToolCalls.Call call;
 
         Generation(RoutingContext ctx, ChatRequest req, boolean chat) {
             this.ctx = ctx;
             this.req = req;
             this.chat = chat;
+            this.call = chat ? ToolCalls.choose(req.body(), req.prompt()) : null;
             this.id = (chat ? "chatcmpl-" : "cmpl-") + hex();
             this.output = Thinking.of(req.prompt(), chat ? effort(req) : Thinking.Effort.OFF, req.maxTokens());
         }
@@ -370,11 +489,53 @@ public final class VllmServer extends SimulatedService {
                 finish("abort");
                 return;
             }
-            if (req.stream()) {
+            if (call != null) {
+                callTool();
+            } else if (req.stream()) {
                 stream();
             } else {
                 whole();
             }
+        }
+
+        /** A tool call: whole after the time to first token, or streamed as a name chunk and argument fragments. */
+        private void callTool() {
+            Pace pace = model.pace();
+            String callId = "chatcmpl-tool-" + hex();
+            int completion = call.fragments().size() + 8;
+            if (!req.stream()) {
+                ctx.response().closeHandler(v -> {
+                    timers.forEach(vertx::cancelTimer);
+                    finish("abort");
+                });
+                timers.add(vertx.setTimer(Math.max(1, pace.timeToFirstToken().toMillis()), a -> {
+                    prefillDone();
+                    for (int i = 0; i < completion; i++) {
+                        tokenOut();
+                    }
+                    finish("tool_calls");
+                    json(ctx, 200, VllmResponses.toolCall(id, created, servedName, callId, call, req.promptTokens(), completion));
+                }));
+                return;
+            }
+            List<PacedStream.Frame> frames = new ArrayList<>();
+            frames.add(new PacedStream.Frame(sse(VllmResponses.chatChunk(id, created, servedName, "assistant", "", null)),
+                    pace.timeToFirstToken(), this::prefillDone));
+            frames.add(PacedStream.Frame.now(sse(VllmResponses.toolCallChunk(id, created, servedName, callId, call.name(), null, null))));
+            for (int i = 0; i < call.fragments().size(); i++) {
+                boolean last = i == call.fragments().size() - 1;
+                frames.add(new PacedStream.Frame(sse(VllmResponses.toolCallChunk(id, created, servedName, null, null,
+                        call.fragments().get(i), last ? "tool_calls" : null)), pace.interTokenDelay(), this::tokenOut));
+            }
+            if (req.includeUsage()) {
+                frames.add(PacedStream.Frame.now(sse(VllmResponses.usageChunk(id, "chat.completion.chunk", created, servedName,
+                        req.promptTokens(), completion))));
+            }
+            frames.add(PacedStream.Frame.now("data: [DONE]\n\n"));
+            ctx.response().setStatusCode(200).setChunked(true)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+            new PacedStream(vertx, ctx, faults, frames, () -> finish("tool_calls"), () -> finish("abort"))
+                    .onStreamError(VllmServer.this::streamErrorTail).start();
         }
 
         private void prefillDone() {
