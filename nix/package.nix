@@ -4,6 +4,7 @@
 #   bin/sparkd-<daemon>      java -jar …/quarkus-run.jar (pass --config FILE)
 #   bin/sparkd-check FILE    exit 0 valid, 2 invalid (used by the module at build time; also --listen/--credentials)
 #   bin/sparkd-migrate --config FILE DAEMON…   each daemon's schema and migrations (the units' ExecStartPre=)
+#   bin/sparkd-doctor --config FILE            what is wrong with an installation, with the fix for each problem
 #   bin/sparkd-wait-ready    the units' readiness wait (systemd/bin/)
 #   bin/sparkd-simulator --config FILE         simulated Sparks (the VM test; examples/sim-two-sparks.toml)
 #
@@ -48,6 +49,8 @@ maven.buildMavenPackage {
     done
     mkdir -p "$out/share/sparkd/cli" "$out/share/sparkd/simulator" "$out/share/sparkd/examples"
     cp -r cli/target/lib "$out/share/sparkd/cli/lib"
+    mkdir -p "$out/share/sparkd/doctor"
+    cp -r doctor/target/doctor.jar doctor/target/lib "$out/share/sparkd/doctor/"
     cp simulator/target/simulator.jar "$out/share/sparkd/simulator/"
     cp -r simulator/target/lib "$out/share/sparkd/simulator/lib"
     cp examples/*.toml "$out/share/sparkd/examples/"
@@ -55,6 +58,8 @@ maven.buildMavenPackage {
       --add-flags "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp '$out/share/sparkd/cli/lib/*' dev.sparkd.core.config.CheckCommand"
     makeWrapper ${jre_headless}/bin/java "$out/bin/sparkd-migrate" \
       --add-flags "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp '$out/share/sparkd/cli/lib/*' dev.sparkd.migrate.MigrateCommand"
+    makeWrapper ${jre_headless}/bin/java "$out/bin/sparkd-doctor" \
+      --add-flags "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp '$out/share/sparkd/doctor/doctor.jar:$out/share/sparkd/doctor/lib/*' dev.sparkd.doctor.DoctorCommand"
     makeWrapper ${jre_headless}/bin/java "$out/bin/sparkd-simulator" \
       --add-flags "-Xmx128m -XX:+UseSerialGC -cp '$out/share/sparkd/simulator/simulator.jar:$out/share/sparkd/simulator/lib/*' dev.sparkd.simulator.SimulatorMain"
     install -Dm755 systemd/bin/sparkd-wait-ready "$out/bin/sparkd-wait-ready"

@@ -18,6 +18,7 @@
 #   /opt/sparkd/cli/lib/           the command-line tools' jars: sparkd-check FILE, and `sparkd migrate` / `sparkd db`
 #                                  (Flyway, JDBC, the embedded PostgreSQL), which sparkd-postgres.service and the
 #                                  daemons' ExecStartPre= run
+#   /opt/sparkd/doctor/            sparkd-doctor [--config FILE]: what is wrong with the installation, and the fix
 #   /opt/sparkd/jvm/               daemon.options, db.options: the JVM flags the units start java with (JDK
 #                                  argument files, the launcher's own definition, from jvm/)
 #   /opt/sparkd/bin/               sparkd-wait-ready (readiness), sparkd-notify (OnFailure hook),
@@ -72,6 +73,7 @@ for d in "${DAEMONS[@]}"; do
   [ -f "$SRC/$d/target/quarkus-app/quarkus-run.jar" ] || die "$d is not built: run ./mvnw -B package -DskipTests first"
 done
 [ -d "$SRC/cli/target/lib" ] || die "the command-line tools are not built (cli/target/lib): run ./mvnw -B package -DskipTests first"
+[ -f "$SRC/doctor/target/doctor.jar" ] || die "sparkd doctor is not built (doctor/target/doctor.jar): run ./mvnw -B package -DskipTests first"
 if [ -z "$DEST" ]; then
   command -v java >/dev/null 2>&1 || die "java not found: apt-get install -y openjdk-17-jre-headless"
   [ -x /usr/bin/java ] || die "the units start /usr/bin/java, which is missing (install openjdk-17-jre-headless)"
@@ -88,6 +90,16 @@ for d in "${DAEMONS[@]}"; do
   rm -rf "$opt/$d.old"
 done
 rm -rf "$opt/cli"; install -d -m 0755 "$opt/cli"; cp -r --no-preserve=ownership,mode "$SRC/cli/target/lib" "$opt/cli/lib"
+rm -rf "$opt/doctor"; install -d -m 0755 "$opt/doctor"
+cp -r --no-preserve=ownership,mode "$SRC/doctor/target/doctor.jar" "$SRC/doctor/target/lib" "$opt/doctor/"
+cat > "$opt/bin/sparkd-doctor" <<'DOCTOR'
+#!/bin/sh
+# usage: sparkd-doctor [--config FILE] — what is wrong with this installation, one line per check with its fix;
+#        exit 0 all good, 1 problems, 2 config invalid. Run it as root: it reads the secrets the daemons read.
+[ $# -gt 0 ] || set -- --config /etc/sparkd/sparkd.toml
+exec java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "/opt/sparkd/doctor/doctor.jar:/opt/sparkd/doctor/lib/*" dev.sparkd.doctor.DoctorCommand "$@"
+DOCTOR
+chmod 0755 "$opt/bin/sparkd-doctor"
 install -m 0755 "$SRC/systemd/bin/sparkd-wait-ready" "$SRC/systemd/bin/sparkd-notify" "$SRC/systemd/bin/sparkd-telemetry-only" "$opt/bin/"
 cat > "$opt/bin/sparkd-check" <<'CHECK'
 #!/bin/sh
