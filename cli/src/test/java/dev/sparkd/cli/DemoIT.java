@@ -256,11 +256,12 @@ class DemoIT {
 
     @Test
     @Order(5)
-    void theHealthPageAndTheGrafanaPathsThatArePrintedExist() throws Exception {
-        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(find("status page is (\\S+)"))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.headers().firstValue("content-type").orElse("")).startsWith("text/html");
+    void theHealthPageTheSwapPageAndTheGrafanaPathsThatArePrintedExist() throws Exception {
+        for (String url : List.of(find("status page is (\\S+)"), find("one click at (\\S+)"))) {
+            HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).as(url).isEqualTo(200);
+            assertThat(page.headers().firstValue("content-type").orElse("")).as(url).startsWith("text/html");
+        }
         assertThat(ROOT.resolve(find("provisioning (\\S+)"))).isRegularFile();
         assertThat(ROOT.resolve(find("scrape (\\S+)"))).isRegularFile();
         Path dashboards = ROOT.resolve(find("dashboards (dashboards/\\S+)")).getParent();
