@@ -188,4 +188,36 @@ class RequestLimitsTest {
             SimulatorResource.sim.control().clearFaults("ollama-1");
         }
     }
+
+    @Test
+    void bodiesBeyondTheBufferBudgetAre503UntilTheOthersAreDone() throws Exception {
+        // two bodies of 4 MB declared and half sent hold the whole budget (8 MiB, max_buffered_size)
+        List<Socket> holders = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                Socket s = new Socket("127.0.0.1", port());
+                s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 4000000\r\n\r\n{\"model\":\"chat\",\"messages\":[").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                holders.add(s);
+            }
+            Thread.sleep(300);
+            HttpResponse<String> busy = send(HttpRequest.BodyPublishers.ofInputStream(() -> hugeChat(1_000_000)));
+            assertThat(busy.statusCode()).as(busy.body()).isEqualTo(503);
+            assertThat(busy.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(mapper.readTree(busy.body()).path("error").path("code").asText()).isEqualTo("server_busy");
+        } finally {
+            for (Socket s : holders) {
+                s.close();
+            }
+        }
+        // the abandoned bodies gave their bytes back
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        HttpResponse<String> r;
+        do {
+            Thread.sleep(100);
+            r = send(HttpRequest.BodyPublishers.ofInputStream(() -> hugeChat(1_000_000)));
+        } while (r.statusCode() == 503 && System.nanoTime() < deadline);
+        assertThat(r.statusCode()).as(r.body()).isNotIn(503, 413);
+    }
 }

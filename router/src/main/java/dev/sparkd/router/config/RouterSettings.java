@@ -106,8 +106,10 @@ public record RouterSettings(Listen listen, boolean allowKeyless, Map<String, Ro
      * @param requestBytes  a client's request body ({@code max_request_size}); larger is refused with 413 while reading
      * @param responseBytes an upstream's whole (non-streamed) answer ({@code max_response_size}); larger fails the attempt
      * @param eventBytes    one server-sent event of an upstream stream ({@code max_event_size}); larger fails the attempt
+     * @param bufferedBytes request bodies being read and parsed at once, all together ({@code max_buffered_size});
+     *                      a body that does not fit is refused with 503 and Retry-After
      */
-    public record Limits(long requestBytes, long responseBytes, long eventBytes) {
+    public record Limits(long requestBytes, long responseBytes, long eventBytes, long bufferedBytes) {
     }
 
     /** USD limits; 0 means no limit. */

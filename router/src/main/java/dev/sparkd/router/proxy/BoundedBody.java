@@ -1,5 +1,7 @@
 package dev.sparkd.router.proxy;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -24,25 +26,78 @@ final class BoundedBody {
         }
     }
 
+    /** Admitting the body would pass the budget of bodies held at once; what arrived so far has been dropped. */
+    static final class Busy extends RuntimeException {
+        Busy() {
+            super("too many request bytes held at once", null, false, false);
+        }
+    }
+
+    /**
+     * The bytes of request bodies being read and parsed, all requests together. A body costs several times its size
+     * while it is parsed, so a size limit alone does not stop a few large bodies at once from exhausting the heap.
+     */
+    static final class Budget {
+        private final AtomicLong held = new AtomicLong();
+        private final long limit;
+
+        Budget(long limit) {
+            this.limit = limit;
+        }
+
+        /** Takes {@code bytes}, or nothing and false when that would pass the limit. */
+        boolean take(long bytes) {
+            long after = held.addAndGet(bytes);
+            if (after > limit && after != bytes) {
+                held.addAndGet(-bytes);
+                return false;
+            }
+            return true;
+        }
+
+        void give(long bytes) {
+            held.addAndGet(-bytes);
+        }
+
+        long held() {
+            return held.get();
+        }
+    }
+
     private BoundedBody() {
     }
 
-    /** The request body, or a {@link TooLarge} failure as soon as it passes {@code limit}; the request is resumed. */
-    static Future<Buffer> of(HttpServerRequest req, long limit) {
-        return read(req, req.getHeader(HttpHeaders.CONTENT_LENGTH), limit, false, req::resume);
+    /**
+     * The request body, or a {@link TooLarge} failure as soon as it passes {@code limit}, or {@link Busy} when the
+     * {@code budget} has no room for it; the request is resumed. The bytes taken from the budget are in {@code taken}
+     * (declared or read so far), for the caller to give back once the body is parsed or dropped.
+     */
+    static Future<Buffer> of(HttpServerRequest req, long limit, Budget budget, AtomicLong taken) {
+        String contentLength = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+        long declared = declared(contentLength);
+        if (declared > 0 && declared <= limit) {
+            if (!budget.take(declared)) {
+                return Future.failedFuture(new Busy());
+            }
+            taken.set(declared);
+            return read(req, contentLength, limit, false, req::resume, null, null);
+        }
+        return read(req, contentLength, limit, false, req::resume, budget, taken);
     }
 
     /** An upstream answer, or a {@link TooLarge} failure as soon as it passes {@code limit}. */
     static Future<Buffer> of(HttpClientResponse resp, long limit) {
-        return read(resp, resp.getHeader(HttpHeaders.CONTENT_LENGTH), limit, false, resp::resume);
+        return read(resp, resp.getHeader(HttpHeaders.CONTENT_LENGTH), limit, false, resp::resume, null, null);
     }
 
     /** An upstream error answer cut at {@code limit} bytes (only its message is wanted). */
     static Future<Buffer> head(HttpClientResponse resp, long limit) {
-        return read(resp, null, limit, true, resp::resume);
+        return read(resp, null, limit, true, resp::resume, null, null);
     }
 
-    private static Future<Buffer> read(ReadStream<Buffer> stream, String contentLength, long limit, boolean cut, Runnable resume) {
+    /** @param budget when not null, every chunk is taken from it as it arrives (a body without Content-Length) */
+    private static Future<Buffer> read(ReadStream<Buffer> stream, String contentLength, long limit, boolean cut, Runnable resume,
+            Budget budget, AtomicLong taken) {
         Promise<Buffer> done = Promise.promise();
         if (!cut && declared(contentLength) > limit) {
             done.fail(new TooLarge(limit));
@@ -61,6 +116,13 @@ final class BoundedBody {
                     done.tryFail(new TooLarge(limit));
                 }
                 return;
+            }
+            if (budget != null) {
+                if (!budget.take(chunk.length())) {
+                    done.tryFail(new Busy());
+                    return;
+                }
+                taken.addAndGet(chunk.length());
             }
             body.appendBuffer(chunk);
         });

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
@@ -59,6 +60,7 @@ public class ProxyRoutes {
     private final ExchangeContext exchanges;
     private final RejectedRequests refusals;
     private final Replays replays;
+    private final BoundedBody.Budget bodyBudget;
 
     public ProxyRoutes(Vertx vertx, Targets targets, Budgets budgets, KeyStore keys, Recorder recorder, RouterMetrics metrics,
             RejectedRequests refusals, Replays replays) {
@@ -69,6 +71,7 @@ public class ProxyRoutes {
         this.keys = keys;
         this.recorder = recorder;
         this.exchanges = new ExchangeContext(vertx, settings, budgets, metrics, recorder, mapper);
+        this.bodyBudget = new BoundedBody.Budget(settings.limits().bufferedBytes());
     }
 
     void register(@Observes Router router, Edge edge) {
@@ -152,25 +155,35 @@ public class ProxyRoutes {
             reject(req.response(), rid, endpoint, null, key, t0, badLocalOnly());
             return;
         }
-        // Quarkus hands requests over paused; the bounded read resumes it
-        BoundedBody.of(req, settings.limits().requestBytes()).onComplete(ar -> {
-            if (ar.succeeded()) {
-                answered(ctx, endpoint, rid, key, t0, () -> start(ctx, endpoint, rid, key, ar.result(), t0, headerLocal));
-            } else if (ar.cause() instanceof BoundedBody.TooLarge tooLarge) {
-                tooLarge(req, rid, endpoint, key, t0, tooLarge.limit);
+        // Quarkus hands requests over paused; the bounded read resumes it. The body's bytes count against the budget
+        // until it is parsed and the first attempt's payload is built (its costliest moment), or until it is dropped.
+        AtomicLong taken = new AtomicLong();
+        BoundedBody.of(req, settings.limits().requestBytes(), bodyBudget, taken).onComplete(ar -> {
+            try {
+                if (ar.succeeded()) {
+                    answered(ctx, endpoint, rid, key, t0, () -> start(ctx, endpoint, rid, key, ar.result(), t0, headerLocal));
+                } else if (ar.cause() instanceof BoundedBody.TooLarge tooLarge) {
+                    refuseBody(req, rid, endpoint, key, t0, new OpenAiError(413, "invalid_request_error", "request_too_large", null,
+                            "The request body is larger than this router accepts (" + tooLarge.limit + " bytes, [router] max_request_size).", null));
+                } else if (ar.cause() instanceof BoundedBody.Busy) {
+                    req.response().putHeader("Retry-After", "1");
+                    refuseBody(req, rid, endpoint, key, t0, new OpenAiError(503, "server_error", "server_busy", null,
+                            "The router is reading other large requests (" + settings.limits().bufferedBytes()
+                                    + " bytes at once, [router] max_buffered_size); retry shortly.", null));
+                }
+                // else the connection is gone
+            } finally {
+                bodyBudget.give(taken.getAndSet(0));
             }
-            // else the connection is gone
         });
     }
 
     /**
-     * 413 in OpenAI's shape while the body is still arriving. The rest is read and dropped (so the client, still
+     * 413 (too large) or 503 (busy) in OpenAI's shape while the body is still arriving. The rest is read and dropped (so the client, still
      * sending, gets to read the answer), then the connection is closed; a client that keeps sending is cut off.
      */
-    private void tooLarge(HttpServerRequest req, String rid, Endpoint endpoint, ApiKey key, long t0, long limit) {
-        reject(req.response().putHeader(HttpHeaders.CONNECTION, "close"), rid, endpoint, null, key, t0, new OpenAiError(413,
-                "invalid_request_error", "request_too_large", null, "The request body is larger than this router accepts ("
-                + limit + " bytes, [router] max_request_size).", null));
+    private void refuseBody(HttpServerRequest req, String rid, Endpoint endpoint, ApiKey key, long t0, OpenAiError error) {
+        reject(req.response().putHeader(HttpHeaders.CONNECTION, "close"), rid, endpoint, null, key, t0, error);
         req.handler(chunk -> { });
         req.exceptionHandler(e -> { });
         req.endHandler(v -> req.connection().close());
