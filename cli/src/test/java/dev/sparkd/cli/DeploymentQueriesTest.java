@@ -31,8 +31,9 @@ class DeploymentQueriesTest {
                 .containsExactly("/run/credentials/openai-api-key", "/run/credentials/sparkd-db-password", token);
         assertThat(CheckCommand.credentials(LAB, "health-agent"))
                 .containsExactly("/etc/sparkd/ssh/id_ed25519", "/run/credentials/openai-api-key", "/run/credentials/sparkd-db-password", token);
+        // the model-manager hands the gated catalog entry's Hugging Face token to its container
         assertThat(CheckCommand.credentials(LAB, "model-manager"))
-                .containsExactly("/etc/sparkd/ssh/id_ed25519", "/run/credentials/sparkd-db-password", token);
+                .containsExactly("/etc/sparkd/ssh/id_ed25519", "/run/credentials/hf-token", "/run/credentials/sparkd-db-password", token);
         assertThat(CheckCommand.credentials(LAB, "mcp-gateway")).containsExactly("/run/credentials/sparkd-db-password", token);
     }
 
