@@ -1,5 +1,6 @@
 package dev.sparkd.daemon.persistence;
 
+import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -47,9 +48,10 @@ public final class UnitOfWork {
      * that writing the same rows again cannot succeed; anything else (no connection, a timeout) may pass on a retry.
      */
     public static boolean refused(Throwable failure) {
+        // the reactive client's own exception, or Hibernate's (a JDBCException over an SQLException carrying the state)
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof DatabaseException db && db.getSqlState() != null
-                    && (db.getSqlState().startsWith("22") || db.getSqlState().startsWith("23"))) {
+            String state = t instanceof DatabaseException db ? db.getSqlState() : t instanceof SQLException sql ? sql.getSQLState() : null;
+            if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
                 return true;
             }
         }

@@ -65,7 +65,7 @@ public class ModelsService {
             metrics.planned(manager.plan(false));
             Log.infof("reconcile: %s (%d operation(s))", o.converged() ? "converged" : "not converged", o.operations().size());
         } catch (RuntimeException e) {
-            Log.warnf("reconcile failed: %s", e.getMessage());
+            Log.warnf(e, "reconcile failed: %s", e);
         } finally {
             reconciling.set(false);
         }

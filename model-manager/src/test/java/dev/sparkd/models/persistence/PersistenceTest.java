@@ -88,6 +88,20 @@ class PersistenceTest {
         assertThat(lock.runningOperation(op.service())).isEmpty();
     }
 
+    @Test
+    void anEventWhoseOperationWasNeverWrittenDoesNotHoldBackTheOthers() throws Exception {
+        Operations unrecorded = new Operations();
+        Operation orphan = unrecorded.start("swap", "vllm-" + UUID.randomUUID(), "qwen7b");
+        unrecorded.addListener(recorder);
+        orphan.event("an event of an operation the database never saw"); // refused: no row for its foreign key
+        Operation op = unrecorded.start("swap", "vllm-" + UUID.randomUUID(), "qwen7b");
+        op.finish(Operation.State.SUCCEEDED, null);
+        awaitWritten();
+        var rows = pool.preparedQuery("select state from model_manager.operations where id = $1")
+                .execute(Tuple.of(UUID.fromString(op.id()))).await().atMost(Duration.ofSeconds(10));
+        assertThat(rows.size()).as("the operation after the refused event is stored").isEqualTo(1);
+    }
+
     private void awaitWritten() throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!recorder.idle() && System.nanoTime() < deadline) {
