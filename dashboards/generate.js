@@ -66,7 +66,7 @@ const fleet = dashboard('sparkd-fleet', 'sparkd / Fleet', 'Every model server an
   stateTimeline('Service state', g(12, 1, 12, 8), S),
   ts('Incidents opened (per hour)', g(0, 5, 12, 4), [[perHour(`sum by (service) (rate(sparkd_health_incidents_opened_total{${S.slice(0, -2)}}[${R}]))`), '{{service}}']]),
   ts('Probe time (last probe)', g(0, 9, 8, 7), [[`sparkd_health_probe_duration_seconds{${S.slice(0, -2)}}`, '{{service}}']], 's'),
-  ts('Probe latency by kind (p50 / p95 / p99)', g(8, 9, 8, 7), quantiles('sparkd_health_probe_latency', S.slice(0, -2), 'kind'), 's',
+  ts('Probe latency by kind (p50 / p95 / p99)', g(8, 9, 8, 7), quantiles('sparkd_health_probe_latency_seconds', S.slice(0, -2), 'kind'), 's',
     { description: 'Every probe\'s main request, from the probe-latency histogram; a rising p99 warns before a probe times out.' }),
   ts('Probes by outcome', g(16, 9, 8, 7), [[`sum by (service, outcome) (rate(sparkd_health_probes_total{${S.slice(0, -2)}}[${R}]))`, '{{service}} {{outcome}}']], 'ops'),
   row('Inference handshake', 16),
