@@ -84,10 +84,11 @@ public class RouterMetrics {
     }
 
     public void request(String route, String target, String provider, String outcome, long nanos) {
+        // One key for both maps, built once per request: no other key of either map has exactly two separators.
         String k = route + '\u0000' + target + '\u0000' + outcome;
-        counters.computeIfAbsent("r" + k, x -> Counter.builder("sparkd_router_requests").description("requests answered")
+        counters.computeIfAbsent(k, x -> Counter.builder("sparkd_router_requests").description("requests answered")
                 .tags("route", route, "target", target, "provider", provider, "outcome", outcome).register(registry)).increment();
-        timers.computeIfAbsent("d" + k, x -> LatencyBuckets.timer("sparkd_router_request_duration",
+        timers.computeIfAbsent(k, x -> LatencyBuckets.timer("sparkd_router_request_duration",
                 "request duration, arrival to last byte", LatencyBuckets.REQUEST)
                 .tags("route", route, "target", target, "provider", provider, "outcome", outcome)
                 .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
