@@ -2,6 +2,7 @@ package dev.sparkd.core.queue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.function.ToLongFunction;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
@@ -17,6 +18,36 @@ public interface Codec<T> {
     String encode(T entry);
 
     T decode(String line);
+
+    /** What an entry counts against its queue's memory bound: its encoded length, unless the codec has an estimate. */
+    default long weight(T entry) {
+        return encode(entry).length();
+    }
+
+    /**
+     * This codec, with entries weighed by {@code estimate} instead of being encoded: a queue weighs every entry it is
+     * offered, on the caller's thread (for the router, each request's event loop), and most entries are written to
+     * the database without ever being encoded.
+     */
+    default Codec<T> weighedBy(ToLongFunction<T> estimate) {
+        Codec<T> codec = this;
+        return new Codec<>() {
+            @Override
+            public String encode(T entry) {
+                return codec.encode(entry);
+            }
+
+            @Override
+            public T decode(String line) {
+                return codec.decode(line);
+            }
+
+            @Override
+            public long weight(T entry) {
+                return estimate.applyAsLong(entry);
+            }
+        };
+    }
 
     /** Entries as one line of JSON each (Jackson escapes every control character, newlines included). */
     static <T> Codec<T> json(JavaType type) {

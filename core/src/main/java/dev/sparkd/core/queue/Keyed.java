@@ -8,6 +8,6 @@ import java.util.UUID;
  */
 public record Keyed<T>(UUID id, T entry) {
     public static <T> Keyed<T> of(T entry) {
-        return new Keyed<>(UUID.randomUUID(), entry);
+        return new Keyed<>(EntryIds.next(), entry);
     }
 }

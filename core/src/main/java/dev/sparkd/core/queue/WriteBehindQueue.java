@@ -127,7 +127,7 @@ public final class WriteBehindQueue<T> {
 
     /** Queues {@code entry}; false (and counted as dropped) when the memory bound is reached. Never waits for I/O. */
     public boolean offer(T entry) {
-        long w = codec == null ? 1 : codec.encode(entry).length();
+        long w = codec == null ? 1 : codec.weight(entry);
         boolean start;
         synchronized (this) {
             if (shutDown && spill != null) {
@@ -398,7 +398,7 @@ public final class WriteBehindQueue<T> {
     private void putBack(List<T> batch) {
         for (int i = batch.size() - 1; i >= 0; i--) {
             T entry = batch.get(i);
-            long w = codec == null ? 1 : codec.encode(entry).length();
+            long w = codec == null ? 1 : codec.weight(entry);
             entries.addFirst(new Held<>(entry, w));
             weight += w;
         }

@@ -30,7 +30,8 @@ public class Ledger {
     private final WriteBehindQueue<Keyed<LedgerEntry>> queue;
 
     public Ledger(LedgerRepository repository, WriteBehindDriver driver, @ConfigProperty(name = "sparkd.state-dir") String stateDir) {
-        Codec<Keyed<LedgerEntry>> codec = Codec.json(TypeFactory.defaultInstance().constructParametricType(Keyed.class, LedgerEntry.class));
+        Codec<Keyed<LedgerEntry>> codec = Codec.<Keyed<LedgerEntry>>json(
+                TypeFactory.defaultInstance().constructParametricType(Keyed.class, LedgerEntry.class)).weighedBy(k -> k.entry().encodedSizeEstimate());
         this.queue = driver.drive("ledger", WriteBehindQueue.durable("ledger", Path.of(stateDir), codec, MAX_BYTES, BATCH, BATCH,
                 WRITE_TIMEOUT, batch -> UnitOfWork.start(() -> repository.insertAll(batch)), UnitOfWork::refused), Duration.ofMillis(200), Duration.ofSeconds(10));
     }

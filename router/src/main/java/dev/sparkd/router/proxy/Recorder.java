@@ -16,7 +16,8 @@ import jakarta.inject.Singleton;
 
 /**
  * Where a finished request is written down, once: the ledger row, the metrics and the access log line (one JSON
- * object per request on the {@code dev.sparkd.router.access} category).
+ * object per request on the {@code dev.sparkd.router.access} category, which has its own asynchronous handler in
+ * application.properties: formatting and writing the line on the event loop was ~7% of a proxied request's CPU).
  */
 @Singleton
 public class Recorder {
@@ -71,6 +72,7 @@ public class Recorder {
         StringWriter out = new StringWriter(320);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
+            g.writeStringField("time", e.at().toString());
             g.writeStringField("request_id", e.requestId());
             g.writeStringField("endpoint", e.endpoint());
             g.writeStringField("route", e.route());

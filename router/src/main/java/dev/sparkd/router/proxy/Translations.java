@@ -1,5 +1,9 @@
 package dev.sparkd.router.proxy;
 
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -63,8 +67,11 @@ final class Translations {
     }
 
     static Answer answer(ProxyRequest req, Target t, Buffer out, String requestedModel, ObjectMapper mapper) throws Exception {
-        JsonNode root = mapper.readTree(out.getBytes());
         boolean anthropicUpstream = t.upstream().anthropic();
+        if (!anthropicUpstream && !req.endpoint().anthropicClient() && req.endpoint() != Endpoint.COUNT_TOKENS) {
+            return passedThrough(out, mapper);
+        }
+        JsonNode root = mapper.readTree(out.getBytes());
         if (req.endpoint() == Endpoint.COUNT_TOKENS) {
             // counting is free: nothing for the ledger's token columns
             return new Answer(anthropicUpstream ? out : Buffer.buffer(mapper.writeValueAsBytes(
@@ -86,6 +93,53 @@ final class Translations {
         // rerank: llama.cpp reports prompt_tokens, vLLM only total_tokens
         long prompt = usage.path("prompt_tokens").asLong(usage.path("total_tokens").asLong(0));
         return new Answer(out, prompt, usage.path("completion_tokens").asLong(0));
+    }
+
+    /**
+     * An OpenAI-shaped answer going to an OpenAI client as it is: only its usage is read, by one pass of the parser
+     * instead of a tree of the whole answer (the common case, on every request's path). The whole first JSON value is
+     * still read, so an answer that is not JSON fails the attempt as before.
+     */
+    static Answer passedThrough(Buffer out, ObjectMapper mapper) throws IOException {
+        long prompt = 0;
+        long completion = 0;
+        try (JsonParser p = mapper.getFactory().createParser(out.getBytes())) {
+            if (p.nextToken() == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if ("usage".equals(name)) {
+                        prompt = 0;
+                        completion = 0;
+                        if (value == JsonToken.START_OBJECT) {
+                            long total = 0;
+                            Long promptField = null;
+                            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                                String field = p.currentName();
+                                if (p.nextToken() == JsonToken.VALUE_NULL) {
+                                    continue; // as if absent
+                                }
+                                switch (field) {
+                                    case "prompt_tokens" -> promptField = p.getValueAsLong(0);
+                                    case "completion_tokens" -> completion = p.getValueAsLong(0);
+                                    case "total_tokens" -> total = p.getValueAsLong(0);
+                                    default -> p.skipChildren();
+                                }
+                            }
+                            // rerank: llama.cpp reports prompt_tokens, vLLM only total_tokens
+                            prompt = promptField != null ? promptField : total;
+                        } else {
+                            p.skipChildren();
+                        }
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        return new Answer(out, prompt, completion);
     }
 
     /** How an upstream event stream becomes the client's, or null when it passes through as it is. */

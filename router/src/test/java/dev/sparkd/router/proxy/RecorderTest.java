@@ -23,6 +23,7 @@ class RecorderTest {
 
         JsonNode line = mapper.readTree(Recorder.accessLine(e));
 
+        assertThat(line.path("time").asText()).isEqualTo(e.at().toString());
         assertThat(line.path("request_id").asText()).isEqualTo("rid-1");
         assertThat(line.path("endpoint").asText()).isEqualTo("chat");
         assertThat(line.path("target").asText()).isEqualTo("vllm-1");
