@@ -32,6 +32,9 @@ let
   enabledDaemons = builtins.filter (d: cfg.daemons.${d}.enable) daemonNames;
   # The daemon's role and schema (sparkd's own rule: '-' becomes '_').
   schemaOf = d: builtins.replaceStrings [ "-" ] [ "_" ] d;
+  # The flags of a JDK argument file in jvm/ (one per line, '#' comment lines): the launcher's own definition.
+  jvmFlags = file: builtins.filter (l: builtins.isString l && l != "" && builtins.substring 0 1 l != "#")
+    (builtins.split "\n" (builtins.readFile file));
   userOf = d: "sparkd-${d}";
 
   # `listen = "host:port"` of the daemon's section → { host; port; } (default: loopback and the daemon's port).
@@ -313,10 +316,10 @@ let
     };
     javaOptions = mkOption {
       type = types.listOf types.str;
-      # The launcher's definition (jvm/daemon.options, a JDK argument file: one flag per line, '#' comment lines).
-      default = builtins.filter (l: builtins.isString l && l != "" && builtins.substring 0 1 l != "#")
-        (builtins.split "\n" (builtins.readFile ../jvm/daemon.options));
-      description = "JVM flags (the launcher's small-footprint defaults, docs/operations.md).";
+      # The launcher's definition (jvm/daemon.options, and jvm/router.options after it for the router; JDK argument
+      # files: one flag per line, '#' comment lines).
+      default = jvmFlags ../jvm/daemon.options ++ lib.optionals (d == "router") (jvmFlags ../jvm/router.options);
+      description = "JVM flags (the launcher's small-footprint defaults, plus C2 for the router; docs/operations.md).";
     };
     memoryHigh = mkOption {
       type = types.str;

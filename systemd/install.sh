@@ -19,7 +19,7 @@
 #                                  (Flyway, JDBC, the embedded PostgreSQL), which sparkd-postgres.service and the
 #                                  daemons' ExecStartPre= run
 #   /opt/sparkd/doctor/            sparkd-doctor [--config FILE]: what is wrong with the installation, and the fix
-#   /opt/sparkd/jvm/               daemon.options, db.options: the JVM flags the units start java with (JDK
+#   /opt/sparkd/jvm/               daemon.options, router.options, db.options: the JVM flags the units start java with (JDK
 #                                  argument files, the launcher's own definition, from jvm/)
 #   /opt/sparkd/bin/               sparkd-wait-ready (readiness), sparkd-notify (OnFailure hook),
 #                                  sparkd-telemetry-only (the forced command for the health-agent's key, on the Sparks)

@@ -6,8 +6,8 @@
 # as a ratio of nginx's. Needs: nginx, wrk (apt-get install nginx-light wrk), node + npm, a JDK; the launcher builds
 # what is missing. Stops everything it started, PostgreSQL included.
 #   bench/router-overhead/run.sh [seconds-per-case]   (default 10)
-#   SPARKD_JAVA_OPTS="…" sets the flags of the second router row, router-alt (default -Xmx256m: C2, 256 MB heap);
-#   SPARKD_JAVA_OPTS= (empty) skips that row.
+#   SPARKD_JAVA_OPTS="…" sets the flags of the second router row, router-alt (default: the other daemons' C1-only
+#   compilation, "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"); SPARKD_JAVA_OPTS= (empty) skips that row.
 set -euo pipefail
 cd "$(dirname "$0")"
 here=$(pwd)
@@ -65,9 +65,9 @@ pids+=($!)
 
 # --- sparkd router, started as users start it ----------------------------------------------------------------------
 # `./sparkd run --config bench.toml router`: the host's PostgreSQL, the migrations, then the router with the launcher's
-# JVM flags (the production row). A second row, "router-alt", runs it again with SPARKD_JAVA_OPTS (default -Xmx256m:
-# the JVM's default tiered JIT with C2, the flags of this benchmark's earlier results); SPARKD_JAVA_OPTS= skips it.
-alt_opts=${SPARKD_JAVA_OPTS--Xmx256m}
+# JVM flags (the production row: jvm/daemon.options, then jvm/router.options). A second row, "router-alt", runs it
+# again with SPARKD_JAVA_OPTS added (default: back to the other daemons' C1-only compilation); SPARKD_JAVA_OPTS= skips it.
+alt_opts=${SPARKD_JAVA_OPTS--XX:+TieredCompilation -XX:TieredStopAtLevel=1}
 unset SPARKD_JAVA_OPTS
 
 wait_for() {
