@@ -2,17 +2,11 @@ package dev.sparkd.models;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sparkd.models.engine.Backends;
 import dev.sparkd.models.engine.Tuning;
@@ -21,8 +15,6 @@ import dev.sparkd.core.config.SuiteConfig;
 import dev.sparkd.core.ssh.SshRunner;
 import dev.sparkd.simulator.Simulator;
 import dev.sparkd.simulator.config.OllamaModelSpec;
-import dev.sparkd.simulator.http.Json;
-import dev.sparkd.simulator.ollama.Layer;
 import dev.sparkd.simulator.ollama.Manifest;
 import dev.sparkd.simulator.testing.SshSparks;
 import dev.sparkd.simulator.testing.SuiteToml;
@@ -80,40 +72,11 @@ public final class SimFixture implements AutoCloseable, AfterAllCallback {
                 req.response().setStatusCode(404).end("{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\"}]}");
             } else {
                 req.response().putHeader("Content-Type", "application/vnd.docker.distribution.manifest.v2+json")
-                        .end(manifestJson(spec.get()));
+                        .end(Manifest.of(spec.get()).json());
             }
         }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
         // the services as started: containers a swap runs later are not the configuration's services
         suite = SuiteToml.of("mm-test", sim).with("models", "registry = \"http://127.0.0.1:" + registry.actualPort() + "\"").toString();
-    }
-
-    /** The registry manifest bytes of a simulated model; their SHA-256 must be the digest the simulator reports. */
-    static String manifestJson(OllamaModelSpec spec) {
-        Manifest m = Manifest.of(spec);
-        ObjectNode o = Json.object();
-        o.put("schemaVersion", 2);
-        o.put("mediaType", "application/vnd.docker.distribution.manifest.v2+json");
-        o.set("config", layer(m.layers().get(m.layers().size() - 1)));
-        ArrayNode arr = o.putArray("layers");
-        m.layers().subList(0, m.layers().size() - 1).forEach(l -> arr.add(layer(l)));
-        String json = Json.write(o);
-        try {
-            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8)));
-            if (!sha.equals(m.digest())) {
-                throw new IllegalStateException("the fixture registry no longer reproduces the simulator's manifest digest");
-            }
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        return json;
-    }
-
-    private static ObjectNode layer(Layer l) {
-        ObjectNode o = Json.object();
-        o.put("mediaType", l.mediaType());
-        o.put("digest", l.digest());
-        o.put("size", l.size());
-        return o;
     }
 
     public int registryPort() {

@@ -48,7 +48,8 @@ public abstract class ScriptedServerTest {
     }
 
     /** Awaits {@code stream}'s failure and returns it, checked to be an error of {@code type} and {@code kind}. */
-    protected static <E extends UpstreamException> E failure(AssertSubscriber<?> stream, Class<E> type, UpstreamException.Kind kind) {
+    protected static <E extends UpstreamException> E failure(AssertSubscriber<?> stream, Class<E> type,
+            UpstreamException.Kind kind) {
         stream.awaitFailure(WAIT);
         assertThat(stream.getFailure()).isInstanceOf(type);
         E e = type.cast(stream.getFailure());
