@@ -2,29 +2,22 @@ package dev.sparkd.models;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sparkd.models.engine.Backends;
 import dev.sparkd.models.engine.Tuning;
 import dev.sparkd.core.config.ConfigLoader;
 import dev.sparkd.core.config.SuiteConfig;
 import dev.sparkd.core.ssh.SshRunner;
-import dev.sparkd.simulator.config.SimConfig;
 import dev.sparkd.simulator.Simulator;
 import dev.sparkd.simulator.config.OllamaModelSpec;
-import dev.sparkd.simulator.http.Json;
-import dev.sparkd.simulator.ollama.Layer;
 import dev.sparkd.simulator.ollama.Manifest;
+import dev.sparkd.simulator.testing.SshSparks;
+import dev.sparkd.simulator.testing.SuiteToml;
 import io.vertx.core.http.HttpServer;
 import io.vertx.mutiny.core.Vertx;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -41,18 +34,12 @@ public final class SimFixture implements AutoCloseable, AfterAllCallback {
     public final Vertx vertx = Vertx.vertx();
     public final SshRunner ssh = new SshRunner();
     private final HttpServer registry;
+    private final String suite;
     private Backends backends;
 
     public SimFixture(String extraSim) {
-        try {
-            Files.createDirectories(DIR);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        sim = Simulator.start(SimConfig.parse("""
+        sim = SshSparks.start(DIR, """
                 [simulator]
-                client_key = "id_ed25519"
-                known_hosts = "known_hosts"
                 default_tokens_per_second = 0
 
                 [vllm.models."Qwen/Qwen2.5-7B-Instruct"]
@@ -61,15 +48,9 @@ public final class SimFixture implements AutoCloseable, AfterAllCallback {
                 load_delay = "300ms"
 
                 [sparks.spark-1]
-                gpu = "gb10"
                 disk_total = "100GB"
                 disk_used = "10GB"
                 vllm_models = ["Qwen/Qwen2.5-7B-Instruct", "meta-llama/Llama-3.1-8B-Instruct"]
-
-                [sparks.spark-1.ssh]
-                port = 0
-                host_key = "spark-1_host_ed25519"
-                authorized_keys = "authorized_keys"
 
                 [sparks.spark-1.services.ollama-1]
                 kind = "ollama"
@@ -81,7 +62,7 @@ public final class SimFixture implements AutoCloseable, AfterAllCallback {
                 kind = "vllm"
                 port = 0
                 model = "Qwen/Qwen2.5-7B-Instruct"
-                """ + extraSim, DIR));
+                """ + extraSim);
         io.vertx.core.Vertx core = vertx.getDelegate();
         registry = core.createHttpServer().requestHandler(req -> {
             // /v2/<namespace>/<model>/manifests/<tag>
@@ -91,38 +72,11 @@ public final class SimFixture implements AutoCloseable, AfterAllCallback {
                 req.response().setStatusCode(404).end("{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\"}]}");
             } else {
                 req.response().putHeader("Content-Type", "application/vnd.docker.distribution.manifest.v2+json")
-                        .end(manifestJson(spec.get()));
+                        .end(Manifest.of(spec.get()).json());
             }
         }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
-    }
-
-    /** The registry manifest bytes of a simulated model; their SHA-256 must be the digest the simulator reports. */
-    static String manifestJson(OllamaModelSpec spec) {
-        Manifest m = Manifest.of(spec);
-        ObjectNode o = Json.object();
-        o.put("schemaVersion", 2);
-        o.put("mediaType", "application/vnd.docker.distribution.manifest.v2+json");
-        o.set("config", layer(m.layers().get(m.layers().size() - 1)));
-        ArrayNode arr = o.putArray("layers");
-        m.layers().subList(0, m.layers().size() - 1).forEach(l -> arr.add(layer(l)));
-        String json = Json.write(o);
-        try {
-            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8)));
-            if (!sha.equals(m.digest())) {
-                throw new IllegalStateException("the fixture registry no longer reproduces the simulator's manifest digest");
-            }
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        return json;
-    }
-
-    private static ObjectNode layer(Layer l) {
-        ObjectNode o = Json.object();
-        o.put("mediaType", l.mediaType());
-        o.put("digest", l.digest());
-        o.put("size", l.size());
-        return o;
+        // the services as started: containers a swap runs later are not the configuration's services
+        suite = SuiteToml.of("mm-test", sim).with("models", "registry = \"http://127.0.0.1:" + registry.actualPort() + "\"").toString();
     }
 
     public int registryPort() {
@@ -145,30 +99,7 @@ public final class SimFixture implements AutoCloseable, AfterAllCallback {
     }
 
     public String writeConfigText(String models) {
-        return """
-                [suite]
-                name = "mm-test"
-                state_dir = "state"
-
-                [hosts.spark-1]
-                address = "127.0.0.1"
-                gpu = "gb10"
-                ssh = { user = "spark", port = %d, key_file = "id_ed25519", known_hosts = "known_hosts" }
-
-                [services.ollama-1]
-                kind = "ollama"
-                host = "spark-1"
-                port = %d
-
-                [services.vllm-1]
-                kind = "vllm"
-                host = "spark-1"
-                port = %d
-
-                [models]
-                registry = "http://127.0.0.1:%d"
-
-                """.formatted(sim.spark("spark-1").ssh().port(), sim.port("ollama-1"), sim.port("vllm-1"), registryPort()) + models;
+        return suite + "\n" + models;
     }
 
     public static Tuning fastTuning() {

@@ -1,13 +1,10 @@
 package dev.sparkd.models;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 import dev.sparkd.simulator.Simulator;
-import dev.sparkd.simulator.config.SimConfig;
+import dev.sparkd.simulator.testing.SshSparks;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -24,36 +21,23 @@ public class SimulatedSwapLab implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        try {
-            Files.createDirectories(DIR);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        sim = Simulator.start(SimConfig.parse("""
+        sim = SshSparks.start(DIR, """
                 [simulator]
-                client_key = "id_ed25519"
-                known_hosts = "known_hosts"
                 default_tokens_per_second = 0
 
                 [vllm.models."Qwen/Qwen2.5-7B-Instruct"]
                 load_delay = "1500ms"
 
                 [sparks.spark-1]
-                gpu = "gb10"
                 disk_total = "100GB"
                 disk_used = "10GB"
                 vllm_models = ["Qwen/Qwen2.5-7B-Instruct"]
-
-                [sparks.spark-1.ssh]
-                port = 27622
-                host_key = "spark-1_host_ed25519"
-                authorized_keys = "authorized_keys"
 
                 [sparks.spark-1.services.vllm-1]
                 kind = "vllm"
                 port = 27988
                 model = "Qwen/Qwen2.5-7B-Instruct"
-                """, DIR));
+                """, 27622);
         return Map.of();
     }
 

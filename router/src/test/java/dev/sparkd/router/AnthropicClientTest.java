@@ -38,7 +38,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 
 /**
@@ -70,11 +69,7 @@ class AnthropicClientTest {
             .build();
 
     Row ledgerRow(String requestId) {
-        assertThat(ledger.drain(Duration.ofSeconds(10))).isTrue();
-        var rows = pool.preparedQuery("select * from router.ledger where request_id = $1").execute(Tuple.of(requestId))
-                .await().atMost(Duration.ofSeconds(10));
-        assertThat(rows.size()).as("ledger rows for " + requestId).isEqualTo(1);
-        return rows.iterator().next();
+        return LedgerReads.row(ledger, pool, requestId);
     }
 
     static String text(Message m) {

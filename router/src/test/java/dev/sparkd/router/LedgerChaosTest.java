@@ -20,14 +20,12 @@ import org.junit.jupiter.api.Test;
 
 import dev.sparkd.daemon.testing.EmbeddedPostgresTestResource;
 import dev.sparkd.router.ledger.Ledger;
-import dev.sparkd.simulator.cloud.CloudRequest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 
 /**
@@ -87,23 +85,14 @@ class LedgerChaosTest {
         assertThat(ledger.drain(Duration.ofSeconds(90))).as("the spill file is replayed once PostgreSQL is back").isTrue();
         assertThat(ledger).as("the same router, never restarted").isSameAs(before);
         assertThat(health("/q/health/live")).isEqualTo(200);
-        Row r = pool.preparedQuery("select count(*) as c, count(distinct request_id) as d, sum(prompt_tokens) as p,"
-                + " sum(completion_tokens) as o from router.ledger where request_id like $1").execute(Tuple.of(tag + "-%"))
-                .await().atMost(Duration.ofSeconds(30)).iterator().next();
+        Row r = LedgerReads.totals(pool, tag + "-%", Duration.ofSeconds(30));
         assertThat(answered).isEqualTo(10_000);
         assertThat(r.getLong("c")).as("one row per request").isEqualTo(10_000);
         assertThat(r.getLong("d")).isEqualTo(10_000);
-        long simIn = 0;
-        long simOut = 0;
-        for (CloudRequest c : SimulatorResource.sim.openAi().requests()) {
-            if (c.status() == 200) {
-                simIn += c.inputTokens();
-                simOut += c.outputTokens();
-            }
-        }
-        assertThat(simOut).isPositive();
-        assertThat(r.getLong("p")).isEqualTo(simIn);
-        assertThat(r.getLong("o")).isEqualTo(simOut);
+        LedgerReads.CloudTokens cloud = LedgerReads.CloudTokens.answered();
+        assertThat(cloud.out()).isPositive();
+        assertThat(r.getLong("p")).isEqualTo(cloud.in());
+        assertThat(r.getLong("o")).isEqualTo(cloud.out());
         assertThat(ledger.dropped()).isZero();
         assertThat(ledger.deadLettered()).isZero();
         LOG.infof("chaos: 10,000 requests through a %d s freeze and a kill in %d s", FREEZE.toSeconds(),

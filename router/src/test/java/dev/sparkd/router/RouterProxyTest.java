@@ -43,7 +43,6 @@ import com.openai.models.embeddings.EmbeddingCreateParams;
 import dev.sparkd.router.ledger.Ledger;
 import dev.sparkd.daemon.testing.EmbeddedPostgresTestResource;
 import dev.sparkd.simulator.cloud.CloudFault;
-import dev.sparkd.simulator.cloud.CloudRequest;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -105,11 +104,7 @@ class RouterProxyTest {
     }
 
     Row ledgerRow(String requestId) {
-        assertThat(ledger.drain(Duration.ofSeconds(10))).isTrue();
-        var rows = pool.preparedQuery("select * from router.ledger where request_id = $1").execute(Tuple.of(requestId))
-                .await().atMost(Duration.ofSeconds(10));
-        assertThat(rows.size()).as("ledger rows for " + requestId).isEqualTo(1);
-        return rows.iterator().next();
+        return LedgerReads.row(ledger, pool, requestId);
     }
 
     @Test
@@ -453,21 +448,11 @@ class RouterProxyTest {
             f.get();
         }
         assertThat(ledger.drain(Duration.ofSeconds(30))).isTrue();
-        var rows = pool.preparedQuery("select count(*) as c, count(distinct request_id) as d, sum(prompt_tokens) as p,"
-                + " sum(completion_tokens) as o from router.ledger where request_id like $1").execute(Tuple.of(tag + "%"))
-                .await().atMost(Duration.ofSeconds(10));
-        Row r = rows.iterator().next();
+        Row r = LedgerReads.totals(pool, tag + "%", Duration.ofSeconds(10));
         assertThat(r.getLong("c")).isEqualTo(n);
         assertThat(r.getLong("d")).isEqualTo(n);
-        long simIn = 0;
-        long simOut = 0;
-        for (CloudRequest c : SimulatorResource.sim.openAi().requests()) {
-            if (c.status() == 200) {
-                simIn += c.inputTokens();
-                simOut += c.outputTokens();
-            }
-        }
-        assertThat(r.getLong("p")).isEqualTo(simIn);
-        assertThat(r.getLong("o")).isEqualTo(simOut);
+        LedgerReads.CloudTokens cloud = LedgerReads.CloudTokens.answered();
+        assertThat(r.getLong("p")).isEqualTo(cloud.in());
+        assertThat(r.getLong("o")).isEqualTo(cloud.out());
     }
 }

@@ -1,5 +1,8 @@
 package dev.sparkd.core.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import io.vertx.mutiny.core.Vertx;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -42,5 +45,15 @@ public abstract class ScriptedServerTest {
     protected <C extends AutoCloseable> C closedAfterTest(C client) {
         underTest = client;
         return client;
+    }
+
+    /** Awaits {@code stream}'s failure and returns it, checked to be an error of {@code type} and {@code kind}. */
+    protected static <E extends UpstreamException> E failure(AssertSubscriber<?> stream, Class<E> type,
+            UpstreamException.Kind kind) {
+        stream.awaitFailure(WAIT);
+        assertThat(stream.getFailure()).isInstanceOf(type);
+        E e = type.cast(stream.getFailure());
+        assertThat(e.kind()).isEqualTo(kind);
+        return e;
     }
 }

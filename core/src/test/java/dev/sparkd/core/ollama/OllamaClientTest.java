@@ -225,14 +225,11 @@ class OllamaClientTest extends ScriptedServerTest {
         AssertSubscriber<PullProgress> sub = client().pull("no-such-model")
                 .subscribe().withSubscriber(AssertSubscriber.create(10));
 
-        sub.awaitFailure(WAIT);
+        OllamaException e = failure(sub, OllamaException.class, UpstreamException.Kind.STREAM_ERROR);
         assertThat(sub.getItems()).extracting(PullProgress::status).containsExactly("pulling manifest");
-        assertThat(sub.getFailure()).isInstanceOfSatisfying(OllamaException.class, e -> {
-            assertThat(e.kind()).isEqualTo(UpstreamException.Kind.STREAM_ERROR);
-            assertThat(e.status()).isEqualTo(200);
-            assertThat(e.upstreamMessage()).isEqualTo("pull model manifest: file does not exist");
-            assertThat(e.getMessage()).contains("pull model manifest: file does not exist");
-        });
+        assertThat(e.status()).isEqualTo(200);
+        assertThat(e.upstreamMessage()).isEqualTo("pull model manifest: file does not exist");
+        assertThat(e.getMessage()).contains("pull model manifest: file does not exist");
     }
 
     @Test
@@ -243,10 +240,8 @@ class OllamaClientTest extends ScriptedServerTest {
         AssertSubscriber<PullProgress> sub = client(OllamaSettings.defaults().withPullIdle(Duration.ofMillis(300)))
                 .pull("llama3.2").subscribe().withSubscriber(AssertSubscriber.create(10));
 
-        sub.awaitFailure(WAIT);
+        failure(sub, UpstreamException.class, UpstreamException.Kind.TIMEOUT);
         assertThat(sub.getItems()).hasSize(1);
-        assertThat(sub.getFailure()).isInstanceOfSatisfying(UpstreamException.class,
-                e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.TIMEOUT));
         server.responseAborted().get(5, TimeUnit.SECONDS);
     }
 

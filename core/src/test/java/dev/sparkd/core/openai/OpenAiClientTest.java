@@ -249,14 +249,11 @@ class OpenAiClientTest extends ScriptedServerTest {
         AssertSubscriber<SseEvent> sub = client().streamChatCompletion(chatBody())
                 .subscribe().withSubscriber(AssertSubscriber.create(10));
 
-        sub.awaitFailure(WAIT);
+        OpenAiException e = failure(sub, OpenAiException.class, UpstreamException.Kind.STREAM_ERROR);
         assertThat(sub.getItems()).hasSize(1);
-        assertThat(sub.getFailure()).isInstanceOfSatisfying(OpenAiException.class, e -> {
-            assertThat(e.kind()).isEqualTo(UpstreamException.Kind.STREAM_ERROR);
-            assertThat(e.status()).isEqualTo(200);
-            assertThat(e.code()).isEqualTo("invalid_content");
-            assertThat(e.upstreamMessage()).isEqualTo("The model produced invalid content.");
-        });
+        assertThat(e.status()).isEqualTo(200);
+        assertThat(e.code()).isEqualTo("invalid_content");
+        assertThat(e.upstreamMessage()).isEqualTo("The model produced invalid content.");
     }
 
     @Test
@@ -269,11 +266,8 @@ class OpenAiClientTest extends ScriptedServerTest {
         AssertSubscriber<SseEvent> sub = client().streamChatCompletion(chatBody())
                 .subscribe().withSubscriber(AssertSubscriber.create(10));
 
-        sub.awaitFailure(WAIT);
-        assertThat(sub.getFailure()).isInstanceOfSatisfying(OpenAiException.class, e -> {
-            assertThat(e.kind()).isEqualTo(UpstreamException.Kind.STREAM_ERROR);
-            assertThat(e.upstreamMessage()).isEqualTo("CUDA error: out of memory");
-        });
+        OpenAiException e = failure(sub, OpenAiException.class, UpstreamException.Kind.STREAM_ERROR);
+        assertThat(e.upstreamMessage()).isEqualTo("CUDA error: out of memory");
     }
 
     @Test
@@ -283,10 +277,8 @@ class OpenAiClientTest extends ScriptedServerTest {
         AssertSubscriber<SseEvent> sub = client().streamChatCompletion(chatBody())
                 .subscribe().withSubscriber(AssertSubscriber.create(10));
 
-        sub.awaitFailure(WAIT);
+        failure(sub, UpstreamException.class, UpstreamException.Kind.TRUNCATED);
         assertThat(sub.getItems()).hasSize(2);
-        assertThat(sub.getFailure()).isInstanceOfSatisfying(UpstreamException.class,
-                e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.TRUNCATED));
     }
 
     @Test
@@ -307,10 +299,8 @@ class OpenAiClientTest extends ScriptedServerTest {
         AssertSubscriber<SseEvent> sub = client(KEY, timeouts).streamChatCompletion(chatBody())
                 .subscribe().withSubscriber(AssertSubscriber.create(10));
 
-        sub.awaitFailure(WAIT);
+        failure(sub, UpstreamException.class, UpstreamException.Kind.TIMEOUT);
         assertThat(sub.getItems()).hasSize(1);
-        assertThat(sub.getFailure()).isInstanceOfSatisfying(UpstreamException.class,
-                e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.TIMEOUT));
         server.responseAborted().get(5, TimeUnit.SECONDS);
     }
 

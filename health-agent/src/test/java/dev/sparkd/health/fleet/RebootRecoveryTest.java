@@ -1,9 +1,9 @@
 package dev.sparkd.health.fleet;
 
+import static dev.sparkd.health.fleet.VllmContainerLab.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,11 +20,10 @@ import dev.sparkd.core.config.SuiteConfig;
 import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.handshake.Handshake;
 import dev.sparkd.health.state.State;
-import dev.sparkd.health.testing.SimulatedLab;
 import dev.sparkd.health.telemetry.Telemetry;
 import dev.sparkd.simulator.Simulator;
-import dev.sparkd.simulator.config.SimConfig;
 import dev.sparkd.simulator.ssh.ExecResult;
+import dev.sparkd.simulator.testing.SshSparks;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -40,21 +39,12 @@ class RebootRecoveryTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Files.createDirectories(DIR);
-        sim = Simulator.start(SimConfig.parse("""
-                [simulator]
-                client_key = "id_ed25519"
-                known_hosts = "known_hosts"
+        sim = SshSparks.start(DIR, """
                 [vllm.models."Qwen/Qwen2.5-7B-Instruct"]
                 load_delay = "1500ms"
                 [sparks.spark-1]
-                gpu = "gb10"
                 vllm_models = ["Qwen/Qwen2.5-7B-Instruct"]
-                [sparks.spark-1.ssh]
-                port = 0
-                host_key = "spark-1_host_ed25519"
-                authorized_keys = "authorized_keys"
-                """, DIR));
+                """);
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
@@ -63,28 +53,9 @@ class RebootRecoveryTest {
                 + " --entrypoint vllm vllm/vllm-openai:v0.11.0 serve Qwen/Qwen2.5-7B-Instruct --host 0.0.0.0 --port 8000"
                 + " --gpu-memory-utilization=0.7");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
-        Path file = DIR.resolve("sparkd.toml");
-        Files.writeString(file, """
-                [suite]
-                name = "reboot-recovery"
-                state_dir = "state"
-                [hosts.spark-1]
-                address = "127.0.0.1"
-                gpu = "gb10"
-                ssh = { user = "spark", port = %d, key_file = "id_ed25519", known_hosts = "known_hosts" }
-                [services.vllm-1]
-                kind = "vllm"
-                host = "spark-1"
-                port = %d
-                model = "Qwen/Qwen2.5-7B-Instruct"
-                container = "vllm-1"
-                start_grace = "10m"
-                [health]
-                timeout = "2s"
-                slow_response = "10s"
-                failure_threshold = 1
-                """.formatted(sim.spark("spark-1").ssh().port(), port));
-        config = ConfigLoader.load(file);
+        // the container's server is one of the simulator's services now, on the port docker published
+        config = ConfigLoader.load(VllmContainerLab.suite("reboot-recovery", sim, "2s").write(DIR.resolve("sparkd.toml")));
+        assertThat(config.service("vllm-1").orElseThrow().baseUri().getPort()).isEqualTo(port);
     }
 
     @AfterAll
@@ -134,19 +105,6 @@ class RebootRecoveryTest {
         }
     }
 
-    private static ServiceStatus awaitState(ServiceMonitor m, String state, Duration within) {
-        long until = System.nanoTime() + within.toNanos();
-        ServiceStatus s = m.status();
-        while (System.nanoTime() < until) {
-            s = m.probeOnce().await().atMost(Duration.ofSeconds(15));
-            if (state.equals(s.state())) {
-                return s;
-            }
-            sleep(100);
-        }
-        throw new AssertionError("vllm-1 never " + state + ": " + s);
-    }
-
     private static ServiceStatus awaitNot(ServiceMonitor m, String state, Duration within) {
         long until = System.nanoTime() + within.toNanos();
         ServiceStatus s = m.status();
@@ -155,17 +113,8 @@ class RebootRecoveryTest {
             if (!state.equals(s.state())) {
                 return s;
             }
-            sleep(50);
+            VllmContainerLab.sleep(50);
         }
         throw new AssertionError("vllm-1 stayed " + state + ": " + s);
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

@@ -2,7 +2,6 @@ package dev.sparkd.health.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +26,7 @@ import dev.sparkd.simulator.Simulator;
 import dev.sparkd.simulator.config.SimConfig;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
+import dev.sparkd.simulator.testing.SuiteToml;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -50,22 +50,12 @@ class HealthMetricsTest {
                 port = 0
                 models = ["llama3.2:3b"]
                 """));
-        Path file = Files.createDirectories(Path.of("target/metrics-test")).resolve("sparkd.toml");
-        Files.writeString(file, """
-                [suite]
-                name = "metrics"
-                state_dir = "state"
-                [hosts.spark-1]
-                address = "127.0.0.1"
-                [services.ollama-1]
-                kind = "ollama"
-                host = "spark-1"
-                port = %d
-                [health]
-                timeout = "10s"                 # generous: the test counts meters, not speed, on a busy machine
-                slow_response = "10s"
-                """.formatted(sim.port("ollama-1")));
-        config = ConfigLoader.load(file);
+        config = ConfigLoader.load(SuiteToml.of("metrics", sim)
+                .with("health", """
+                        timeout = "10s"                 # generous: the test counts meters, not speed, on a busy machine
+                        slow_response = "10s"
+                        """)
+                .write(Path.of("target/metrics-test/sparkd.toml")));
     }
 
     @AfterAll

@@ -30,11 +30,11 @@ import dev.sparkd.health.fleet.ServiceStateChanged;
 import dev.sparkd.health.handshake.Handshake;
 import dev.sparkd.health.telemetry.HostStatus;
 import dev.sparkd.health.telemetry.Telemetry;
-import dev.sparkd.health.testing.SimulatedLab;
 import dev.sparkd.simulator.Simulator;
-import dev.sparkd.simulator.config.SimConfig;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
+import dev.sparkd.simulator.testing.SshSparks;
+import dev.sparkd.simulator.testing.SuiteToml;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServer;
 import io.vertx.mutiny.core.Vertx;
@@ -57,27 +57,18 @@ class NotificationDeliveryTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Files.createDirectories(DIR);
-        sim = Simulator.start(SimConfig.parse("""
-                [simulator]
-                client_key = "id_ed25519"
-                known_hosts = "known_hosts"
+        sim = SshSparks.start(DIR, """
                 [ollama.library."llama3.2:3b"]
                 load_delay = "10ms"
                 [sparks.spark-1]
-                gpu = "gb10"
                 disk_total = "1TB"
                 disk_used = "100GB"
                 models_path = "/srv/models"
-                [sparks.spark-1.ssh]
-                port = 0
-                host_key = "spark-1_host_ed25519"
-                authorized_keys = "authorized_keys"
                 [sparks.spark-1.services.ollama-1]
                 kind = "ollama"
                 port = 0
                 models = ["llama3.2:3b"]
-                """, DIR));
+                """);
         vertx = Vertx.vertx();
         // One receiver for all three channels: ntfy, Matrix and the webhook each have their own path.
         receiver = vertx.getDelegate().createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
@@ -104,42 +95,33 @@ class NotificationDeliveryTest {
         sim.close();
     }
 
-    SuiteConfig config() throws Exception {
-        Path file = DIR.resolve("sparkd.toml");
+    SuiteConfig config() {
         String base = "http://127.0.0.1:" + receiver.actualPort();
-        Files.writeString(file, """
-                [suite]
-                name = "notify-lab"
-                state_dir = "state"
-                [hosts.spark-1]
-                address = "127.0.0.1"
-                gpu = "gb10"
-                models_dirs = ["/srv/models"]
-                ssh = { user = "spark", port = %d, key_file = "id_ed25519", known_hosts = "known_hosts" }
-                [services.ollama-1]
-                kind = "ollama"
-                host = "spark-1"
-                port = %d
-                [health]
-                timeout = "2s"
-                failure_threshold = 1
-                [health.notify.channels.phone]
-                kind = "ntfy"
-                server = "%s"
-                topic = "sparks-test"
-                token_file = "ntfy-token"
-                [health.notify.channels.room]
-                kind = "matrix"
-                homeserver = "%s"
-                room = "!ops:lab.example"
-                token_file = "matrix-token"
-                [health.notify.channels.chat]
-                kind = "webhook"
-                url = "%s/hooks/chat"
-                template = '{"text": "{{title}}: {{message}}", "event": "{{event}}", "service": "{{service}}"}'
-                hosts = ["spark-1"]
-                """.formatted(sim.spark("spark-1").ssh().port(), sim.port("ollama-1"), base, base, base));
-        return ConfigLoader.load(file);
+        return ConfigLoader.load(SuiteToml.of("notify-lab", sim)
+                .with("hosts.spark-1", "models_dirs = [\"/srv/models\"]")
+                .with("health", """
+                        timeout = "2s"
+                        failure_threshold = 1
+                        """)
+                .with("health.notify.channels.phone", """
+                        kind = "ntfy"
+                        server = "%s"
+                        topic = "sparks-test"
+                        token_file = "ntfy-token"
+                        """.formatted(base))
+                .with("health.notify.channels.room", """
+                        kind = "matrix"
+                        homeserver = "%s"
+                        room = "!ops:lab.example"
+                        token_file = "matrix-token"
+                        """.formatted(base))
+                .with("health.notify.channels.chat", """
+                        kind = "webhook"
+                        url = "%s/hooks/chat"
+                        template = '{"text": "{{title}}: {{message}}", "event": "{{event}}", "service": "{{service}}"}'
+                        hosts = ["spark-1"]
+                        """.formatted(base))
+                .write(DIR.resolve("sparkd.toml")));
     }
 
     @Test

@@ -3,10 +3,7 @@ package dev.sparkd.health.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,6 +17,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.sparkd.core.config.ConfigException;
 import dev.sparkd.core.config.ConfigLoader;
+import dev.sparkd.core.testing.CommandRun;
+import dev.sparkd.simulator.testing.SuiteToml;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 
@@ -51,28 +50,14 @@ class NotifyCommandTest {
 
     static Path config(String channels) throws Exception {
         Path file = Files.createTempFile(DIR, "sparkd", ".toml");
-        Files.writeString(file, """
-                [suite]
-                name = "cmd-lab"
-                state_dir = "state"
-                [hosts.spark-1]
-                address = "127.0.0.1"
-                [services.ollama-1]
-                kind = "ollama"
-                host = "spark-1"
-                port = 11434
-                """ + channels);
+        Files.writeString(file, SuiteToml.named("cmd-lab")
+                .with("hosts.spark-1", "address = \"127.0.0.1\"")
+                .service("ollama-1", "ollama", "spark-1", 11434) + channels);
         return file;
     }
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = NotifyCommand.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CommandRun run(String... args) {
+        return CommandRun.of((out, err) -> NotifyCommand.run(args, Map.of(), out, err));
     }
 
     String channels() {
@@ -91,7 +76,7 @@ class NotifyCommandTest {
     @Test
     void sendsATestOnEachChannelAndNamesTheOneThatFailed() throws Exception {
         received.clear();
-        Run r = run("notify", "test", "--config", config(channels()).toString());
+        CommandRun r = run("notify", "test", "--config", config(channels()).toString());
         assertThat(r.code()).as(r.err()).isEqualTo(1);
         assertThat(r.out()).contains("✓ phone (ntfy, 127.0.0.1): delivered")
                 .contains("✗ broken (webhook, 127.0.0.1): ").contains("check url");
@@ -101,7 +86,7 @@ class NotifyCommandTest {
     @Test
     void aNamedChannelOnly() throws Exception {
         received.clear();
-        Run r = run("notify", "test", "--config", config(channels()).toString(), "phone");
+        CommandRun r = run("notify", "test", "--config", config(channels()).toString(), "phone");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out().strip()).isEqualTo("✓ phone (ntfy, 127.0.0.1): delivered");
         assertThat(received).hasSize(1);
@@ -115,7 +100,7 @@ class NotifyCommandTest {
                 url = "http://127.0.0.1:%d/legacy-topic"
                 format = "ntfy"
                 """.formatted(receiver.actualPort()));
-        Run r = run("notify", "test", "--config", file.toString(), "webhook");
+        CommandRun r = run("notify", "test", "--config", file.toString(), "webhook");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out().strip()).isEqualTo("✓ webhook (ntfy, 127.0.0.1): delivered");
         assertThat(received).singleElement().asString().startsWith("POST /legacy-topic sparkd: test notification ");
@@ -123,10 +108,10 @@ class NotifyCommandTest {
 
     @Test
     void anUnknownChannelOrNoneAtAllIsAConfigurationProblem() throws Exception {
-        Run unknown = run("notify", "test", "--config", config(channels()).toString(), "phnoe");
+        CommandRun unknown = run("notify", "test", "--config", config(channels()).toString(), "phnoe");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("no channel named \"phnoe\"").contains("phone");
-        Run none = run("notify", "test", "--config", config("").toString());
+        CommandRun none = run("notify", "test", "--config", config("").toString());
         assertThat(none.code()).isEqualTo(2);
         assertThat(none.err()).contains("no channels");
         assertThat(run("notify").code()).isEqualTo(2);

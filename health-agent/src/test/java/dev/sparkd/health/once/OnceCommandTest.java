@@ -2,9 +2,6 @@ package dev.sparkd.health.once;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,10 +10,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.sparkd.core.testing.CommandRun;
 import dev.sparkd.simulator.Simulator;
 import dev.sparkd.simulator.config.SimConfig;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
+import dev.sparkd.simulator.testing.SuiteToml;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 
@@ -41,26 +40,10 @@ class OnceCommandTest {
                 port = 0
                 model = "Qwen/Qwen2.5-7B-Instruct"
                 """));
-        Path dir = Files.createDirectories(Path.of("target/once-test"));
-        config = dir.resolve("sparkd.toml");
-        Files.writeString(config, """
-                [suite]
-                name = "once"
-                state_dir = "state"
-                [hosts.spark-1]
-                address = "127.0.0.1"
-                [services.ollama-1]
-                kind = "ollama"
-                host = "spark-1"
-                port = %d
-                [services.vllm-1]
-                kind = "vllm"
-                host = "spark-1"
-                port = %d
-                model = "Qwen/Qwen2.5-7B-Instruct"
-                [health]
-                timeout = "2s"
-                """.formatted(sim.port("ollama-1"), sim.port("vllm-1")));
+        config = SuiteToml.of("once", sim)
+                .with("services.vllm-1", "model = \"Qwen/Qwen2.5-7B-Instruct\"")
+                .with("health", "timeout = \"2s\"")
+                .write(Path.of("target/once-test/sparkd.toml"));
     }
 
     @AfterAll
@@ -68,19 +51,13 @@ class OnceCommandTest {
         sim.close();
     }
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = OnceCommand.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CommandRun run(String... args) {
+        return CommandRun.of((out, err) -> OnceCommand.run(args, Map.of(), out, err));
     }
 
     @Test
     void allUpExitsZeroWithATable() {
-        Run r = run("--once", "--config", config.toString());
+        CommandRun r = run("--once", "--config", config.toString());
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).startsWith("SERVICE").containsPattern("ollama-1\\s+UP\\s+\\d+ms").containsPattern("vllm-1\\s+UP");
     }
@@ -89,7 +66,7 @@ class OnceCommandTest {
     void aDownServiceExitsOneAndSaysWhy() {
         sim.control().setFault("vllm-1", Fault.of(FaultType.ENGINE_DEAD));
         try {
-            Run r = run("--once", "--config", config.toString());
+            CommandRun r = run("--once", "--config", config.toString());
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.out()).containsPattern("vllm-1\\s+DOWN\\s+\\S+\\s+engine dead: /health answered 503").containsPattern("ollama-1\\s+UP");
         } finally {
@@ -97,7 +74,7 @@ class OnceCommandTest {
         }
         sim.control().setFault("ollama-1", Fault.of(FaultType.DOWN));
         try {
-            Run r = run("--once", "--config", config.toString());
+            CommandRun r = run("--once", "--config", config.toString());
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.out()).containsPattern("ollama-1\\s+DOWN\\s+-\\s+connection refused");
         } finally {
@@ -109,7 +86,7 @@ class OnceCommandTest {
     void anInvalidConfigExitsTwoWithTheProblem() throws Exception {
         Path bad = config.resolveSibling("bad.toml");
         Files.writeString(bad, "[health]\nintervall = \"10s\"\n");
-        Run r = run("--once", "--config", bad.toString());
+        CommandRun r = run("--once", "--config", bad.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("intervall").contains("interval");
         assertThat(run("--once", "--config", "target/once-test/missing.toml").code()).isEqualTo(2);
@@ -123,13 +100,13 @@ class OnceCommandTest {
             HttpServer server = vertx.createHttpServer().requestHandler(req -> req.response().putHeader("content-type", "application/json")
                     .end(req.path().equals("/api/v1/services") ? body[0] : "{}")).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
             String url = "http://127.0.0.1:" + server.actualPort();
-            Run ok = run("status", "--url", url);
+            CommandRun ok = run("status", "--url", url);
             assertThat(ok.code()).isZero();
             assertThat(ok.out()).containsPattern("vllm-1\\s+UP\\s+3ms").containsPattern("ollama-1\\s+DEGRADED\\s+-\\s+slow");
             body[0] = "{\"services\":[{\"name\":\"vllm-1\",\"state\":\"LOADING\",\"reason\":\"loading\"}]}";
             assertThat(run("status", "--url", url).code()).isEqualTo(1);
             server.close();
-            Run gone = run("status", "--url", url);
+            CommandRun gone = run("status", "--url", url);
             assertThat(gone.code()).isEqualTo(1);
             assertThat(gone.err()).contains("cannot reach the agent");
         } finally {

@@ -11,13 +11,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.sparkd.health.testing.SimulatedLab;
 import dev.sparkd.core.config.Host;
 import dev.sparkd.core.ssh.SshRunner;
 import dev.sparkd.simulator.Simulator;
-import dev.sparkd.simulator.config.SimConfig;
-import dev.sparkd.simulator.host.GpuProfile;
 import dev.sparkd.simulator.ssh.SimSshServer;
+import dev.sparkd.simulator.testing.SshSparks;
 
 /** SSH telemetry against simulated Sparks: GB10 [N/A] memory, a discrete card, and a wrong host key. */
 class HostTelemetryTest {
@@ -29,22 +27,16 @@ class HostTelemetryTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Files.createDirectories(DIR);
-        if (!Files.exists(DIR.resolve("id_ed25519"))) {
-            SimulatedLab.keygen(DIR.resolve("id_ed25519"));
-        }
-        Files.copy(DIR.resolve("id_ed25519.pub"), DIR.resolve("authorized_keys"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        sim = Simulator.start(SimConfig.parse("""
+        sim = SshSparks.start(DIR, """
                 [sparks.spark-1]
                 gpu = "gb10"
                 models_path = "/usr/share/ollama/.ollama/models"
                 [sparks.spark-2]
                 gpu = "discrete"
                 models_path = "/var/lib/ollama/models"
-                """));
-        gb10 = SimulatedLab.startSsh(sim, "spark-1", GpuProfile.GB10, 0, DIR);
-        discrete = SimulatedLab.startSsh(sim, "spark-2", GpuProfile.DISCRETE, 0, DIR);
-        Files.writeString(DIR.resolve("known_hosts"), gb10.knownHostsLine() + "\n" + discrete.knownHostsLine() + "\n");
+                """);
+        gb10 = sim.spark("spark-1").ssh();
+        discrete = sim.spark("spark-2").ssh();
         ssh = new SshRunner();
     }
 
@@ -54,8 +46,6 @@ class HostTelemetryTest {
             return;
         }
         ssh.close();
-        gb10.close();
-        discrete.close();
         sim.close();
     }
 

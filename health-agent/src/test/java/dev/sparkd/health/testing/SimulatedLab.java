@@ -1,10 +1,8 @@
 package dev.sparkd.health.testing;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,19 +10,14 @@ import java.util.concurrent.TimeUnit;
 
 import dev.sparkd.simulator.Simulator;
 import dev.sparkd.simulator.cloud.OpenAiCloudServer;
-import dev.sparkd.simulator.config.SimConfig;
 import dev.sparkd.simulator.generation.Pace;
-import dev.sparkd.simulator.host.Containers;
-import dev.sparkd.simulator.host.Gpu;
-import dev.sparkd.simulator.host.GpuProfile;
-import dev.sparkd.simulator.host.MemInfo;
-import dev.sparkd.simulator.ssh.SimSshServer;
-import dev.sparkd.simulator.ssh.SshHost;
+import dev.sparkd.simulator.testing.SshSparks;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * The simulated lab of {@code health-test.toml}, on fixed loopback ports: a GB10 Spark with Ollama, vLLM and llama.cpp,
- * its SSH side, and an OpenAI-style cloud. Tests reach it through {@link #sim()} to inject faults.
+ * its SSH side (port 27422, keys in {@link #SSH_DIR}), and an OpenAI-style cloud. Tests reach it through {@link #sim()}
+ * to inject faults.
  */
 public class SimulatedLab implements QuarkusTestResourceLifecycleManager {
     public static final Path SSH_DIR = Path.of("target/health-test-ssh").toAbsolutePath();
@@ -72,29 +65,16 @@ public class SimulatedLab implements QuarkusTestResourceLifecycleManager {
             """;
 
     private static Simulator sim;
-    private static SimSshServer ssh;
     private static OpenAiCloudServer cloud;
 
     public static Simulator sim() {
         return sim;
     }
 
-    public static SimSshServer ssh() {
-        return ssh;
-    }
-
     @Override
     public Map<String, String> start() {
         try {
-            Files.createDirectories(SSH_DIR);
-            Path key = SSH_DIR.resolve("id_ed25519");
-            if (!Files.exists(key)) {
-                keygen(key);
-            }
-            Files.copy(SSH_DIR.resolve("id_ed25519.pub"), SSH_DIR.resolve("authorized_keys"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            sim = Simulator.start(SimConfig.parse(SIM));
-            ssh = startSsh(sim, "spark-1", GpuProfile.GB10, 27422, SSH_DIR);
-            Files.writeString(SSH_DIR.resolve("known_hosts"), ssh.knownHostsLine() + "\n");
+            sim = SshSparks.start(SSH_DIR, SIM, 27422);
             String apiKey = Files.readString(Path.of("../daemon-core/src/test/resources/secrets/cloud-api-key")).strip();
             cloud = new OpenAiCloudServer(sim.vertx(), Set.of(apiKey), List.of(), new Pace(Duration.ofMillis(10), 0));
             cloud.start(27490).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -105,43 +85,14 @@ public class SimulatedLab implements QuarkusTestResourceLifecycleManager {
         return Map.of();
     }
 
-    /** An SSH side for one simulated Spark (until the simulator wires its own), authorised for {@code dir}'s key. */
-    public static SimSshServer startSsh(Simulator sim, String spark, GpuProfile profile, int port, Path dir) throws IOException {
-        Containers containers = new Containers();
-        Gpu gpu = new Gpu(profile, containers);
-        var backend = sim.spark(spark).containerBackend();
-        SshHost host = new SshHost(spark, gpu, new MemInfo(profile, gpu), sim.spark(spark).disk(), containers,
-                backend != null ? backend : c -> { });
-        SimSshServer server = new SimSshServer(host, dir.resolve(spark + "_host_ed25519"), dir.resolve("authorized_keys"), port);
-        server.start();
-        return server;
-    }
-
-    public static void keygen(Path key) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "sparkd-test", "-f", key.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
-            throw new IOException("ssh-keygen failed (install openssh-client): " + out);
-        }
-    }
-
     @Override
     public void stop() {
-        try {
-            if (ssh != null) {
-                ssh.close();
-            }
-        } catch (IOException ignored) {
-            // closing
-        }
         if (cloud != null) {
             cloud.stop();
         }
         if (sim != null) {
             sim.close();
         }
-        ssh = null;
         cloud = null;
         sim = null;
     }

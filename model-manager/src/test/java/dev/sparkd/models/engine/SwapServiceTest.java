@@ -35,35 +35,30 @@ class SwapServiceTest {
 
                 [models.vllm-1]
                 active = "qwen7b"
-                [models.vllm-1.catalog.qwen7b]
-                image = "vllm/vllm-openai:v0.11.0"
+                """ + entry("qwen7b", port, """
                 model = "Qwen/Qwen2.5-7B-Instruct"
                 args = ["--gpu-memory-utilization=0.8"]
-                container = "vllm-1"
-                port = %d
-                load_timeout = "30s"
-                [models.vllm-1.catalog.llama8b]
-                image = "vllm/vllm-openai:v0.11.0"
+                """) + entry("llama8b", port, """
                 model = "meta-llama/Llama-3.1-8B-Instruct"
                 args = ["--gpu-memory-utilization=0.7", "--max-model-len=8192"]
                 env = { HF_HUB_OFFLINE = "1" }
-                container = "vllm-1"
-                port = %d
-                load_timeout = "30s"
-                [models.vllm-1.catalog.broken]
-                image = "vllm/vllm-openai:v0.11.0"
+                """) + entry("broken", port, """
                 model = "acme/not-in-the-cache"
                 args = ["--gpu-memory-utilization=0.8"]
-                container = "vllm-1"
-                port = %d
-                load_timeout = "30s"
-                [models.vllm-1.catalog.greedy]
-                image = "vllm/vllm-openai:v0.11.0"
+                """) + entry("greedy", port, """
                 model = "meta-llama/Llama-3.1-8B-Instruct"
+                """));
+    }
+
+    /** A catalog entry run as the simulated vllm-1's container on its port; {@code keys} say what sets it apart. */
+    static String entry(String name, int port, String keys) {
+        return """
+                [models.vllm-1.catalog.%s]
+                image = "vllm/vllm-openai:v0.11.0"
                 container = "vllm-1"
                 port = %d
                 load_timeout = "30s"
-                """.formatted(port, port, port, port));
+                """.formatted(name, port) + keys;
     }
 
     @BeforeEach

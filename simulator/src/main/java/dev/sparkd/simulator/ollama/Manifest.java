@@ -41,14 +41,22 @@ public record Manifest(String digest, List<Layer> layers) {
         Layer config = new Layer("application/vnd.docker.container.image.v1+json",
                 sha("config|" + base + "|" + spec.revision() + "|" + spec.family() + "|" + spec.parameterSize()), CONFIG);
         layers.add(config);
+        return new Manifest(sha(json(layers)).substring(7), List.copyOf(layers));
+    }
 
+    /** The manifest as a registry serves it ({@code GET /v2/<name>/manifests/<tag>}); its SHA-256 is {@link #digest()}. */
+    public String json() {
+        return json(layers);
+    }
+
+    private static String json(List<Layer> layers) {
         ObjectNode m = Json.object();
         m.put("schemaVersion", 2);
         m.put("mediaType", "application/vnd.docker.distribution.manifest.v2+json");
-        m.set("config", layerJson(config));
+        m.set("config", layerJson(layers.get(layers.size() - 1)));
         ArrayNode arr = m.putArray("layers");
         layers.subList(0, layers.size() - 1).forEach(l -> arr.add(layerJson(l)));
-        return new Manifest(sha(Json.write(m)).substring(7), List.copyOf(layers));
+        return Json.write(m);
     }
 
     public long size() {
