@@ -6,9 +6,11 @@ import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.fleet.Fleet;
 import dev.sparkd.health.fleet.FleetEventsBridge;
 import dev.sparkd.health.handshake.Handshake;
+import dev.sparkd.health.incident.IncidentService;
 import dev.sparkd.health.telemetry.HostStatus;
 import dev.sparkd.health.telemetry.Telemetry;
 import dev.sparkd.core.config.SuiteConfig;
+import dev.sparkd.daemon.retention.Retained;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.event.Event;
@@ -18,8 +20,8 @@ import jakarta.inject.Singleton;
 
 /**
  * The agent's beans whose construction needs the configuration: the {@code [health]} settings, the fleet of probed
- * services, the handshake and the host telemetry. They are plain Java so that {@code --once} can build them without
- * CDI; everything else is a bean with constructor injection.
+ * services, the handshake, the host telemetry and the incident retention. They are plain Java so that {@code --once}
+ * can build them without CDI; everything else is a bean with constructor injection.
  */
 @Singleton
 public class HealthProducers {
@@ -59,5 +61,12 @@ public class HealthProducers {
 
     void close(@Disposes Fleet fleet) {
         fleet.close();
+    }
+
+    /** {@code [health] retention}: closed incidents and state history (an open incident stays however old). */
+    @Produces
+    @Singleton
+    Retained incidentRetention(IncidentService incidents, HealthSettings settings) {
+        return Retained.of("incident and state-history rows", settings.retention(), incidents::deleteBefore);
     }
 }

@@ -1,6 +1,7 @@
 package dev.sparkd.core.config;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -68,6 +69,20 @@ public final class ConfigLoader {
     /** Loads with every schema on the class path. */
     public static SuiteConfig load(Path file) {
         return load(file, installedSchemas());
+    }
+
+    /**
+     * Loads with every schema on the class path for a command-line tool: on problems, prints them and
+     * {@code "<who>: N problem(s) in FILE"} to {@code err} and answers empty (the tool then exits with its config code).
+     */
+    public static Optional<SuiteConfig> loadOrReport(Path file, String who, PrintStream err) {
+        try {
+            return Optional.of(load(file));
+        } catch (ConfigException e) {
+            err.println(ConfigException.report(e.problems()));
+            err.println(who + ": " + e.problems().size() + " problem(s) in " + file);
+            return Optional.empty();
+        }
     }
 
     public static List<SectionSchema<?>> installedSchemas() {

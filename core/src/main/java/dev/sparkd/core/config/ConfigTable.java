@@ -88,16 +88,18 @@ public final class ConfigTable {
         return Optional.ofNullable(table.get(List.of(key)));
     }
 
-    public Optional<String> string(String key) {
+    /** The value when it is a {@code type} (or absent); otherwise a type error naming {@code expected}, and empty. */
+    private <T> Optional<T> typed(String key, Class<T> type, String expected) {
         Optional<Object> value = raw(key);
-        if (value.isEmpty()) {
-            return Optional.empty();
+        if (value.isEmpty() || type.isInstance(value.get())) {
+            return value.map(type::cast);
         }
-        if (value.get() instanceof String s) {
-            return Optional.of(s);
-        }
-        typeError(key, "a string", value.get());
+        typeError(key, expected, value.get());
         return Optional.empty();
+    }
+
+    public Optional<String> string(String key) {
+        return typed(key, String.class, "a string");
     }
 
     public String string(String key, String defaultValue) {
@@ -135,19 +137,12 @@ public final class ConfigTable {
     }
 
     public Optional<Long> integer(String key, long min, long max) {
-        Optional<Object> value = raw(key);
-        if (value.isEmpty()) {
+        Optional<Long> value = typed(key, Long.class, "an integer");
+        if (value.isPresent() && (value.get() < min || value.get() > max)) {
+            error(key, "expected an integer from " + min + " to " + max + ", found " + value.get(), "");
             return Optional.empty();
         }
-        if (!(value.get() instanceof Long n)) {
-            typeError(key, "an integer", value.get());
-            return Optional.empty();
-        }
-        if (n < min || n > max) {
-            error(key, "expected an integer from " + min + " to " + max + ", found " + n, "");
-            return Optional.empty();
-        }
-        return Optional.of(n);
+        return value;
     }
 
     public Optional<Double> number(String key, double min, double max) {
@@ -176,15 +171,7 @@ public final class ConfigTable {
     }
 
     public Optional<Boolean> bool(String key) {
-        Optional<Object> value = raw(key);
-        if (value.isEmpty()) {
-            return Optional.empty();
-        }
-        if (value.get() instanceof Boolean b) {
-            return Optional.of(b);
-        }
-        typeError(key, "true or false", value.get());
-        return Optional.empty();
+        return typed(key, Boolean.class, "true or false");
     }
 
     public boolean bool(String key, boolean defaultValue) {
@@ -243,22 +230,12 @@ public final class ConfigTable {
 
     /** A list of strings; a single string is not accepted (it is almost always a mistake in a list-valued key). */
     public List<String> strings(String key) {
-        Optional<Object> value = raw(key);
-        if (value.isEmpty()) {
-            return List.of();
-        }
-        if (!(value.get() instanceof TomlArray array)) {
-            typeError(key, "a list of strings, e.g. [\"a\", \"b\"]", value.get());
-            return List.of();
-        }
         List<String> out = new ArrayList<>();
-        for (int i = 0; i < array.size(); i++) {
-            Object item = array.get(i);
-            if (item instanceof String s) {
+        for (Element e : elements(key, "a list of strings, e.g. [\"a\", \"b\"]")) {
+            if (e.value() instanceof String s) {
                 out.add(s);
             } else {
-                problems.add(array.inputPositionOf(i), keyPath(key) + "[" + i + "]", "expected a string, found "
-                        + describe(key, item), "");
+                problems.add(e.position(), e.path(), "expected a string, found " + describe(key, e.value()), "");
             }
         }
         return out;
@@ -266,12 +243,12 @@ public final class ConfigTable {
 
     /** The elements of an array with their positions: strings and inline tables, for keys that accept both. */
     public List<Element> elements(String key) {
-        Optional<Object> value = raw(key);
-        if (value.isEmpty()) {
-            return List.of();
-        }
-        if (!(value.get() instanceof TomlArray array)) {
-            typeError(key, "a list", value.get());
+        return elements(key, "a list");
+    }
+
+    private List<Element> elements(String key, String expected) {
+        TomlArray array = typed(key, TomlArray.class, expected).orElse(null);
+        if (array == null) {
             return List.of();
         }
         List<Element> out = new ArrayList<>();
@@ -289,15 +266,7 @@ public final class ConfigTable {
     }
 
     public Optional<ConfigTable> table(String key) {
-        Optional<Object> value = raw(key);
-        if (value.isEmpty()) {
-            return Optional.empty();
-        }
-        if (value.get() instanceof TomlTable t) {
-            return Optional.of(new ConfigTable(t, keyPath(key), positionOf(key), problems));
-        }
-        typeError(key, "a table", value.get());
-        return Optional.empty();
+        return typed(key, TomlTable.class, "a table").map(t -> new ConfigTable(t, keyPath(key), positionOf(key), problems));
     }
 
     /** A table whose every entry is a named sub-table, e.g. {@code [services.<name>]}; other entries are problems. */

@@ -123,30 +123,35 @@ public final class OllamaClient implements AutoCloseable {
 
     /** {@code POST /api/generate} with {@code stream:false}: the whole answer with its timings. */
     public Uni<GenerateResponse> generate(GenerateRequest body) {
-        BackendRequest request = jsonRequest(HttpMethod.POST, "/api/generate", withStream(body, false));
-        return callJson(request, body.model(), settings.inference()).map(node -> read(node, GenerateResponse.class));
+        return infer("/api/generate", body, body.model(), GenerateResponse.class);
     }
 
     /** {@code POST /api/generate} streamed: fragments, then a final object with {@code done} and timings. */
     public Multi<GenerateResponse> generateStream(GenerateRequest body) {
-        BackendRequest request = jsonRequest(HttpMethod.POST, "/api/generate", withStream(body, true))
-                .withHeader("Accept", "application/x-ndjson");
-        return ndjson(request, body.model(), settings.inference().response(), settings.inference().idle(),
-                GenerateResponse.class);
+        return inferStream("/api/generate", body, body.model(), GenerateResponse.class);
     }
 
     /** {@code POST /api/chat} with {@code stream:false}: the whole answer with its timings. */
     public Uni<ChatResponse> chat(ChatRequest body) {
-        BackendRequest request = jsonRequest(HttpMethod.POST, "/api/chat", withStream(body, false));
-        return callJson(request, body.model(), settings.inference()).map(node -> read(node, ChatResponse.class));
+        return infer("/api/chat", body, body.model(), ChatResponse.class);
     }
 
     /** {@code POST /api/chat} streamed: message fragments, then a final object with {@code done} and timings. */
     public Multi<ChatResponse> chatStream(ChatRequest body) {
-        BackendRequest request = jsonRequest(HttpMethod.POST, "/api/chat", withStream(body, true))
+        return inferStream("/api/chat", body, body.model(), ChatResponse.class);
+    }
+
+    /** An inference call with {@code stream:false}, under the inference timeouts. */
+    private <T> Uni<T> infer(String path, Object body, String model, Class<T> type) {
+        BackendRequest request = jsonRequest(HttpMethod.POST, path, withStream(body, false));
+        return callJson(request, model, settings.inference()).map(node -> read(node, type));
+    }
+
+    /** An inference call streamed as NDJSON, under the inference timeouts. */
+    private <T> Multi<T> inferStream(String path, Object body, String model, Class<T> type) {
+        BackendRequest request = jsonRequest(HttpMethod.POST, path, withStream(body, true))
                 .withHeader("Accept", "application/x-ndjson");
-        return ndjson(request, body.model(), settings.inference().response(), settings.inference().idle(),
-                ChatResponse.class);
+        return ndjson(request, model, settings.inference().response(), settings.inference().idle(), type);
     }
 
     /** Closes the underlying connection pool. */

@@ -374,33 +374,22 @@ public final class PrometheusText {
 
         /** A legacy identifier ({@code [a-zA-Z_:][a-zA-Z0-9_:]*}) or a quoted UTF-8 name. */
         String metricName() {
-            if (peek() == '"') {
-                return quoted();
-            }
-            int start = pos;
-            while (!atEnd()) {
-                char ch = s.charAt(pos);
-                boolean ok = ch == '_' || ch == ':' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
-                        || (pos > start && ch >= '0' && ch <= '9');
-                if (!ok) {
-                    break;
-                }
-                pos++;
-            }
-            if (pos == start) {
-                throw new MalformedLine("expected a metric name at column " + (start + 1));
-            }
-            return s.substring(start, pos);
+            return name(true, "a metric name");
         }
 
+        /** A legacy identifier ({@code [a-zA-Z_][a-zA-Z0-9_]*}) or a quoted UTF-8 name. */
         String labelName() {
+            return name(false, "a label name");
+        }
+
+        private String name(boolean colons, String what) {
             if (peek() == '"') {
                 return quoted();
             }
             int start = pos;
             while (!atEnd()) {
                 char ch = s.charAt(pos);
-                boolean ok = ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
+                boolean ok = ch == '_' || (colons && ch == ':') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
                         || (pos > start && ch >= '0' && ch <= '9');
                 if (!ok) {
                     break;
@@ -408,7 +397,7 @@ public final class PrometheusText {
                 pos++;
             }
             if (pos == start) {
-                throw new MalformedLine("expected a label name at column " + (start + 1));
+                throw new MalformedLine("expected " + what + " at column " + (start + 1));
             }
             return s.substring(start, pos);
         }

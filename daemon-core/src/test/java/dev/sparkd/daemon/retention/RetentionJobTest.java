@@ -45,4 +45,17 @@ class RetentionJobTest {
         assertThat(broken).containsExactly(NOW.minus(Duration.ofDays(30)));
         assertThat(audit).containsExactly(NOW.minus(Duration.ofDays(90)));
     }
+
+    @Test
+    void aPlainAgeLimitDeletesWhatIsOlderThanItsKeep() {
+        List<Instant> asked = new ArrayList<>();
+        Retained incidents = Retained.of("incident rows", Duration.ofDays(7), cutoff -> {
+            asked.add(cutoff);
+            return Uni.createFrom().item(2L);
+        });
+        long deleted = new RetentionJob(List.of(incidents)).enforce(NOW).await().atMost(Duration.ofSeconds(5));
+        assertThat(deleted).isEqualTo(2);
+        assertThat(asked).containsExactly(NOW.minus(Duration.ofDays(7)));
+        assertThat(incidents.what()).isEqualTo("incident rows");
+    }
 }

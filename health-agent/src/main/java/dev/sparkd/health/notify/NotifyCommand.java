@@ -7,14 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-import dev.sparkd.core.config.ConfigException;
-import dev.sparkd.core.config.ConfigLoader;
-import dev.sparkd.core.config.ConfigLocation;
 import dev.sparkd.core.config.Suggestions;
-import dev.sparkd.core.config.SuiteConfig;
+import dev.sparkd.health.config.CommandConfig;
 import dev.sparkd.health.config.HealthSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -92,19 +90,15 @@ public final class NotifyCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Path file = config != null ? config.toAbsolutePath() : ConfigLocation.resolve(new String[0], env);
-            SuiteConfig suite;
-            try {
-                suite = ConfigLoader.load(file);
-            } catch (ConfigException e) {
-                err.println(ConfigException.report(e.problems()));
-                err.println("notify: " + e.problems().size() + " problem(s) in " + file);
+            Optional<CommandConfig> loaded = CommandConfig.load(config, env, "notify", err);
+            if (loaded.isEmpty()) {
                 return CONFIG;
             }
-            HealthSettings settings = suite.section(HealthSettings.class);
+            CommandConfig command = loaded.get();
+            HealthSettings settings = command.settings();
             List<String> known = settings.notifications().channels().stream().map(HealthSettings.Channel::name).toList();
             if (known.isEmpty()) {
-                err.println("notify: no channels in " + file + " — add one under [health.notify.channels.<name>] (docs/health-agent.md#notifications)");
+                err.println("notify: no channels in " + command.file() + " — add one under [health.notify.channels.<name>] (docs/health-agent.md#notifications)");
                 return CONFIG;
             }
             for (String n : names) {
@@ -114,10 +108,10 @@ public final class NotifyCommand implements Callable<Integer> {
                 }
             }
             Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-            try (Notifications notifications = new Notifications(vertx, settings, suite.suite().name(), (c, o) -> { }, Duration.ofSeconds(1))) {
+            try (Notifications notifications = new Notifications(vertx, settings, command.suite().suite().name(), (c, o) -> { }, Duration.ofSeconds(1))) {
                 List<ChannelSender> on = notifications.senders().stream()
                         .filter(s -> names.isEmpty() || names.contains(s.channel().name())).toList();
-                List<Future<Void>> sent = notifications.test(on, "sent by `sparkd notify test` for suite " + suite.suite().name());
+                List<Future<Void>> sent = notifications.test(on, "sent by `sparkd notify test` for suite " + command.suite().suite().name());
                 Future.join(sent).toCompletionStage().handle((v, e) -> null).toCompletableFuture().get(120, TimeUnit.SECONDS);
                 boolean all = true;
                 for (int i = 0; i < on.size(); i++) {

@@ -19,14 +19,12 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.sparkd.health.config.CommandConfig;
 import dev.sparkd.health.config.HealthSettings;
 import dev.sparkd.health.fleet.Fleet;
 import dev.sparkd.health.fleet.FleetEvents;
 import dev.sparkd.health.fleet.ServiceStatus;
 import dev.sparkd.health.handshake.Handshake;
-import dev.sparkd.core.config.ConfigException;
-import dev.sparkd.core.config.ConfigLoader;
-import dev.sparkd.core.config.ConfigLocation;
 import dev.sparkd.core.config.SuiteConfig;
 import io.vertx.core.VertxOptions;
 import io.vertx.mutiny.core.Vertx;
@@ -98,16 +96,12 @@ public final class OnceCommand implements Callable<Integer> {
         if (url != null) {
             return status(url, out, err);
         }
-        Path file = config != null ? config.toAbsolutePath() : ConfigLocation.resolve(new String[0], env);
-        SuiteConfig suite;
-        try {
-            suite = ConfigLoader.load(file);
-        } catch (ConfigException e) {
-            err.println(ConfigException.report(e.problems()));
-            err.println("health-agent: " + e.problems().size() + " problem(s) in " + file);
+        Optional<CommandConfig> loaded = CommandConfig.load(config, env, "health-agent", err);
+        if (loaded.isEmpty()) {
             return CONFIG;
         }
-        HealthSettings settings = suite.section(HealthSettings.class);
+        SuiteConfig suite = loaded.get().suite();
+        HealthSettings settings = loaded.get().settings();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
         // No CDI here: the one-shot run builds the few objects it needs by hand, and reports no events.
         try (Handshake handshake = new Handshake(vertx.getDelegate(), settings);

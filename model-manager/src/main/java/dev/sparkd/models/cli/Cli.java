@@ -4,9 +4,9 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import dev.sparkd.core.config.ConfigException;
 import dev.sparkd.core.config.ConfigLoader;
 import dev.sparkd.core.config.ConfigLocation;
 import dev.sparkd.core.config.SuiteConfig;
@@ -150,14 +150,11 @@ public final class Cli {
 
     /** Loads the file (exit 2 with every problem), builds the engine over a plain Vert.x, runs {@code mode}. */
     private int withEngine(String name, Path file, boolean showProgress, Mode mode) {
-        SuiteConfig config;
-        try {
-            config = ConfigLoader.load(file);
-        } catch (ConfigException e) {
-            err.println(ConfigException.report(e.problems()));
-            err.println("model-manager " + name + ": " + e.problems().size() + " problem(s) in " + file);
+        Optional<SuiteConfig> loaded = ConfigLoader.loadOrReport(file, "model-manager " + name, err);
+        if (loaded.isEmpty()) {
             return CONFIG;
         }
+        SuiteConfig config = loaded.get();
         Vertx vertx = Vertx.vertx();
         try (SshRunner ssh = new SshRunner(); Backends backends = new Backends(config, vertx, ssh, tuning)) {
             Operations operations = new Operations();

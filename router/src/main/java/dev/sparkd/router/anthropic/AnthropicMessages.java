@@ -135,27 +135,7 @@ public final class AnthropicMessages {
             messages.add(m.put("content", content.asText()));
             return;
         }
-        StringBuilder text = new StringBuilder();
-        ArrayNode calls = null;
-        for (JsonNode block : content) {
-            switch (block.path("type").asText()) {
-                case "text" -> text.append(block.path("text").asText());
-                case "tool_use" -> {
-                    if (calls == null) {
-                        calls = m.putArray("tool_calls");
-                    }
-                    ObjectNode call = calls.addObject().put("id", block.path("id").asText()).put("type", "function");
-                    call.putObject("function").put("name", block.path("name").asText()).put("arguments", block.path("input").toString());
-                }
-                default -> {
-                }
-            }
-        }
-        if (text.length() > 0 || calls == null) {
-            m.put("content", text.toString());
-        } else {
-            m.putNull("content");
-        }
+        AnthropicTranslation.assistantContent(content, m, mapper);
         messages.add(m);
     }
 

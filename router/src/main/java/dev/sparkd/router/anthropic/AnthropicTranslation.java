@@ -195,9 +195,22 @@ public final class AnthropicTranslation {
         choice.put("index", 0);
         ObjectNode message = choice.putObject("message");
         message.put("role", "assistant");
+        assistantContent(msg.path("content"), message, mapper);
+        message.putNull("refusal");
+        choice.put("finish_reason", FINISH.getOrDefault(msg.path("stop_reason").asText(), "stop"));
+        out.set("usage", usage(msg.path("usage"), mapper));
+        return out;
+    }
+
+    /**
+     * Anthropic content blocks as an OpenAI assistant message's {@code content} (the text blocks joined; null when there
+     * are only tool calls) and {@code tool_calls} (one function call per {@code tool_use} block); other blocks are
+     * dropped. Both ways use it: an answer's content, and the assistant turns of a Messages request's history.
+     */
+    static void assistantContent(JsonNode blocks, ObjectNode message, ObjectMapper mapper) {
         StringBuilder text = new StringBuilder();
         ArrayNode calls = null;
-        for (JsonNode block : msg.path("content")) {
+        for (JsonNode block : blocks) {
             switch (block.path("type").asText()) {
                 case "text" -> text.append(block.path("text").asText());
                 case "tool_use" -> {
@@ -221,10 +234,6 @@ public final class AnthropicTranslation {
         if (calls != null) {
             message.set("tool_calls", calls);
         }
-        message.putNull("refusal");
-        choice.put("finish_reason", FINISH.getOrDefault(msg.path("stop_reason").asText(), "stop"));
-        out.set("usage", usage(msg.path("usage"), mapper));
-        return out;
     }
 
     static ObjectNode usage(JsonNode u, ObjectMapper mapper) {

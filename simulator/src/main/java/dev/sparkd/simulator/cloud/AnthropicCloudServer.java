@@ -65,17 +65,7 @@ public final class AnthropicCloudServer extends CloudServer {
      * {@code {data:[{type:"model", id, display_name, created_at}], has_more, first_id, last_id}}, newest first.
      */
     private void models(RoutingContext ctx, String id) {
-        String key = ctx.request().getHeader("x-api-key");
-        if (key == null || key.isEmpty()) {
-            reject(ctx, null, false, 401, "authentication_error", "x-api-key header is required");
-            return;
-        }
-        if (!known(key)) {
-            reject(ctx, null, false, 401, "authentication_error", "invalid x-api-key");
-            return;
-        }
-        if (ctx.request().getHeader("anthropic-version") == null) {
-            reject(ctx, null, false, 400, "invalid_request_error", "anthropic-version: header is required");
+        if (!authenticated(ctx, null, false)) {
             return;
         }
         if (id != null && !models.contains(id)) {
@@ -122,12 +112,7 @@ public final class AnthropicCloudServer extends CloudServer {
      * {@code /v1/messages} would report.
      */
     private void countTokens(RoutingContext ctx) {
-        JsonNode body;
-        try {
-            body = JSON.readTree(ctx.body().asString() == null ? "" : ctx.body().asString());
-        } catch (Exception e) {
-            body = null;
-        }
+        JsonNode body = CloudSupport.body(ctx);
         String key = ctx.request().getHeader("x-api-key");
         if (key == null || !known(key)) {
             reject(ctx, null, false, 401, "authentication_error", key == null ? "x-api-key header is required" : "invalid x-api-key");
@@ -155,26 +140,29 @@ public final class AnthropicCloudServer extends CloudServer {
         return TextGenerator.countTokens(all.toString()) + 4 * messages.size();
     }
 
-    private void messages(RoutingContext ctx) {
-        JsonNode body;
-        try {
-            body = JSON.readTree(ctx.body().asString() == null ? "" : ctx.body().asString());
-        } catch (Exception e) {
-            body = null;
-        }
-        String model = body == null ? null : body.path("model").asText(null);
-        boolean stream = body != null && body.path("stream").asBoolean(false);
+    /** The key and version checks of every Messages and Models call, in the real API's order; false when already answered. */
+    private boolean authenticated(RoutingContext ctx, String model, boolean stream) {
         String key = ctx.request().getHeader("x-api-key");
         if (key == null || key.isEmpty()) {
             reject(ctx, model, stream, 401, "authentication_error", "x-api-key header is required");
-            return;
+            return false;
         }
         if (!known(key)) {
             reject(ctx, model, stream, 401, "authentication_error", "invalid x-api-key");
-            return;
+            return false;
         }
         if (ctx.request().getHeader("anthropic-version") == null) {
             reject(ctx, model, stream, 400, "invalid_request_error", "anthropic-version: header is required");
+            return false;
+        }
+        return true;
+    }
+
+    private void messages(RoutingContext ctx) {
+        JsonNode body = CloudSupport.body(ctx);
+        String model = body == null ? null : body.path("model").asText(null);
+        boolean stream = body != null && body.path("stream").asBoolean(false);
+        if (!authenticated(ctx, model, stream)) {
             return;
         }
         if (!limiter.tryAcquire()) {

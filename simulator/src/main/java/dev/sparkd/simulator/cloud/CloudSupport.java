@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparkd.simulator.generation.Pace;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +26,16 @@ final class CloudSupport {
             return JSON.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The request body as JSON, or null when it is missing or not JSON (each provider answers that its own way). */
+    static JsonNode body(RoutingContext ctx) {
+        String text = ctx.body().asString();
+        try {
+            return JSON.readTree(text == null ? "" : text);
+        } catch (Exception e) {
+            return null;
         }
     }
 

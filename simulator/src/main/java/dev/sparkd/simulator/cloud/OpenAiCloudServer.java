@@ -242,12 +242,7 @@ public final class OpenAiCloudServer extends CloudServer {
 
     /** Auth, rate limit and JSON parsing, in the order the real API applies them; null when already answered. */
     private JsonNode admit(RoutingContext ctx) {
-        JsonNode body;
-        try {
-            body = JSON.readTree(ctx.body().asString() == null ? "" : ctx.body().asString());
-        } catch (Exception e) {
-            body = null;
-        }
+        JsonNode body = CloudSupport.body(ctx);
         String model = body == null ? null : body.path("model").asText(null);
         boolean stream = body != null && body.path("stream").asBoolean(false);
         if (!authorized(ctx, model, stream)) {
