@@ -43,6 +43,9 @@ import org.jboss.logging.Logger;
  * (non-blocking) also from {@link #offer} when {@code flushAt} entries are waiting.
  */
 public final class WriteBehindQueue<T> {
+    /** Entries encoded and appended to the spill file at a time (a few hundred KB). */
+    static final int SPILL_CHUNK = 256;
+
     private static final Logger LOG = Logger.getLogger(WriteBehindQueue.class);
     static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -197,18 +200,30 @@ public final class WriteBehindQueue<T> {
         }
     }
 
-    // under this
+    // under this. In chunks, oldest first: encoding all of memory at once (8 MB of ledger entries as lines, then as
+    // one text, then as bytes) needed several times the entries' own size and ended a router with a 64 MB heap in
+    // OutOfMemoryError the moment PostgreSQL stalled under load. An entry leaves memory only once its line is written.
     private void spillMemory() throws IOException {
-        List<String> lines = new ArrayList<>(entries.size());
-        for (Held<T> h : entries) {
-            lines.add(line(h.entry()));
+        int moved = 0;
+        List<String> chunk = new ArrayList<>(SPILL_CHUNK);
+        while (!entries.isEmpty()) {
+            chunk.clear();
+            for (Held<T> h : entries) {
+                if (chunk.size() == SPILL_CHUNK) {
+                    break;
+                }
+                chunk.add(line(h.entry()));
+            }
+            spill.append(chunk);
+            for (int i = 0; i < chunk.size(); i++) {
+                weight -= entries.pollFirst().weight();
+            }
+            spilled += chunk.size();
+            moved += chunk.size();
         }
-        spill.append(lines);
-        spilled += lines.size();
-        entries.clear();
         weight = 0;
-        if (lines.size() > 0) {
-            LOG.debugf("%s: %d entries moved to %s", name, lines.size(), spill.path());
+        if (moved > 0) {
+            LOG.debugf("%s: %d entries moved to %s", name, moved, spill.path());
         }
     }
 
