@@ -41,9 +41,8 @@ public final class Fleet implements AutoCloseable {
     private static final int CONNECTIONS_PER_SERVICE = 4;
     /**
      * At most this many connections to one endpoint (host and port), however many services it serves: a slow server
-     * behind hundreds of services is not sent hundreds of connections, and a server that closes keep-alive connections
-     * beyond a limit of its own (the JDK's HTTP server keeps 200 idle) does not close them under a probe about to reuse
-     * them (measured at 5,000 services on one server: 256 connections failed ~1% of probes that way).
+     * behind hundreds of services is not sent hundreds of connections, nor a server that keeps only so many idle
+     * keep-alive connections (the JDK's HTTP server: 200) more than it keeps.
      */
     static final int MAX_CONNECTIONS_PER_ENDPOINT = 64;
 
