@@ -1,9 +1,11 @@
 package dev.sparkd.health.fleet;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +37,14 @@ import io.vertx.mutiny.core.http.HttpClient;
  * {@link #probeAll()}.
  */
 public final class Fleet implements AutoCloseable {
-    /** Connections kept per probed endpoint: a probe sends up to four requests at once. */
-    private static final int CONNECTIONS_PER_ENDPOINT = 4;
+    /** Connections per probed service: a probe sends up to four requests at once. */
+    private static final int CONNECTIONS_PER_SERVICE = 4;
+    /**
+     * At most this many connections to one endpoint (host and port), however many services it serves: a slow server
+     * behind hundreds of services is not sent hundreds of connections, nor a server that keeps only so many idle
+     * keep-alive connections (the JDK's HTTP server: 200) more than it keeps.
+     */
+    static final int MAX_CONNECTIONS_PER_ENDPOINT = 64;
 
     private final HealthSettings settings;
     private final Handshake handshake;
@@ -56,10 +64,27 @@ public final class Fleet implements AutoCloseable {
         this.pool = vertx.createHttpClient(new HttpClientOptions()
                 .setKeepAlive(true)
                 .setKeepAliveTimeout(120)
-                .setMaxPoolSize(CONNECTIONS_PER_ENDPOINT)
+                .setMaxPoolSize(poolSize(config.services().values()))
                 .setDecompressionSupported(true));
         config.services().values().stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(def ->
                 monitors.put(def.name(), new ServiceMonitor(def, probe(vertx, def), settings, agentStart, containers, events)));
+    }
+
+    /**
+     * Connections per endpoint (Vert.x sizes its pool per host and port): enough for every service on the busiest
+     * endpoint to probe at once, so a probe never queues behind other services' probes of the same server (and
+     * times out there, not at the server). Connections open only as probes overlap and close when idle.
+     */
+    static int poolSize(Collection<ServiceDef> services) {
+        Map<String, Integer> perEndpoint = new HashMap<>();
+        for (ServiceDef def : services) {
+            if (def.kind() != ServiceKind.TCP) {
+                URI uri = def.baseUri();
+                perEndpoint.merge(uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort(), 1, Integer::sum);
+            }
+        }
+        int busiest = perEndpoint.values().stream().mapToInt(Integer::intValue).max().orElse(1);
+        return (int) Math.min(MAX_CONNECTIONS_PER_ENDPOINT, (long) busiest * CONNECTIONS_PER_SERVICE);
     }
 
     private Probe probe(Vertx vertx, ServiceDef def) {
