@@ -188,10 +188,28 @@ public final class WriteBehindQueue<T> {
         flush();
     }
 
+    /**
+     * Moves memory to the spill file when writes fail or memory is half full, without waiting for a write in flight:
+     * the owner calls it on a thread of its own, because {@link #maintain} may wait up to the write timeout on a
+     * replay while new entries keep arriving (a stalled PostgreSQL under load filled memory within a second and most
+     * entries were dropped). A batch in flight that then fails goes back to memory and reaches the file after entries
+     * newer than it: the order of rows may differ, none is lost (each keeps its id). Blocking: a worker thread.
+     */
+    public void spillIfNeeded() {
+        if (spill == null) {
+            return;
+        }
+        try {
+            spillMemoryIfNeeded();
+        } catch (IOException e) {
+            LOG.errorf("%s: the spill file %s failed (%s); entries stay in memory", name, spill.path(), e.getMessage());
+        }
+    }
+
     private void spillMemoryIfNeeded() throws IOException {
         synchronized (this) {
-            boolean needed = failing || weight > capacity / 2 || !spill.isEmpty() || shutDown;
-            if (inFlight == 0 && !entries.isEmpty() && needed) {
+            boolean needed = failing || weight + inFlightWeight > capacity / 2 || !spill.isEmpty() || shutDown;
+            if (!entries.isEmpty() && needed) {
                 spillMemory();
             }
         }

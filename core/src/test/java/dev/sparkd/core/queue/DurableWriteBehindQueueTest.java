@@ -137,6 +137,38 @@ class DurableWriteBehindQueueTest {
     }
 
     @Test
+    void whileAWriteHangsMemoryKeepsMovingToDiskAndNothingIsDropped() {
+        // A stalled PostgreSQL under load: the write in flight has no answer for its whole timeout, entries keep
+        // arriving faster than the bound allows; the spill task (on its own thread) must keep memory below it.
+        Table table = new Table();
+        WriteBehindQueue<Row> q = queue(table, 20_000, Duration.ofSeconds(30));
+        table.mode = "frozen";
+        for (int i = 0; i < 500; i++) {
+            q.offer(new Row("r" + i, "x"));
+        }
+        assertThat(table.writes).as("the first full batch went out and hangs").isEqualTo(1);
+        int offered = 500;
+        for (int round = 0; round < 20; round++) {
+            for (int i = 0; i < 150; i++, offered++) {
+                q.offer(new Row("r" + offered, "x"));
+            }
+            q.spillIfNeeded();
+        }
+        assertThat(q.dropped()).as("entries dropped while the write hung").isZero();
+        assertThat(q.spilledPending()).isGreaterThan(2000);
+        // the database comes back without ever answering the hung write: it times out in the end and is written again
+        table.mode = "up";
+        synchronized (table) {
+            table.hung.forEach(h -> h.completeExceptionally(new IllegalStateException("connection reset")));
+        }
+        for (int i = 0; i < 20 && q.pending() > 0; i++) {
+            q.maintain(Duration.ofSeconds(1));
+        }
+        assertThat(q.drain(Duration.ofSeconds(5))).isTrue();
+        assertThat(table.ids()).as("every entry stored once, in whatever order").containsExactlyInAnyOrderElementsOf(ids(0, offered));
+    }
+
+    @Test
     void whatIsLeftAtShutdownAndWhatArrivesAfterIsReplayedAtTheNextStart() {
         Table down = new Table();
         down.mode = "down";

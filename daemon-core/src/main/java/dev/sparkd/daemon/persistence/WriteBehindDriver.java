@@ -16,8 +16,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 /**
- * Runs a daemon's write-behind queues: each queue's {@link WriteBehindQueue#maintain} on one background thread at the
- * queue's own interval (retries, spilling to disk, replaying the spill file), and at shutdown a bounded drain, after
+ * Runs a daemon's write-behind queues: each queue's {@link WriteBehindQueue#maintain} on a background thread at the
+ * queue's own interval (retries, spilling to disk, replaying the spill file), its spill on another (so memory keeps
+ * moving to disk while a replay waits on a stalled database), and at shutdown a bounded drain, after
  * which whatever is left (and whatever still arrives) goes to the queue's spill file for the next start.
  */
 @Singleton
@@ -27,7 +28,9 @@ public class WriteBehindDriver {
     private record Driven(String name, WriteBehindQueue<?> queue, Duration drainLimit) {
     }
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    // Two threads: a queue's maintain may wait a whole write timeout on a replay while its spill task keeps memory
+    // moving to disk (WriteBehindQueue#spillIfNeeded).
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "sparkd-write-behind");
         t.setDaemon(true);
         return t;
@@ -48,6 +51,7 @@ public class WriteBehindDriver {
                 LOG.errorf(e, "%s: maintaining the write-behind queue failed", name);
             }
         }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(queue::spillIfNeeded, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
         return queue;
     }
 
