@@ -96,8 +96,8 @@ run_case() {
   printf '%-10s c=%-3s stream=%s %s\n' "$name" "$conc" "$stream" "${line#RESULT }"
 }
 
-warm_router() { # JIT, connection pools; not recorded
-  BENCH_MODEL=bench wrk -t2 -c16 -d5s -s post.lua "http://127.0.0.1:39130/v1/chat/completions" >/dev/null 2>&1 || true
+warm_router() { # JIT (the production row compiles with C2 alone, from the interpreter), connection pools; not recorded
+  BENCH_MODEL=bench wrk -t2 -c16 -d10s -s post.lua "http://127.0.0.1:39130/v1/chat/completions" >/dev/null 2>&1 || true
   BENCH_MODEL=bench-stream BENCH_STREAM=1 wrk -t1 -c4 -d3s -s post.lua "http://127.0.0.1:39130/v1/chat/completions" >/dev/null 2>&1 || true
 }
 # name [java opts]: start the router through the launcher, warm it up, run its cases, stop it (and its PostgreSQL)
