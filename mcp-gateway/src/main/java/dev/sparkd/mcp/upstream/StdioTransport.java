@@ -171,7 +171,7 @@ public final class StdioTransport implements McpClientTransport {
         if (id == null) {
             return null;
         }
-        String message = tooLargeMessage(name, length, false, maxMessageBytes);
+        String message = UpstreamTransports.tooLargeMessage(name, length, false, maxMessageBytes);
         String error = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"error\":{\"code\":" + McpSchema.ErrorCodes.INTERNAL_ERROR
                 + ",\"message\":\"" + message + "\"}}";
         try {
@@ -179,12 +179,6 @@ public final class StdioTransport implements McpClientTransport {
         } catch (IOException | IllegalArgumentException e) {
             return null;
         }
-    }
-
-    /** The JSON-RPC error message for an answer over {@code max_result_size}, on either transport. */
-    static String tooLargeMessage(String server, long length, boolean atLeast, long limit) {
-        return "result too large: upstream " + server + " answered with " + (atLeast ? "at least " : "") + length
-                + " bytes, more than the " + limit + " this gateway accepts (max_result_size)";
     }
 
     private void readStderr(Process p) {

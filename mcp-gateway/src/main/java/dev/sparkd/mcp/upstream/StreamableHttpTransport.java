@@ -324,7 +324,7 @@ public final class StreamableHttpTransport implements McpClientTransport {
             if (message instanceof McpSchema.JSONRPCRequest q) {
                 handle(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, q.id(), null,
                         new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR,
-                                StdioTransport.tooLargeMessage(name, length, atLeast, maxMessageBytes), null)));
+                                UpstreamTransports.tooLargeMessage(name, length, atLeast, maxMessageBytes), null)));
                 answered = true;
             }
             LOG.warnf("upstream %s: skipped an answer of %s%d bytes (limit %d)", name, atLeast ? "at least " : "", length, maxMessageBytes);

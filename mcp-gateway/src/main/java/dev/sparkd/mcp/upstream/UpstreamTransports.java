@@ -21,6 +21,7 @@ import io.vertx.core.Vertx;
 public final class UpstreamTransports {
     /** What every stdio server gets of the gateway's environment besides its own {@code env_allow} and {@code env}. */
     static final List<String> BASE_ENV = List.of("PATH", "HOME", "LANG", "TZ");
+    private static final String TOO_LARGE = "result too large: upstream ";
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** A remote server silent this long past {@code call_timeout} has its request reset (the caller was answered). */
     static final Duration IDLE_GRACE = Duration.ofSeconds(5);
@@ -54,5 +55,16 @@ public final class UpstreamTransports {
     /** {@link #remote(McpSettings.Server, McpJsonMapper, Vertx)} on a Vert.x of its own. */
     public static McpClientTransport remote(McpSettings.Server s, McpJsonMapper json) {
         return remote(s, json, null);
+    }
+
+    /** The JSON-RPC error message for an answer over {@code max_result_size}, on either transport. */
+    static String tooLargeMessage(String server, long length, boolean atLeast, long limit) {
+        return TOO_LARGE + server + " answered with " + (atLeast ? "at least " : "") + length + " bytes, more than the "
+                + limit + " this gateway accepts (max_result_size)";
+    }
+
+    /** Whether an upstream call failed with the gateway's own "result too large" error (audit outcome too_large). */
+    public static boolean tooLarge(String errorMessage) {
+        return errorMessage != null && errorMessage.startsWith(TOO_LARGE);
     }
 }
