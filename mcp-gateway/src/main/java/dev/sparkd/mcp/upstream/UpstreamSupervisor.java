@@ -50,10 +50,10 @@ public class UpstreamSupervisor {
 
     public UpstreamSupervisor(Upstreams upstreams, @All List<UpstreamListener> listeners, SupervisorWork work, Vertx vertx,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
-        this.vertx = vertx;
         this.upstreams = upstreams;
         this.listeners = List.copyOf(listeners);
         this.work = work;
+        this.vertx = vertx;
         this.version = version;
     }
 
