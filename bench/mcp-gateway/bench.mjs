@@ -1,7 +1,7 @@
 // tools/call latency of server-everything's `echo`: directly (its own Streamable-HTTP mode) vs through the gateway
 // (stdio and HTTP upstreams). One client, sequential calls, after a warm-up. Prints p50/p99 and calls/s per mode and,
-// given the gateway's pid, the gateway's own CPU time per call (utime+stime from /proc, its whole JVM): a figure the
-// other tenants of a shared machine disturb far less than wall-clock latency.
+// given the gateway's pid, the gateway's own CPU time per call (utime+stime from /proc, its whole JVM): a second
+// figure beside the wall-clock latencies, which the other tenants of a shared machine disturb more.
 // Usage: node bench.mjs <direct-url> <gateway-url> <key> [calls] [gateway-pid]
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
