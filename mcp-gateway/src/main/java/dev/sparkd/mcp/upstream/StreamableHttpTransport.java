@@ -21,6 +21,7 @@ import io.modelcontextprotocol.spec.McpTransportException;
 import io.modelcontextprotocol.spec.McpTransportSessionClosedException;
 import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
 import io.modelcontextprotocol.spec.ProtocolVersions;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -63,6 +64,12 @@ public final class StreamableHttpTransport implements McpClientTransport {
     private final Vertx vertx;
     private final boolean ownsVertx;
     private final HttpClient http;
+    /**
+     * Every request of this upstream starts on this one event loop, so its connections live there too and each answer's
+     * head, body and end are handled in order on one thread (a handler set from another thread can miss a body that
+     * has already ended).
+     */
+    private final Context context;
     private final String host;
     private final int port;
     private final boolean ssl;
@@ -110,6 +117,16 @@ public final class StreamableHttpTransport implements McpClientTransport {
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .setMaxPoolSize(32)
                 .setName("mcp-" + name));
+        this.context = this.vertx.getOrCreateContext();
+    }
+
+    /** Runs {@code task} on this transport's event loop: at once when already there. */
+    private void onLoop(Runnable task) {
+        if (Vertx.currentContext() == context) {
+            task.run();
+        } else {
+            context.runOnContext(v -> task.run());
+        }
     }
 
     /** The session the server gave at initialize, or null. */
@@ -137,7 +154,7 @@ public final class StreamableHttpTransport implements McpClientTransport {
     public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
         return Mono.create(sink -> {
             String version = sink.contextView().getOrDefault(McpAsyncClient.NEGOTIATED_PROTOCOL_VERSION, protocolVersion);
-            post(message, version, sink);
+            onLoop(() -> post(message, version, sink));
         });
     }
 
@@ -216,7 +233,7 @@ public final class StreamableHttpTransport implements McpClientTransport {
                 }
                 if (message instanceof McpSchema.JSONRPCNotification n && McpSchema.METHOD_NOTIFICATION_INITIALIZED.equals(n.method())) {
                     protocolVersion = version;
-                    vertx.runOnContext(v -> listen());
+                    listenLater();
                 }
                 String type = contentType(resp);
                 if (type.startsWith("text/event-stream")) {
@@ -357,6 +374,10 @@ public final class StreamableHttpTransport implements McpClientTransport {
         }
     }
 
+    private void listenLater() {
+        context.runOnContext(v -> listen());
+    }
+
     /** Opens the stream of the server's own messages, once per session; a server without one answers 405. */
     private void listen() {
         String session = sessionId;
@@ -422,7 +443,7 @@ public final class StreamableHttpTransport implements McpClientTransport {
         listenBackoffMillis = Math.min(MAX_LISTEN_BACKOFF.toMillis(), delay * 2);
         LOG.debugf("upstream %s: server stream closed (%s); reopening in %d ms", name, why, delay);
         listening.set(false);
-        vertx.setTimer(delay, id -> listen());
+        vertx.setTimer(delay, id -> listenLater());
     }
 
     private void sessionExpired(String session) {
