@@ -39,8 +39,9 @@ import reactor.core.publisher.Mono;
  * bodies, wants a bearer token and adds tools at run time ({@code src/test/fixtures/http-server.mjs}).
  */
 class StreamableHttpTransportTest {
-    static final int EVERYTHING_PORT = 39741;
-    static final int JSON_PORT = 39742;
+    /** Below Linux's ephemeral range (32768–60999), so no client socket of another test can hold them. */
+    static final int EVERYTHING_PORT = 29741;
+    static final int JSON_PORT = 29742;
     static final String TOKEN = "upstream-secret-7";
     static final Duration WAIT = Duration.ofSeconds(20);
     static final List<Process> SERVERS = new ArrayList<>();
