@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: tools/call of server-everything's `echo` directly vs through the mcp-gateway (stdio and HTTP upstreams),
-# all on loopback, in one run (the direct call is the baseline). Prints a Markdown table. The gateway starts as users
+# all on loopback, in one run (the direct call is the baseline). Prints a Markdown table, with the gateway JVM's own
+# CPU time per call next to the latencies. The gateway starts as users
 # start it: `./sparkd run --config bench.toml mcp-gateway` (host PostgreSQL, migrations, the launcher's JVM flags);
 # with SPARKD_JAVA_OPTS set, a second table runs it again with those flags. Stops everything it started.
 # Needs: JDK 17, Node >= 18; run from anywhere: bench/mcp-gateway/run.sh [calls]
@@ -37,7 +38,7 @@ run_gateway() {
   echo
   echo "gateway: $1"
   node --no-warnings bench/mcp-gateway/bench.mjs \
-    http://127.0.0.1:18474/mcp http://127.0.0.1:18473/mcp sk-mcp-bench "$calls"
+    http://127.0.0.1:18474/mcp http://127.0.0.1:18473/mcp sk-mcp-bench "$calls" "$(launched_pid mcp-gateway)"
   stop_launched || { echo "bench: the launcher left processes behind" >&2; exit 1; }
 }
 

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -192,6 +193,26 @@ class McpGatewayTest {
                 .body("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}")
                 .header("Authorization", "Bearer " + NOFS).header("Mcp-Session-Id", session).post("/mcp")
                 .then().statusCode(403);
+    }
+
+    @Test
+    @Order(3)
+    void aToolCallIsAnsweredWithOneJsonBody() {
+        awaitReady("everything");
+        String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
+                + "\"capabilities\":{},\"clientInfo\":{\"name\":\"curl\",\"version\":\"1\"}}}";
+        String session = given().contentType("application/json").accept("application/json, text/event-stream").body(init)
+                .header("Authorization", "Bearer " + ALL).post("/mcp").then().statusCode(200).extract().header("Mcp-Session-Id");
+        given().contentType("application/json").accept("application/json, text/event-stream")
+                .body("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
+                .header("Authorization", "Bearer " + ALL).header("Mcp-Session-Id", session).post("/mcp")
+                .then().statusCode(202);
+        given().contentType("application/json").accept("application/json, text/event-stream")
+                .body("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"everything__echo\","
+                        + "\"arguments\":{\"message\":\"as one body\"}}}")
+                .header("Authorization", "Bearer " + ALL).header("Mcp-Session-Id", session).post("/mcp")
+                .then().statusCode(200).contentType(startsWith("application/json"))
+                .body("id", equalTo(2)).body("result.content[0].text", equalTo("Echo: as one body"));
     }
 
     @Test

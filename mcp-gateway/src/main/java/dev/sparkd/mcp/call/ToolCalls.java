@@ -22,6 +22,7 @@ import dev.sparkd.mcp.config.McpSettings;
 import dev.sparkd.mcp.metrics.McpMetrics;
 import dev.sparkd.mcp.upstream.Upstream;
 import dev.sparkd.mcp.upstream.UpstreamState;
+import dev.sparkd.mcp.upstream.UpstreamTransports;
 import dev.sparkd.mcp.upstream.Upstreams;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.spec.McpError;
@@ -120,7 +121,8 @@ public class ToolCalls {
                     }
                     Throwable cause = unwrap(failure);
                     if (cause instanceof McpError e && e.getJsonRpcError() != null) {
-                        return audit.fail(Outcome.ERROR, e.getJsonRpcError().message(),
+                        String message = e.getJsonRpcError().message();
+                        return audit.fail(UpstreamTransports.tooLarge(message) ? Outcome.TOO_LARGE : Outcome.ERROR, message,
                                 new McpException(e.getJsonRpcError().message(), e.getJsonRpcError().code()));
                     }
                     LOG.debugf("upstream %s: call failed: %s", server.name(), cause.toString());

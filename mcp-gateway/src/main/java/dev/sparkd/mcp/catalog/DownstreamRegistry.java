@@ -14,6 +14,7 @@ import io.quarkiverse.mcp.server.ResourceManager;
 import io.quarkiverse.mcp.server.ResourceTemplateManager;
 import io.quarkiverse.mcp.server.ToolManager;
 import io.quarkiverse.mcp.server.ToolResponse;
+import io.quarkiverse.mcp.server.TransportHint;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -75,7 +76,10 @@ public class DownstreamRegistry implements Catalog.Registry, Features.Registry {
         var def = tools.newTool(e.exposed())
                 .setDescription(tool.description() == null ? "" : tool.description())
                 .setInputSchema(tool.inputSchema() == null ? Map.of("type", "object") : tool.inputSchema())
-                .setAsyncHandler(args -> toolCalls.call(e, args.connection(), args.args()));
+                .setAsyncHandler(args -> toolCalls.call(e, args.connection(), args.args()))
+                // one JSON answer, not an SSE stream: the gateway relays no progress, and the stream's framing cost
+                // both sides of every call (bench/RESULTS.md, mcp-gateway)
+                .addHint(TransportHint.STREAMABLE_HTTP_SKIP_SSE_INIT);
         if (tool.title() != null) {
             def.setTitle(tool.title());
         }

@@ -171,8 +171,7 @@ public final class StdioTransport implements McpClientTransport {
         if (id == null) {
             return null;
         }
-        String message = "result too large: upstream " + name + " answered with " + length + " bytes, more than the "
-                + maxMessageBytes + " this gateway accepts (max_result_size)";
+        String message = UpstreamTransports.tooLargeMessage(name, length, false, maxMessageBytes);
         String error = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"error\":{\"code\":" + McpSchema.ErrorCodes.INTERNAL_ERROR
                 + ",\"message\":\"" + message + "\"}}";
         try {

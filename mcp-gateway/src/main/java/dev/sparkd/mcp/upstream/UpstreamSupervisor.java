@@ -1,13 +1,8 @@
 package dev.sparkd.mcp.upstream;
 
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
@@ -17,7 +12,6 @@ import org.jboss.logging.Logger;
 import dev.sparkd.mcp.config.McpSettings;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpClientTransport;
@@ -27,6 +21,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import reactor.core.publisher.Mono;
@@ -49,14 +44,16 @@ public class UpstreamSupervisor {
     private final List<UpstreamListener> listeners;
     private final SupervisorWork work;
     private final String version;
+    private final Vertx vertx;
     private final McpJsonMapper json = McpJsonDefaults.getMapper();
     private volatile boolean stopping;
 
-    public UpstreamSupervisor(Upstreams upstreams, @All List<UpstreamListener> listeners, SupervisorWork work,
+    public UpstreamSupervisor(Upstreams upstreams, @All List<UpstreamListener> listeners, SupervisorWork work, Vertx vertx,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         this.upstreams = upstreams;
         this.listeners = List.copyOf(listeners);
         this.work = work;
+        this.vertx = vertx;
         this.version = version;
     }
 
@@ -126,7 +123,7 @@ public class UpstreamSupervisor {
     private McpClientTransport transport(Upstream u, int generation) {
         McpSettings.Server s = u.settings();
         if (!s.stdio()) {
-            return UpstreamTransports.remote(s, json);
+            return UpstreamTransports.remote(s, json, vertx);
         }
         StdioTransport t = UpstreamTransports.stdio(s, json,
                 exit -> work.run(() -> crashed(u, generation, "process exited with status " + exit)));

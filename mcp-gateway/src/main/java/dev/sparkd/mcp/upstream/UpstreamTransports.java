@@ -1,6 +1,5 @@
 package dev.sparkd.mcp.upstream;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -10,9 +9,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import dev.sparkd.mcp.config.McpSettings;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpClientTransport;
+import io.vertx.core.Vertx;
 
 /**
  * How the gateway reaches one {@code [mcp.servers.<name>]}: the one place that decides a stdio server's environment,
@@ -22,6 +21,10 @@ import io.modelcontextprotocol.spec.McpClientTransport;
 public final class UpstreamTransports {
     /** What every stdio server gets of the gateway's environment besides its own {@code env_allow} and {@code env}. */
     static final List<String> BASE_ENV = List.of("PATH", "HOME", "LANG", "TZ");
+    private static final String TOO_LARGE = "result too large: upstream ";
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** A remote server silent this long past {@code call_timeout} has its request reset (the caller was answered). */
+    static final Duration IDLE_GRACE = Duration.ofSeconds(5);
 
     private UpstreamTransports() {
     }
@@ -40,18 +43,28 @@ public final class UpstreamTransports {
 
     /**
      * A remote (Streamable HTTP) server with its own credential, read now, so a rotated file applies at the next
-     * (re)start; a caller's token never reaches this point.
+     * (re)start; a caller's token never reaches this point. Its requests run on {@code vertx}'s event loops; with a
+     * null {@code vertx} the transport makes its own and closes it with itself (the doctor, outside the gateway).
      */
-    public static McpClientTransport remote(McpSettings.Server s, McpJsonMapper json) {
-        URI url = s.url().orElseThrow();
-        String endpoint = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath()
-                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+    public static McpClientTransport remote(McpSettings.Server s, McpJsonMapper json, Vertx vertx) {
         Optional<String> token = s.token().map(ref -> ref.resolve());
-        return HttpClientStreamableHttpTransport.builder(url.getScheme() + "://" + url.getRawAuthority())
-                .endpoint(endpoint)
-                .jsonMapper(json)
-                .connectTimeout(Duration.ofSeconds(10))
-                .httpRequestCustomizer((b, method, uri, body, ctx) -> token.ifPresent(t -> b.setHeader("Authorization", "Bearer " + t)))
-                .build();
+        return new StreamableHttpTransport(s.name(), vertx, s.url().orElseThrow(), token, json, (int) s.maxResultBytes(),
+                CONNECT_TIMEOUT, s.callTimeout().plus(IDLE_GRACE));
+    }
+
+    /** {@link #remote(McpSettings.Server, McpJsonMapper, Vertx)} on a Vert.x of its own. */
+    public static McpClientTransport remote(McpSettings.Server s, McpJsonMapper json) {
+        return remote(s, json, null);
+    }
+
+    /** The JSON-RPC error message for an answer over {@code max_result_size}, on either transport. */
+    static String tooLargeMessage(String server, long length, boolean atLeast, long limit) {
+        return TOO_LARGE + server + " answered with " + (atLeast ? "at least " : "") + length + " bytes, more than the "
+                + limit + " this gateway accepts (max_result_size)";
+    }
+
+    /** Whether an upstream call failed with the gateway's own "result too large" error (audit outcome too_large). */
+    public static boolean tooLarge(String errorMessage) {
+        return errorMessage != null && errorMessage.startsWith(TOO_LARGE);
     }
 }

@@ -107,7 +107,7 @@ class RunAsIsolationTest {
                 Optional.empty(), Optional.empty(), List.of(), Map.of(), runAs.isPresent() ? Optional.empty() : Optional.of(McpFixtures.DIR), false, 1024 * 1024,
                 Duration.ofSeconds(20), Optional.empty(), 4L << 20, runAs);
         Upstreams upstreams = new Upstreams(List.of(fs));
-        supervisor = new UpstreamSupervisor(upstreams, List.of(), new SupervisorWork(vertx), "test");
+        supervisor = new UpstreamSupervisor(upstreams, List.of(), new SupervisorWork(vertx), vertx, "test");
         supervisor.startAll();
         Upstream u = upstreams.get(name).orElseThrow();
         UpstreamSupervisorTest.await(() -> u.state() == UpstreamState.READY, name + " ready (state " + u.state() + ": " + u.reason() + ")");

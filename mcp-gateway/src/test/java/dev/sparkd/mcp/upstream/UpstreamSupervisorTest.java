@@ -61,7 +61,7 @@ class UpstreamSupervisorTest {
             }
         };
         upstreams = new Upstreams(List.of(memory));
-        UpstreamSupervisor s = new UpstreamSupervisor(upstreams, List.of(counter), new SupervisorWork(vertx), "test");
+        UpstreamSupervisor s = new UpstreamSupervisor(upstreams, List.of(counter), new SupervisorWork(vertx), vertx, "test");
         s.startAll();
         return s;
     }
