@@ -207,48 +207,42 @@ public final class WriteBehindQueue<T> {
     }
 
     private void spillMemoryIfNeeded() throws IOException {
-        int waiting;
         synchronized (this) {
             boolean needed = failing || weight + inFlightWeight > capacity / 2 || !spill.isEmpty() || shutDown;
-            waiting = needed ? entries.size() : 0;
-        }
-        int moved = 0;
-        while (moved < waiting) {
-            // the lock is let go between chunks: requests offering entries meanwhile wait for one chunk at most
-            synchronized (this) {
-                int n = spillChunk(Math.min(SPILL_CHUNK, waiting - moved));
-                if (n == 0) {
-                    break;
-                }
-                moved += n;
+            if (!entries.isEmpty() && needed) {
+                spillMemory();
             }
-        }
-        if (moved > 0) {
-            LOG.debugf("%s: %d entries moved to %s", name, moved, spill.path());
         }
         if (spill.unsynced()) {
             spill.sync();
         }
     }
 
-    // under this. Oldest first, a chunk at a time: encoding all of memory at once (8 MB of ledger entries as lines,
-    // then as one text, then as bytes) needed several times the entries' own size and ended a router with a 64 MB heap
-    // in OutOfMemoryError the moment PostgreSQL stalled under load. An entry leaves memory only once its line is
-    // written.
-    private int spillChunk(int most) throws IOException {
-        List<String> chunk = new ArrayList<>(most);
-        for (Held<T> h : entries) {
-            if (chunk.size() == most) {
-                break;
+    // under this. In chunks, oldest first: encoding all of memory at once (8 MB of ledger entries as lines, then as
+    // one text, then as bytes) needed several times the entries' own size and ended a router with a 64 MB heap in
+    // OutOfMemoryError the moment PostgreSQL stalled under load. An entry leaves memory only once its line is written.
+    private void spillMemory() throws IOException {
+        int moved = 0;
+        List<String> chunk = new ArrayList<>(SPILL_CHUNK);
+        while (!entries.isEmpty()) {
+            chunk.clear();
+            for (Held<T> h : entries) {
+                if (chunk.size() == SPILL_CHUNK) {
+                    break;
+                }
+                chunk.add(line(h.entry()));
             }
-            chunk.add(line(h.entry()));
+            spill.append(chunk);
+            for (int i = 0; i < chunk.size(); i++) {
+                weight -= entries.pollFirst().weight();
+            }
+            spilled += chunk.size();
+            moved += chunk.size();
         }
-        spill.append(chunk);
-        for (int i = 0; i < chunk.size(); i++) {
-            weight -= entries.pollFirst().weight();
+        weight = 0;
+        if (moved > 0) {
+            LOG.debugf("%s: %d entries moved to %s", name, moved, spill.path());
         }
-        spilled += chunk.size();
-        return chunk.size();
     }
 
     private void replay(long deadline) throws IOException {
@@ -490,9 +484,7 @@ public final class WriteBehindQueue<T> {
             try {
                 if (!entries.isEmpty()) {
                     int n = entries.size();
-                    while (!entries.isEmpty()) {
-                        spillChunk(SPILL_CHUNK);
-                    }
+                    spillMemory();
                     LOG.warnf("%s: %d entries kept in %s for the next start", name, n, spill.path());
                 }
                 spill.sync();
