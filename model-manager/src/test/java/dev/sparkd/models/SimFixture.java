@@ -58,9 +58,11 @@ public final class SimFixture implements AutoCloseable, AfterAllCallback {
                 pull_speed = "2GB"
                 models = []
 
+                # a fixed port below the ephemeral range: a swap stops the container and binds its port again, and
+                # in between an outgoing connection could take an ephemeral one ("Address already in use" in CI)
                 [sparks.spark-1.services.vllm-1]
                 kind = "vllm"
-                port = 0
+                port = 27989
                 model = "Qwen/Qwen2.5-7B-Instruct"
                 """ + extraSim);
         io.vertx.core.Vertx core = vertx.getDelegate();
