@@ -240,9 +240,14 @@ public final class StreamableHttpTransport implements McpClientTransport {
                     readStream(resp);
                 } else if (type.startsWith("application/json") && status != 202) {
                     readJson(resp);
-                } else {
+                } else if (status == 202 || !(message instanceof McpSchema.JSONRPCRequest)) {
                     // 202 Accepted (a notification or a response) or an empty answer
                     resp.handler(b -> { }).endHandler(v -> finish()).exceptionHandler(this::fail);
+                } else {
+                    // a request must be answered with JSON or an event stream; an HTML login page of a proxy is neither
+                    resp.handler(b -> { }).exceptionHandler(this::fail).endHandler(v -> fail(new McpTransportException(
+                            "upstream " + name + " answered HTTP " + status + " with Content-Type '" + type
+                                    + "', not application/json or text/event-stream: is its url the MCP endpoint?")));
                 }
                 return;
             }
@@ -266,8 +271,10 @@ public final class StreamableHttpTransport implements McpClientTransport {
                 if (done) {
                     return;
                 }
-                if (whole.length() > 0 && !(message instanceof McpSchema.JSONRPCNotification)) {
-                    deliver(whole.toString());
+                if (whole.length() > 0 && !(message instanceof McpSchema.JSONRPCNotification) && !deliver(whole.toString())
+                        && message instanceof McpSchema.JSONRPCRequest) {
+                    fail(new McpTransportException("upstream " + name + " answered with a JSON body that is not a JSON-RPC message"));
+                    return;
                 }
                 finish();
             });
@@ -320,13 +327,15 @@ public final class StreamableHttpTransport implements McpClientTransport {
             });
         }
 
-        private void deliver(String data) {
+        /** Hands on one message; false (and a warning) when it is not a JSON-RPC message. */
+        private boolean deliver(String data) {
             McpSchema.JSONRPCMessage m = parse(data);
             if (m == null) {
                 LOG.warnf("upstream %s: an answer that is not a JSON-RPC message", name);
-                return;
+                return false;
             }
             deliverMessage(m);
+            return true;
         }
 
         private void deliverMessage(McpSchema.JSONRPCMessage m) {

@@ -31,6 +31,11 @@ import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import reactor.core.publisher.Mono;
 
 /**
@@ -42,6 +47,7 @@ class StreamableHttpTransportTest {
     /** Below Linux's ephemeral range (32768–60999), so no client socket of another test can hold them. */
     static final int EVERYTHING_PORT = 29741;
     static final int JSON_PORT = 29742;
+    static final int MISBEHAVING_PORT = 29743;
     static final String TOKEN = "upstream-secret-7";
     static final Duration WAIT = Duration.ofSeconds(20);
     static final List<Process> SERVERS = new ArrayList<>();
@@ -56,6 +62,42 @@ class StreamableHttpTransportTest {
         vertx = Vertx.vertx();
         start(EVERYTHING_PORT, Map.of(), McpFixtures.server("everything").toString(), "streamableHttp");
         start(JSON_PORT, Map.of("JSON_RESPONSE", "1", "TOKEN", TOKEN), "http-server.mjs");
+        vertx.createHttpServer().requestHandler(StreamableHttpTransportTest::misbehave)
+                .listen(MISBEHAVING_PORT, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
+    }
+
+    /**
+     * An upstream that initializes like an MCP server, then answers tools/call with what the call's "mode" asks for:
+     * an HTML page (a proxy's sign-in page), a JSON body that is not JSON, an event stream whose event is not JSON,
+     * or a proper result.
+     */
+    static void misbehave(HttpServerRequest req) {
+        if (req.method() != HttpMethod.POST) {
+            req.response().setStatusCode(req.method() == HttpMethod.DELETE ? 200 : 405).end();
+            return;
+        }
+        req.body().onSuccess(body -> {
+            JsonObject m = body.toJsonObject();
+            HttpServerResponse resp = req.response();
+            Object id = m.getValue("id");
+            switch (m.getString("method")) {
+                case "initialize" -> resp.putHeader("Content-Type", "application/json").putHeader("Mcp-Session-Id", "s-1")
+                        .end(new JsonObject().put("jsonrpc", "2.0").put("id", id).put("result", new JsonObject()
+                                .put("protocolVersion", "2025-11-25").put("capabilities", new JsonObject().put("tools", new JsonObject()))
+                                .put("serverInfo", new JsonObject().put("name", "misbehaving").put("version", "1"))).encode());
+                case "tools/call" -> {
+                    switch (m.getJsonObject("params").getJsonObject("arguments").getString("mode")) {
+                        case "html" -> resp.putHeader("Content-Type", "text/html").end("<html><body>Sign in</body></html>");
+                        case "json" -> resp.putHeader("Content-Type", "application/json").end("{\"jsonrpc\": \"2.0\", \"id\": ");
+                        case "sse" -> resp.putHeader("Content-Type", "text/event-stream").end("event: message\ndata: <html>\n\n");
+                        default -> resp.putHeader("Content-Type", "application/json").end(new JsonObject().put("jsonrpc", "2.0")
+                                .put("id", id).put("result", new JsonObject().put("content", new JsonArray()
+                                        .add(new JsonObject().put("type", "text").put("text", "fine")))).encode());
+                    }
+                }
+                default -> resp.setStatusCode(202).end();
+            }
+        });
     }
 
     static void start(int port, Map<String, String> env, String... args) throws Exception {
@@ -195,6 +237,28 @@ class StreamableHttpTransportTest {
         clients.remove(c);
         c.closeGracefully().block(WAIT);
         assertThat(delete(JSON_PORT, second, TOKEN)).isEqualTo(404);
+    }
+
+    @Test
+    void anAnswerThatIsNotJsonFailsThatCallAtOnceAndTheSessionGoesOn() {
+        McpAsyncClient c = client(transport(MISBEHAVING_PORT, null, 1 << 20), new CopyOnWriteArrayList<>());
+        c.initialize().block(WAIT);
+        Map<String, String> expected = Map.of(
+                "html", "answered HTTP 200 with Content-Type 'text/html', not application/json or text/event-stream",
+                "json", "answered with a JSON body that is not a JSON-RPC message",
+                "sse", "ended its answer without a result");
+        expected.forEach((mode, message) -> {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> call(c, mode)).as(mode).hasStackTraceContaining(message);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as(mode + ": failed at once, not at a deadline")
+                    .isLessThan(Duration.ofSeconds(4));
+            assertThat(call(c, "ok")).as("the session after " + mode).isEqualTo("fine");
+        });
+    }
+
+    static String call(McpAsyncClient c, String mode) {
+        McpSchema.CallToolResult r = c.callTool(new McpSchema.CallToolRequest("any", Map.of("mode", mode))).block(WAIT);
+        return ((McpSchema.TextContent) r.content().get(0)).text();
     }
 
     static int delete(int port, String session, String token) throws Exception {
