@@ -126,6 +126,22 @@ public final class ConfigLoader {
         return new SuiteConfig(file, suite, database, hosts, services, sections);
     }
 
+    /**
+     * Heap a tomlj parse takes per byte of TOML at its peak (ANTLR keeps a token and a tree node per character of a
+     * quoted string): measured, a 101 KB file of 1,500 services needs 21–24 MB, a 343 KB one of 5,000 services 76–80 MB.
+     * Rounded up.
+     */
+    static final int PARSE_HEAP_PER_BYTE = 250;
+
+    /** The largest file a parse can take with this much heap free, without running out of memory. */
+    static long parseableBytes(long freeHeap) {
+        return freeHeap / PARSE_HEAP_PER_BYTE;
+    }
+
+    static long heapMegabytesFor(long size) {
+        return Math.max(64, (size * PARSE_HEAP_PER_BYTE * 2 / (1024 * 1024) + 63) / 64 * 64);
+    }
+
     private static TomlParseResult parse(Path file, Problems problems) {
         if (!Files.isRegularFile(file)) {
             problems.add(null, "", "config file not found", "pass --config FILE, set SPARKD_CONFIG, or create "
@@ -133,6 +149,16 @@ public final class ConfigLoader {
             return Toml.parse("");
         }
         try {
+            long size = Files.size(file);
+            Runtime jvm = Runtime.getRuntime();
+            long free = jvm.maxMemory() - (jvm.totalMemory() - jvm.freeMemory());
+            if (size > parseableBytes(free)) {
+                problems.add(null, "", "the config file is " + size / 1024 + " KB; parsing TOML takes about " + PARSE_HEAP_PER_BYTE
+                        + " bytes of heap per byte, and this JVM has " + free / (1024 * 1024) + " MB of its " + jvm.maxMemory() / (1024 * 1024)
+                        + " MB heap free: it reads at most " + parseableBytes(free) / 1024 + " KB", "give the JVM a larger heap: SPARKD_JAVA_OPTS=-Xmx"
+                        + heapMegabytesFor(size) + "m for ./sparkd and the daemons' units (the NixOS module: daemons.<daemon>.javaOptions)");
+                return Toml.parse("");
+            }
             TomlParseResult result = Toml.parse(file);
             for (TomlParseError error : result.errors()) {
                 problems.add(error.position(), "", "TOML syntax: " + error.getMessage(), "");

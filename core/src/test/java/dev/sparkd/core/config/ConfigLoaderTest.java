@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +32,19 @@ class ConfigLoaderTest {
             Duration interval = t.duration("interval", Duration.ofSeconds(1), Duration.ofHours(1)).orElse(Duration.ofSeconds(30));
             t.finish();
             return new ProbeSettings(listen, interval);
+        }
+    }
+
+    /** Loads the file named by args[0] in a JVM of its own: exit 0 valid, 2 problems (printed), 1 anything else. */
+    public static final class LoadInItsOwnJvm {
+        public static void main(String[] args) {
+            try {
+                System.out.println("services: " + ConfigLoader.load(Path.of(args[0]), List.of()).services().size());
+                System.exit(0);
+            } catch (ConfigException e) {
+                System.out.println(ConfigException.report(e.problems()));
+                System.exit(2);
+            }
         }
     }
 
@@ -252,5 +267,35 @@ class ConfigLoaderTest {
                 anything = "is validated by the router's own schema"
                 """);
         assertThat(config.section("router")).isEmpty();
+    }
+
+    @Test
+    void aFileTooLargeForTheHeapIsAProblemWithTheFixNotAnOutOfMemoryError() throws Exception {
+        // 5,000 services, 343 KB: tomlj needs between 64 and 80 MB of heap to parse it
+        StringBuilder toml = new StringBuilder("[suite]\nname = \"big\"\nstate_dir = \"state\"\n\n");
+        for (int i = 0; i < 5000; i++) {
+            toml.append("[services.e").append(i).append("]\nkind = \"http\"\nurl = \"http://127.0.0.1:29100/e/").append(i).append("\"\n");
+        }
+        Path file = write(toml.toString());
+
+        Process small = loadInItsOwnJvm(file, "-Xmx64m");
+        String said = new String(small.getInputStream().readAllBytes());
+        assertThat(small.waitFor()).as(said).isEqualTo(2);
+        assertThat(said).contains("the config file is 334 KB").contains("MB heap free: it reads at most 2")
+                .containsPattern("SPARKD_JAVA_OPTS=-Xmx\\d+m").doesNotContain("OutOfMemoryError");
+
+        // the heap the message names is enough
+        Matcher suggested = Pattern.compile("SPARKD_JAVA_OPTS=(-Xmx\\d+m)").matcher(said);
+        assertThat(suggested.find()).isTrue();
+        Process large = loadInItsOwnJvm(file, suggested.group(1));
+        String read = new String(large.getInputStream().readAllBytes());
+        assertThat(large.waitFor()).as(read).isZero();
+        assertThat(read).contains("services: 5000");
+    }
+
+    private static Process loadInItsOwnJvm(Path file, String heap) throws IOException {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), heap, "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), LoadInItsOwnJvm.class.getName(), file.toString())
+                .redirectErrorStream(true).start();
     }
 }
