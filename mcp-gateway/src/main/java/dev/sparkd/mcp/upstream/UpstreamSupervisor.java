@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -85,8 +86,8 @@ public class UpstreamSupervisor {
                     // and a filesystem server would replace its configured directories with our roots
                     .capabilities(McpSchema.ClientCapabilities.builder().build())
                     .toolsChangeConsumer(tools -> Mono.fromRunnable(() -> work.run(() -> toolsChanged(u, generation, tools))))
-                    .promptsChangeConsumer(prompts -> Mono.fromRunnable(() -> work.run(() -> promptsChanged(u, generation))))
-                    .resourcesChangeConsumer(resources -> Mono.fromRunnable(() -> work.run(() -> resourcesChanged(u, generation))))
+                    .promptsChangeConsumer(prompts -> Mono.fromRunnable(() -> work.run(() -> reread(u, generation, c -> promptsChanged(u, c)))))
+                    .resourcesChangeConsumer(resources -> Mono.fromRunnable(() -> work.run(() -> reread(u, generation, c -> resourcesChanged(u, c)))))
                     .build();
             u.client = client;
             McpSchema.InitializeResult init = client.initialize().block(INIT_TIMEOUT.plusSeconds(5));
@@ -140,21 +141,21 @@ public class UpstreamSupervisor {
         tools(u.name(), u.tools);
     }
 
-    private void promptsChanged(Upstream u, int generation) {
+    /** Reads a list again after the upstream said it changed, unless the session that said so is no longer the ready one. */
+    private static void reread(Upstream u, int generation, Consumer<McpAsyncClient> read) {
         McpAsyncClient c = u.client;
-        if (generation != u.generation || u.state != UpstreamState.READY || c == null) {
-            return;
+        if (generation == u.generation && u.state == UpstreamState.READY && c != null) {
+            read.accept(c);
         }
+    }
+
+    private void promptsChanged(Upstream u, McpAsyncClient c) {
         u.prompts = listPrompts(u, c);
         LOG.infof("upstream %s: prompt list changed (%d prompts)", u.name(), u.prompts.size());
         prompts(u.name(), u.prompts);
     }
 
-    private void resourcesChanged(Upstream u, int generation) {
-        McpAsyncClient c = u.client;
-        if (generation != u.generation || u.state != UpstreamState.READY || c == null) {
-            return;
-        }
+    private void resourcesChanged(Upstream u, McpAsyncClient c) {
         u.resources = listResources(u, c);
         u.templates = listTemplates(u, c);
         LOG.infof("upstream %s: resource list changed (%d resources, %d templates)", u.name(), u.resources.size(), u.templates.size());
