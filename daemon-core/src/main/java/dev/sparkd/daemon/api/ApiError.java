@@ -27,18 +27,6 @@ public class ApiError extends RuntimeException {
         return new ApiError(400, "invalid_request", message, hint);
     }
 
-    public int status() {
-        return status;
-    }
-
-    public String type() {
-        return type;
-    }
-
-    public String hint() {
-        return hint;
-    }
-
     /** The JSON body. */
     public record Body(Detail error) {
     }

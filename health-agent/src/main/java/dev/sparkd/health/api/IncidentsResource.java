@@ -2,13 +2,10 @@ package dev.sparkd.health.api;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import dev.sparkd.health.incident.IncidentService;
-import dev.sparkd.daemon.api.ApiError;
-import dev.sparkd.core.config.Durations;
+import dev.sparkd.daemon.api.ListQuery;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -34,27 +31,8 @@ public class IncidentsResource {
     public Uni<List<IncidentView>> list(@QueryParam("service") String service, @QueryParam("since") String since,
             @QueryParam("limit") @DefaultValue("100") int limit) {
         Instant now = Instant.now();
-        Instant from = parseSince(since, now);
-        if (limit < 1 || limit > 1000) {
-            throw ApiError.badRequest("limit must be from 1 to 1000", "e.g. ?limit=50");
-        }
-        return incidents.list(service == null || service.isBlank() ? null : service, from, limit)
+        Instant from = ListQuery.since(since, now).orElse(now.minus(Duration.ofDays(7)));
+        return incidents.list(service == null || service.isBlank() ? null : service, from, ListQuery.limit(limit))
                 .map(list -> list.stream().map(i -> IncidentView.of(i, now)).toList());
-    }
-
-    static Instant parseSince(String since, Instant now) {
-        if (since == null || since.isBlank()) {
-            return now.minus(Duration.ofDays(7));
-        }
-        var d = Durations.parse(since);
-        if (d.isPresent()) {
-            return now.minus(d.get());
-        }
-        try {
-            return OffsetDateTime.parse(since).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ApiError.badRequest("since must be an RFC 3339 time or a duration, found \"" + since + "\"",
-                    "e.g. ?since=24h or ?since=2026-01-31T00:00:00Z");
-        }
     }
 }

@@ -13,15 +13,13 @@ import jakarta.inject.Singleton;
 @Singleton
 public class CallerAccess {
     private final Sessions sessions;
-    private final McpSettings settings;
 
-    public CallerAccess(Sessions sessions, McpSettings settings) {
+    public CallerAccess(Sessions sessions) {
         this.sessions = sessions;
-        this.settings = settings;
     }
 
     public Optional<McpSettings.ApiKey> key(McpConnection connection) {
-        return connection == null ? Optional.empty() : sessions.keyOf(connection.id()).map(id -> settings.keys().get(id));
+        return connection == null ? Optional.empty() : sessions.keyOf(connection.id());
     }
 
     /** Whether the caller on {@code connection} may see and use {@code exposedName}. */

@@ -111,8 +111,8 @@ public class McpHttpGuard {
         String keyId = key.get().id();
         String session = rc.request().getHeader(SESSION_HEADER);
         if (session != null) {
-            Optional<String> owner = sessions.keyOf(session);
-            if (owner.isPresent() && !owner.get().equals(keyId)) {
+            Optional<McpSettings.ApiKey> owner = sessions.keyOf(session);
+            if (owner.isPresent() && !owner.get().id().equals(keyId)) {
                 reject(rc, 403, -32000, "Forbidden: this session belongs to another key", null);
                 return;
             }
@@ -138,7 +138,7 @@ public class McpHttpGuard {
             rc.addHeadersEndHandler(v -> {
                 String created = rc.response().headers().get(SESSION_HEADER);
                 if (created != null && bound.compareAndSet(false, true)) {
-                    sessions.bind(created, keyId);
+                    sessions.bind(created, key.get());
                 }
             });
             rc.addEndHandler(v -> {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.sparkd.mcp.config.McpSettings;
 import io.quarkiverse.mcp.server.runtime.ConnectionManager;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.inject.Singleton;
@@ -16,7 +17,7 @@ import jakarta.inject.Singleton;
  */
 @Singleton
 public class Sessions {
-    private final Map<String, String> keyBySession = new ConcurrentHashMap<>();
+    private final Map<String, McpSettings.ApiKey> keyBySession = new ConcurrentHashMap<>();
     private final ConnectionManager connections;
 
     public Sessions(ConnectionManager connections) {
@@ -32,7 +33,7 @@ public class Sessions {
      */
     public synchronized boolean tryOpen(String keyId, int cap) {
         long open = keyBySession.entrySet().stream()
-                .filter(e -> e.getValue().equals(keyId) && (connections == null || connections.has(e.getKey()))).count();
+                .filter(e -> e.getValue().id().equals(keyId) && (connections == null || connections.has(e.getKey()))).count();
         int pending = opening.getOrDefault(keyId, 0);
         if (open + pending >= cap) {
             return false;
@@ -47,12 +48,13 @@ public class Sessions {
     }
 
     /** Binds a new session to its key, turning its reservation into an open session. */
-    public synchronized void bind(String sessionId, String keyId) {
-        keyBySession.put(sessionId, keyId);
-        abandon(keyId);
+    public synchronized void bind(String sessionId, McpSettings.ApiKey key) {
+        keyBySession.put(sessionId, key);
+        abandon(key.id());
     }
 
-    public Optional<String> keyOf(String sessionId) {
+    /** The key that opened the session, as verified then. */
+    public Optional<McpSettings.ApiKey> keyOf(String sessionId) {
         return sessionId == null ? Optional.empty() : Optional.ofNullable(keyBySession.get(sessionId));
     }
 

@@ -1,14 +1,10 @@
 package dev.sparkd.mcp.catalog;
 
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-
-import org.jboss.logging.Logger;
 
 import dev.sparkd.mcp.upstream.UpstreamListener;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -21,8 +17,6 @@ import jakarta.inject.Singleton;
  */
 @Singleton
 public class Catalog implements UpstreamListener {
-    private static final Logger LOG = Logger.getLogger(Catalog.class);
-
     /** What an exposed name routes to. */
     public record Entry(String exposed, String server, McpSchema.Tool tool, String renamed) {
     }
@@ -34,48 +28,17 @@ public class Catalog implements UpstreamListener {
         void remove(String exposed);
     }
 
-    private final Registry registry;
     private final Map<String, List<McpSchema.Tool>> byServer = new TreeMap<>();
-    private volatile Map<String, Entry> entries = Map.of();
+    private final ExposedView<Entry> entries;
 
     public Catalog(Registry registry) {
-        this.registry = registry;
+        this.entries = new ExposedView<>(Catalog::same, registry::remove, registry::register);
     }
 
     @Override
     public synchronized void toolsChanged(String server, List<McpSchema.Tool> tools) {
-        if (tools.isEmpty()) {
-            byServer.remove(server);
-        } else {
-            byServer.put(server, List.copyOf(tools));
-        }
-        Map<String, List<String>> names = new TreeMap<>();
-        Map<String, McpSchema.Tool> index = new HashMap<>();
-        byServer.forEach((s, ts) -> {
-            names.put(s, ts.stream().map(McpSchema.Tool::name).toList());
-            ts.forEach(t -> index.put(s + "/" + t.name(), t));
-        });
-        Map<String, Entry> next = new LinkedHashMap<>();
-        for (ToolNames.Mapping m : ToolNames.map(names)) {
-            next.put(m.exposed(), new Entry(m.exposed(), m.server(), index.get(m.server() + "/" + m.tool()), m.renamed()));
-            if (m.renamed() != null && !entries.containsKey(m.exposed())) {
-                LOG.warnf("tool %s of upstream %s is exposed as %s: %s", m.tool(), m.server(), m.exposed(), m.renamed());
-            }
-        }
-        Map<String, Entry> previous = entries;
-        for (String gone : previous.keySet()) {
-            Entry now = next.get(gone);
-            if (now == null || !same(previous.get(gone), now)) {
-                registry.remove(gone);
-            }
-        }
-        entries = Map.copyOf(next);
-        for (Entry e : next.values()) {
-            Entry before = previous.get(e.exposed());
-            if (before == null || !same(before, e)) {
-                registry.register(e);
-            }
-        }
+        ExposedView.hold(byServer, server, tools);
+        entries.replaceNamed("tool", byServer, McpSchema.Tool::name, n -> new Entry(n.exposed(), n.server(), n.item(), n.renamed()));
     }
 
     private static boolean same(Entry a, Entry b) {
@@ -83,15 +46,15 @@ public class Catalog implements UpstreamListener {
     }
 
     public Optional<Entry> get(String exposed) {
-        return Optional.ofNullable(entries.get(exposed));
+        return Optional.ofNullable(entries.entries().get(exposed));
     }
 
     public List<Entry> ofServer(String server) {
-        return entries.values().stream().filter(e -> e.server().equals(server)).sorted((a, b) -> a.exposed().compareTo(b.exposed())).toList();
+        return entries.entries().values().stream().filter(e -> e.server().equals(server)).sorted((a, b) -> a.exposed().compareTo(b.exposed())).toList();
     }
 
     public Map<String, Entry> all() {
-        return entries;
+        return entries.entries();
     }
 
 }

@@ -1,13 +1,11 @@
 package dev.sparkd.mcp.catalog;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -58,55 +56,30 @@ public class Features implements UpstreamListener {
         void removeTemplate(String exposed);
     }
 
-    private final Registry registry;
     private final Map<String, List<McpSchema.Prompt>> prompts = new TreeMap<>();
     private final Map<String, List<McpSchema.Resource>> resources = new TreeMap<>();
     private final Map<String, List<McpSchema.ResourceTemplate>> templates = new TreeMap<>();
     private final Set<String> reported = new HashSet<>();
-    private volatile Map<String, PromptEntry> promptEntries = Map.of();
-    private volatile Map<String, ResourceEntry> resourceEntries = Map.of();
-    private volatile Map<String, TemplateEntry> templateEntries = Map.of();
+    private final ExposedView<PromptEntry> promptEntries;
+    private final ExposedView<ResourceEntry> resourceEntries;
+    private final ExposedView<TemplateEntry> templateEntries;
 
     public Features(Registry registry) {
-        this.registry = registry;
+        this.promptEntries = new ExposedView<>(PromptEntry::equals, registry::removePrompt, registry::register);
+        this.resourceEntries = new ExposedView<>(ResourceEntry::equals, registry::removeResource, registry::register);
+        this.templateEntries = new ExposedView<>(TemplateEntry::equals, registry::removeTemplate, registry::register);
     }
 
     @Override
     public synchronized void promptsChanged(String server, List<McpSchema.Prompt> list) {
-        put(prompts, server, list);
-        Map<String, List<String>> names = new TreeMap<>();
-        Map<String, McpSchema.Prompt> index = new HashMap<>();
-        prompts.forEach((s, ps) -> {
-            names.put(s, ps.stream().map(McpSchema.Prompt::name).toList());
-            ps.forEach(p -> index.put(s + "/" + p.name(), p));
-        });
-        Map<String, PromptEntry> next = new LinkedHashMap<>();
-        for (ToolNames.Mapping m : ToolNames.map(names)) {
-            next.put(m.exposed(), new PromptEntry(m.exposed(), m.server(), index.get(m.server() + "/" + m.tool())));
-            if (m.renamed() != null && !promptEntries.containsKey(m.exposed())) {
-                LOG.warnf("prompt %s of upstream %s is exposed as %s: %s", m.tool(), m.server(), m.exposed(), m.renamed());
-            }
-        }
-        Map<String, PromptEntry> previous = promptEntries;
-        previous.forEach((k, before) -> {
-            PromptEntry now = next.get(k);
-            if (now == null || !now.server().equals(before.server()) || !Objects.equals(now.prompt(), before.prompt())) {
-                registry.removePrompt(k);
-            }
-        });
-        promptEntries = Collections.unmodifiableMap(next);
-        next.forEach((k, now) -> {
-            PromptEntry before = previous.get(k);
-            if (before == null || !now.server().equals(before.server()) || !Objects.equals(now.prompt(), before.prompt())) {
-                registry.register(now);
-            }
-        });
+        ExposedView.hold(prompts, server, list);
+        promptEntries.replaceNamed("prompt", prompts, McpSchema.Prompt::name, n -> new PromptEntry(n.exposed(), n.server(), n.item()));
     }
 
     @Override
     public synchronized void resourcesChanged(String server, List<McpSchema.Resource> rs, List<McpSchema.ResourceTemplate> ts) {
-        put(resources, server, rs);
-        put(templates, server, ts);
+        ExposedView.hold(resources, server, rs);
+        ExposedView.hold(templates, server, ts);
 
         Map<String, ResourceEntry> nextResources = new LinkedHashMap<>();
         resources.forEach((s, list) -> list.forEach(r -> {
@@ -117,48 +90,20 @@ public class Features implements UpstreamListener {
                 collision("resource " + r.uri(), s, owner.server());
             }
         }));
-        Map<String, ResourceEntry> previousResources = resourceEntries;
-        previousResources.forEach((uri, before) -> {
-            ResourceEntry now = nextResources.get(uri);
-            if (now == null || !now.equals(before)) {
-                registry.removeResource(uri);
-            }
-        });
-        resourceEntries = Collections.unmodifiableMap(nextResources);
-        nextResources.forEach((uri, now) -> {
-            if (!now.equals(previousResources.get(uri))) {
-                registry.register(now);
-            }
-        });
+        resourceEntries.replace(nextResources);
 
         Map<String, String> templateOwner = new HashMap<>();
-        Map<String, List<String>> names = new TreeMap<>();
-        Map<String, McpSchema.ResourceTemplate> index = new HashMap<>();
+        Map<String, List<McpSchema.ResourceTemplate>> owned = new TreeMap<>();
         templates.forEach((s, list) -> list.forEach(t -> {
             String owner = templateOwner.putIfAbsent(t.uriTemplate(), s);
             if (owner == null) {
-                names.computeIfAbsent(s, x -> new ArrayList<>()).add(t.name());
-                index.put(s + "/" + t.name(), t);
+                owned.computeIfAbsent(s, x -> new ArrayList<>()).add(t);
             } else if (!owner.equals(s)) {
                 collision("resource template " + t.uriTemplate(), s, owner);
             }
         }));
-        Map<String, TemplateEntry> nextTemplates = new LinkedHashMap<>();
-        for (ToolNames.Mapping m : ToolNames.map(names)) {
-            nextTemplates.put(m.exposed(), new TemplateEntry(m.exposed(), m.server(), index.get(m.server() + "/" + m.tool())));
-        }
-        Map<String, TemplateEntry> previousTemplates = templateEntries;
-        previousTemplates.forEach((k, before) -> {
-            if (!before.equals(nextTemplates.get(k))) {
-                registry.removeTemplate(k);
-            }
-        });
-        templateEntries = Collections.unmodifiableMap(nextTemplates);
-        nextTemplates.forEach((k, now) -> {
-            if (!now.equals(previousTemplates.get(k))) {
-                registry.register(now);
-            }
-        });
+        templateEntries.replaceNamed("resource template", owned, McpSchema.ResourceTemplate::name,
+                n -> new TemplateEntry(n.exposed(), n.server(), n.item()));
     }
 
     private void collision(String what, String hidden, String owner) {
@@ -167,36 +112,28 @@ public class Features implements UpstreamListener {
         }
     }
 
-    private static <T> void put(Map<String, List<T>> byServer, String server, List<T> list) {
-        if (list == null || list.isEmpty()) {
-            byServer.remove(server);
-        } else {
-            byServer.put(server, List.copyOf(list));
-        }
-    }
-
     public Optional<PromptEntry> prompt(String exposed) {
-        return Optional.ofNullable(promptEntries.get(exposed));
+        return Optional.ofNullable(promptEntries.entries().get(exposed));
     }
 
     public Optional<ResourceEntry> resource(String uri) {
-        return Optional.ofNullable(resourceEntries.get(uri));
+        return Optional.ofNullable(resourceEntries.entries().get(uri));
     }
 
     public Optional<TemplateEntry> template(String exposed) {
-        return Optional.ofNullable(templateEntries.get(exposed));
+        return Optional.ofNullable(templateEntries.entries().get(exposed));
     }
 
     public Map<String, PromptEntry> prompts() {
-        return promptEntries;
+        return promptEntries.entries();
     }
 
     public Map<String, ResourceEntry> resources() {
-        return resourceEntries;
+        return resourceEntries.entries();
     }
 
     public Map<String, TemplateEntry> templates() {
-        return templateEntries;
+        return templateEntries.entries();
     }
 
     /** The name the per-key allow/deny globs are matched against for a resource or template: {@code <server>__<uri>}. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -85,8 +86,8 @@ public class UpstreamSupervisor {
                     // and a filesystem server would replace its configured directories with our roots
                     .capabilities(McpSchema.ClientCapabilities.builder().build())
                     .toolsChangeConsumer(tools -> Mono.fromRunnable(() -> work.run(() -> toolsChanged(u, generation, tools))))
-                    .promptsChangeConsumer(prompts -> Mono.fromRunnable(() -> work.run(() -> promptsChanged(u, generation))))
-                    .resourcesChangeConsumer(resources -> Mono.fromRunnable(() -> work.run(() -> resourcesChanged(u, generation))))
+                    .promptsChangeConsumer(prompts -> Mono.fromRunnable(() -> work.run(() -> reread(u, generation, c -> promptsChanged(u, c)))))
+                    .resourcesChangeConsumer(resources -> Mono.fromRunnable(() -> work.run(() -> reread(u, generation, c -> resourcesChanged(u, c)))))
                     .build();
             u.client = client;
             McpSchema.InitializeResult init = client.initialize().block(INIT_TIMEOUT.plusSeconds(5));
@@ -140,21 +141,21 @@ public class UpstreamSupervisor {
         tools(u.name(), u.tools);
     }
 
-    private void promptsChanged(Upstream u, int generation) {
+    /** Reads a list again after the upstream said it changed, unless the session that said so is no longer the ready one. */
+    private static void reread(Upstream u, int generation, Consumer<McpAsyncClient> read) {
         McpAsyncClient c = u.client;
-        if (generation != u.generation || u.state != UpstreamState.READY || c == null) {
-            return;
+        if (generation == u.generation && u.state == UpstreamState.READY && c != null) {
+            read.accept(c);
         }
+    }
+
+    private void promptsChanged(Upstream u, McpAsyncClient c) {
         u.prompts = listPrompts(u, c);
         LOG.infof("upstream %s: prompt list changed (%d prompts)", u.name(), u.prompts.size());
         prompts(u.name(), u.prompts);
     }
 
-    private void resourcesChanged(Upstream u, int generation) {
-        McpAsyncClient c = u.client;
-        if (generation != u.generation || u.state != UpstreamState.READY || c == null) {
-            return;
-        }
+    private void resourcesChanged(Upstream u, McpAsyncClient c) {
         u.resources = listResources(u, c);
         u.templates = listTemplates(u, c);
         LOG.infof("upstream %s: resource list changed (%d resources, %d templates)", u.name(), u.resources.size(), u.templates.size());
@@ -166,51 +167,41 @@ public class UpstreamSupervisor {
      * capability has none; one that fails to list keeps its tools and is reported, with an empty list.
      */
     private List<McpSchema.Prompt> listPrompts(Upstream u, McpAsyncClient c) {
-        if (u.capabilities == null || u.capabilities.prompts() == null) {
-            return List.of();
-        }
-        return pages(u, "prompts", cursor -> {
-            McpSchema.ListPromptsResult r = c.listPrompts(cursor).block(INIT_TIMEOUT);
-            return new Page<>(r == null ? null : r.prompts(), r == null ? null : r.nextCursor());
-        });
+        return pages(u, "prompts", u.capabilities != null && u.capabilities.prompts() != null, c::listPrompts,
+                McpSchema.ListPromptsResult::prompts, McpSchema.ListPromptsResult::nextCursor);
     }
 
     private List<McpSchema.Resource> listResources(Upstream u, McpAsyncClient c) {
-        if (u.capabilities == null || u.capabilities.resources() == null) {
-            return List.of();
-        }
-        return pages(u, "resources", cursor -> {
-            McpSchema.ListResourcesResult r = c.listResources(cursor).block(INIT_TIMEOUT);
-            return new Page<>(r == null ? null : r.resources(), r == null ? null : r.nextCursor());
-        });
+        return pages(u, "resources", u.capabilities != null && u.capabilities.resources() != null, c::listResources,
+                McpSchema.ListResourcesResult::resources, McpSchema.ListResourcesResult::nextCursor);
     }
 
     private List<McpSchema.ResourceTemplate> listTemplates(Upstream u, McpAsyncClient c) {
-        if (u.capabilities == null || u.capabilities.resources() == null) {
-            return List.of();
-        }
-        return pages(u, "resource templates", cursor -> {
-            McpSchema.ListResourceTemplatesResult r = c.listResourceTemplates(cursor).block(INIT_TIMEOUT);
-            return new Page<>(r == null ? null : r.resourceTemplates(), r == null ? null : r.nextCursor());
-        });
-    }
-
-    private record Page<T>(List<T> items, String next) {
+        return pages(u, "resource templates", u.capabilities != null && u.capabilities.resources() != null, c::listResourceTemplates,
+                McpSchema.ListResourceTemplatesResult::resourceTemplates, McpSchema.ListResourceTemplatesResult::nextCursor);
     }
 
     /** At most this many pages per list, so a server that keeps returning a cursor cannot hold the thread. */
     static final int MAX_PAGES = 100;
 
-    private static <T> List<T> pages(Upstream u, String what, Function<String, Page<T>> fetch) {
+    /**
+     * Reads a whole list, page by page: {@code list} asks for the page after a cursor (null: the first), {@code items}
+     * and {@code next} read a page. A server that does not offer the capability has none.
+     */
+    private static <R, T> List<T> pages(Upstream u, String what, boolean offered, Function<String, Mono<R>> list,
+            Function<R, List<T>> items, Function<R, String> next) {
+        if (!offered) {
+            return List.of();
+        }
         List<T> all = new ArrayList<>();
         String cursor = null;
         try {
             for (int i = 0; i < MAX_PAGES; i++) {
-                Page<T> p = fetch.apply(cursor);
-                if (p.items() != null) {
-                    all.addAll(p.items());
+                R page = list.apply(cursor).block(INIT_TIMEOUT);
+                if (page != null && items.apply(page) != null) {
+                    all.addAll(items.apply(page));
                 }
-                cursor = p.next();
+                cursor = page == null ? null : next.apply(page);
                 if (cursor == null || cursor.isEmpty()) {
                     return List.copyOf(all);
                 }
