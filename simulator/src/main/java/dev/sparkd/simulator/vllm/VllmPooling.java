@@ -67,11 +67,7 @@ final class VllmPooling {
         if (first == null || second == null || (first.size() != 1 && first.size() != second.size())) {
             return null;
         }
-        ObjectNode out = Json.object();
-        out.put("id", "score-" + hex());
-        out.put("object", "list");
-        out.put("created", System.currentTimeMillis() / 1000);
-        out.put("model", model);
+        ObjectNode out = VllmResponses.header("score-" + hex(), "list", System.currentTimeMillis() / 1000, model);
         ArrayNode data = out.putArray("data");
         int tokens = 0;
         for (int i = 0; i < second.size(); i++) {
@@ -82,11 +78,7 @@ final class VllmPooling {
             d.put("object", "score");
             d.put("score", Relevance.score(a, second.get(i)));
         }
-        ObjectNode usage = out.putObject("usage");
-        usage.put("prompt_tokens", tokens);
-        usage.put("total_tokens", tokens);
-        usage.put("completion_tokens", 0);
-        usage.putNull("prompt_tokens_details");
+        out.set("usage", VllmResponses.usage(tokens, 0));
         return out;
     }
 

@@ -149,11 +149,7 @@ final class VllmResponses {
     }
 
     static ObjectNode embeddings(String id, long created, String model, float[][] vectors, int prompt) {
-        ObjectNode r = Json.object();
-        r.put("id", id);
-        r.put("object", "list");
-        r.put("created", created);
-        r.put("model", model);
+        ObjectNode r = header(id, "list", created, model);
         ArrayNode data = r.putArray("data");
         for (int i = 0; i < vectors.length; i++) {
             ObjectNode d = data.addObject();
@@ -164,11 +160,7 @@ final class VllmResponses {
                 e.add(f);
             }
         }
-        ObjectNode usage = r.putObject("usage");
-        usage.put("prompt_tokens", prompt);
-        usage.put("total_tokens", prompt);
-        usage.put("completion_tokens", 0);
-        usage.putNull("prompt_tokens_details");
+        r.set("usage", usage(prompt, 0));
         return r;
     }
 
@@ -197,7 +189,8 @@ final class VllmResponses {
         return r;
     }
 
-    private static ObjectNode header(String id, String object, long created, String model) {
+    /** The fields every response body starts with. */
+    static ObjectNode header(String id, String object, long created, String model) {
         ObjectNode r = Json.object();
         r.put("id", id);
         r.put("object", object);
@@ -206,7 +199,8 @@ final class VllmResponses {
         return r;
     }
 
-    private static ObjectNode usage(int prompt, int completion) {
+    /** vLLM's {@code UsageInfo}; pooling and embedding answers have no completion tokens. */
+    static ObjectNode usage(int prompt, int completion) {
         ObjectNode usage = Json.object();
         usage.put("prompt_tokens", prompt);
         usage.put("total_tokens", prompt + completion);
