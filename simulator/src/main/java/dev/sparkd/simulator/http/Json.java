@@ -23,6 +23,16 @@ public final class Json {
         return MAPPER.createObjectNode();
     }
 
+    /** The fields an OpenAI API response object starts with (a completion, a chunk, a list with an id). */
+    public static ObjectNode openAiObject(String id, String object, long created, String model) {
+        ObjectNode o = object();
+        o.put("id", id);
+        o.put("object", object);
+        o.put("created", created);
+        o.put("model", model);
+        return o;
+    }
+
     public static ArrayNode array() {
         return MAPPER.createArrayNode();
     }

@@ -67,7 +67,7 @@ final class VllmPooling {
         if (first == null || second == null || (first.size() != 1 && first.size() != second.size())) {
             return null;
         }
-        ObjectNode out = VllmResponses.header("score-" + hex(), "list", System.currentTimeMillis() / 1000, model);
+        ObjectNode out = Json.openAiObject("score-" + hex(), "list", System.currentTimeMillis() / 1000, model);
         ArrayNode data = out.putArray("data");
         int tokens = 0;
         for (int i = 0; i < second.size(); i++) {
