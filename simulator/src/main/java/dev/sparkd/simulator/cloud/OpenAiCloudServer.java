@@ -365,10 +365,7 @@ public final class OpenAiCloudServer extends CloudServer {
     }
 
     private static ObjectNode usage(int prompt, int completion) {
-        ObjectNode u = JSON.createObjectNode();
-        u.put("prompt_tokens", prompt);
-        u.put("completion_tokens", completion);
-        u.put("total_tokens", prompt + completion);
+        ObjectNode u = Json.openAiUsage(prompt, completion);
         u.putObject("prompt_tokens_details").put("cached_tokens", 0).put("audio_tokens", 0);
         u.putObject("completion_tokens_details").put("reasoning_tokens", 0).put("audio_tokens", 0)
                 .put("accepted_prediction_tokens", 0).put("rejected_prediction_tokens", 0);

@@ -33,6 +33,15 @@ public final class Json {
         return o;
     }
 
+    /** OpenAI's {@code usage} in OpenAI's order (Ollama's compatibility layer keeps it too). */
+    public static ObjectNode openAiUsage(int prompt, int completion) {
+        ObjectNode u = object();
+        u.put("prompt_tokens", prompt);
+        u.put("completion_tokens", completion);
+        u.put("total_tokens", prompt + completion);
+        return u;
+    }
+
     public static ArrayNode array() {
         return MAPPER.createArrayNode();
     }

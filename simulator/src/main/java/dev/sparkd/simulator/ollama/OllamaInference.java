@@ -244,7 +244,7 @@ final class OllamaInference {
                 frames.add(PacedStream.Frame.now(PacedStream.sseData(finish)));
                 if (includeUsage) {
                     finish.putArray("choices");
-                    finish.set("usage", usage(a));
+                    finish.set("usage", Json.openAiUsage(a.promptTokens(), a.evalCount()));
                     frames.add(PacedStream.Frame.now(PacedStream.sseData(finish)));
                 }
                 frames.add(PacedStream.Frame.now("data: [DONE]\n\n"));
@@ -395,16 +395,8 @@ final class OllamaInference {
         m.put("role", "assistant");
         m.put("content", text);
         choice.put("finish_reason", a.reason());
-        o.set("usage", usage(a));
+        o.set("usage", Json.openAiUsage(a.promptTokens(), a.evalCount()));
         return o;
-    }
-
-    private static ObjectNode usage(Answer a) {
-        ObjectNode u = Json.object();
-        u.put("prompt_tokens", a.promptTokens());
-        u.put("completion_tokens", a.evalCount());
-        u.put("total_tokens", a.promptTokens() + a.evalCount());
-        return u;
     }
 
     private static void fail(RoutingContext ctx, Style style, int status, String message) {
