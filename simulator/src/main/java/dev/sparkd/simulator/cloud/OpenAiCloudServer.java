@@ -256,8 +256,7 @@ public final class OpenAiCloudServer extends CloudServer {
     }
 
     private boolean authorized(RoutingContext ctx, String model, boolean stream) {
-        String header = ctx.request().getHeader("authorization");
-        String key = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        String key = bearerKey(ctx);
         if (key == null || key.isEmpty()) {
             reject(ctx, model, stream, 401, "You didn't provide an API key. You need to provide your API key in an "
                     + "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field "
@@ -373,10 +372,14 @@ public final class OpenAiCloudServer extends CloudServer {
     }
 
     private void record(RoutingContext ctx, String model, int status, boolean stream, int in, int out) {
-        String header = ctx.request().getHeader("authorization");
-        String key = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-        log(new CloudRequest(Instant.now(), "openai", ctx.request().path(), model, CloudRequest.keyId(key), status,
+        log(new CloudRequest(Instant.now(), "openai", ctx.request().path(), model, CloudRequest.keyId(bearerKey(ctx)), status,
                 stream, in, out));
+    }
+
+    /** The key of an {@code Authorization: Bearer KEY} header, or null. */
+    private static String bearerKey(RoutingContext ctx) {
+        String header = ctx.request().getHeader("authorization");
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     }
 
     /** How OpenAI echoes a wrong key: its start and its last four characters, the middle starred out. */

@@ -55,6 +55,16 @@ public record ContainerSpec(String name, String image, int hostPort, String mode
         return null;
     }
 
+    /** {@link #option} as a number: {@code fallback} when absent or not a whole number. */
+    public static int intOption(List<String> command, String flag, int fallback) {
+        String value = option(command, flag);
+        try {
+            return value == null ? fallback : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
     /** A container reached directly (no docker-proxy). */
     public ContainerSpec(String name, String image, int hostPort, String model, List<String> args, Map<String, String> env) {
         this(name, image, hostPort, model, args, env, false);

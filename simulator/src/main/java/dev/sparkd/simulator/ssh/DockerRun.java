@@ -219,12 +219,7 @@ record DockerRun(String name, String image, boolean detach, boolean remove, bool
 
     /** The port the server inside listens on: {@code --port}, else vLLM's default 8000. */
     int containerPort() {
-        String port = ContainerSpec.option(effectiveCommand(), "--port");
-        try {
-            return port == null ? 8000 : Integer.parseInt(port);
-        } catch (NumberFormatException e) {
-            return 8000;
-        }
+        return ContainerSpec.intOption(effectiveCommand(), "--port", 8000);
     }
 
     /** Where the server is reachable on the host: its own port with host networking, else the matching {@code -p}. */

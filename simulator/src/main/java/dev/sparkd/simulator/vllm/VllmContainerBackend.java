@@ -132,8 +132,8 @@ public final class VllmContainerBackend implements ContainerBackend {
             return;
         }
         String served = ContainerSpec.option(spec.args(), "--served-model-name");
-        int maxModelLen = parseInt(ContainerSpec.option(spec.args(), "--max-model-len"), 0);
-        int maxNumSeqs = parseInt(ContainerSpec.option(spec.args(), "--max-num-seqs"), 256);
+        int maxModelLen = ContainerSpec.intOption(spec.args(), "--max-model-len", 0);
+        int maxNumSeqs = ContainerSpec.intOption(spec.args(), "--max-num-seqs", 256);
         String key = ContainerSpec.option(spec.args(), "--api-key");
         VllmServer server = new VllmServer(vertx, spec.name(), host, bind, spec.hostPort(), model, served, maxNumSeqs,
                 maxModelLen, 262_144, version).reasoningParser(ContainerSpec.option(spec.args(), "--reasoning-parser"))
@@ -345,13 +345,5 @@ public final class VllmContainerBackend implements ContainerBackend {
         int colon = image.lastIndexOf(':');
         String tag = colon < 0 ? "" : image.substring(colon + 1);
         return tag.matches("v?\\d+\\.\\d+.*") ? tag.replaceFirst("^v", "") : defaultVersion;
-    }
-
-    private static int parseInt(String s, int fallback) {
-        try {
-            return s == null ? fallback : Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
     }
 }

@@ -638,7 +638,8 @@ public final class VllmServer extends SimulatedService {
         }
     }
 
-    private static String hex() {
+    /** A random id suffix, as vLLM's {@code random_uuid()}: 32 hex digits. */
+    static String hex() {
         return UUID.randomUUID().toString().replace("-", "");
     }
 
