@@ -2,6 +2,7 @@ package dev.sparkd.core.ollama;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.OffsetDateTime;
 
 /**
@@ -13,12 +14,7 @@ import java.time.OffsetDateTime;
  * @param message the assistant message (a fragment when streaming)
  * @param done whether this is the last object
  * @param doneReason {@code stop}, {@code length}, {@code load}, {@code unload}, …
- * @param totalDuration ns
- * @param loadDuration ns
- * @param promptEvalCount tokens
- * @param promptEvalDuration ns
- * @param evalCount tokens
- * @param evalDuration ns
+ * @param metrics the timing fields, read from this object's own level (zeros on non-final chunks)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ChatResponse(
@@ -27,15 +23,5 @@ public record ChatResponse(
         @JsonProperty("message") ChatMessage message,
         @JsonProperty("done") boolean done,
         @JsonProperty("done_reason") String doneReason,
-        @JsonProperty("total_duration") Long totalDuration,
-        @JsonProperty("load_duration") Long loadDuration,
-        @JsonProperty("prompt_eval_count") Long promptEvalCount,
-        @JsonProperty("prompt_eval_duration") Long promptEvalDuration,
-        @JsonProperty("eval_count") Long evalCount,
-        @JsonProperty("eval_duration") Long evalDuration) {
-
-    /** The timing block (zeros on non-final chunks). */
-    public GenerationMetrics metrics() {
-        return GenerationMetrics.of(totalDuration, loadDuration, promptEvalCount, promptEvalDuration, evalCount, evalDuration);
-    }
+        @JsonUnwrapped GenerationMetrics metrics) {
 }

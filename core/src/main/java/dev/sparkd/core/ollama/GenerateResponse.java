@@ -2,6 +2,7 @@ package dev.sparkd.core.ollama;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.OffsetDateTime;
 
 /**
@@ -14,12 +15,7 @@ import java.time.OffsetDateTime;
  * @param thinking thinking text of reasoning models, or {@code null}
  * @param done whether this is the last object
  * @param doneReason {@code stop}, {@code length}, {@code load}, {@code unload}, …
- * @param totalDuration ns
- * @param loadDuration ns
- * @param promptEvalCount tokens
- * @param promptEvalDuration ns
- * @param evalCount tokens
- * @param evalDuration ns
+ * @param metrics the timing fields, read from this object's own level (zeros on non-final chunks)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record GenerateResponse(
@@ -29,15 +25,5 @@ public record GenerateResponse(
         @JsonProperty("thinking") String thinking,
         @JsonProperty("done") boolean done,
         @JsonProperty("done_reason") String doneReason,
-        @JsonProperty("total_duration") Long totalDuration,
-        @JsonProperty("load_duration") Long loadDuration,
-        @JsonProperty("prompt_eval_count") Long promptEvalCount,
-        @JsonProperty("prompt_eval_duration") Long promptEvalDuration,
-        @JsonProperty("eval_count") Long evalCount,
-        @JsonProperty("eval_duration") Long evalDuration) {
-
-    /** The timing block (zeros on non-final chunks). */
-    public GenerationMetrics metrics() {
-        return GenerationMetrics.of(totalDuration, loadDuration, promptEvalCount, promptEvalDuration, evalCount, evalDuration);
-    }
+        @JsonUnwrapped GenerationMetrics metrics) {
 }

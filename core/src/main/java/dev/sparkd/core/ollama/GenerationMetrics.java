@@ -1,11 +1,14 @@
 package dev.sparkd.core.ollama;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.util.OptionalDouble;
 
 /**
  * The timing block of the final {@code /api/generate} or {@code /api/chat} response (api/types.go
- * {@code Metrics}; all durations in nanoseconds on the wire).
+ * {@code Metrics}; all durations in nanoseconds on the wire). Read from the response object's own level, where Ollama
+ * puts these fields; non-final chunks carry none and read as zeros.
  *
  * @param totalDuration whole request
  * @param loadDuration loading the model (0 when it was already loaded)
@@ -18,7 +21,11 @@ public record GenerationMetrics(Duration totalDuration, Duration loadDuration, l
                                 Duration promptEvalDuration, long evalCount, Duration evalDuration) {
 
     /** Builds from the nullable wire fields (absent ones become zero). */
-    static GenerationMetrics of(Long total, Long load, Long promptCount, Long promptDuration, Long count, Long duration) {
+    @JsonCreator
+    static GenerationMetrics of(@JsonProperty("total_duration") Long total, @JsonProperty("load_duration") Long load,
+                                @JsonProperty("prompt_eval_count") Long promptCount,
+                                @JsonProperty("prompt_eval_duration") Long promptDuration,
+                                @JsonProperty("eval_count") Long count, @JsonProperty("eval_duration") Long duration) {
         return new GenerationMetrics(nanos(total), nanos(load), promptCount == null ? 0 : promptCount,
                 nanos(promptDuration), count == null ? 0 : count, nanos(duration));
     }

@@ -316,10 +316,10 @@ class OllamaClientTest extends ScriptedServerTest {
         assertThat(chunks).extracting(GenerateResponse::done).containsExactly(false, false, true);
         GenerateResponse last = chunks.get(2);
         assertThat(last.doneReason()).isEqualTo("stop");
-        assertThat(last.evalCount()).isEqualTo(259L);
-        assertThat(last.loadDuration()).isEqualTo(6338219291L);
+        assertThat(last.metrics().evalCount()).isEqualTo(259L);
+        assertThat(last.metrics().loadDuration()).isEqualTo(Duration.ofNanos(6338219291L));
         assertThat(last.metrics().promptEvalDuration()).isEqualTo(Duration.ofNanos(130079000));
-        assertThat(chunks.get(0).totalDuration()).isNull();
+        assertThat(chunks.get(0).metrics().totalDuration()).isZero();
     }
 
     @Test

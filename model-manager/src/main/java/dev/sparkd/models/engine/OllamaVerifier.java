@@ -41,7 +41,7 @@ public class OllamaVerifier implements Verifier {
                     .withThink(think).withKeepAlive(KeepAlive.unloadNow()))
                     .await().atMost(backends.tuning().verifyTimeout().plusSeconds(5));
             boolean answered = r.response() != null && !r.response().isBlank();
-            boolean thought = r.thinking() != null && !r.thinking().isBlank() && r.evalCount() != null && r.evalCount() > 0;
+            boolean thought = r.thinking() != null && !r.thinking().isBlank() && r.metrics().evalCount() > 0;
             if (!answered && !thought) {
                 return Optional.of("the test generation returned no text");
             }

@@ -9,25 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * An Anthropic event stream for an Anthropic client: every event goes on as it came (named, same data), while the
  * usage is noted for the ledger, {@code message_stop} completes the stream and an {@code error} event is reported.
  */
-public final class AnthropicPassThrough implements StreamTranslator {
+public final class AnthropicPassThrough extends StreamTranslator {
     private final ObjectMapper mapper;
     private long input;
     private long cacheRead;
     private long cacheCreation;
-    private long output;
 
     public AnthropicPassThrough(ObjectMapper mapper) {
         this.mapper = mapper;
-    }
-
-    @Override
-    public long inputTokens() {
-        return input + cacheRead + cacheCreation;
-    }
-
-    @Override
-    public long outputTokens() {
-        return output;
     }
 
     @Override
@@ -45,7 +34,8 @@ public final class AnthropicPassThrough implements StreamTranslator {
             input = u.path("input_tokens").asLong(input);
             cacheRead = u.path("cache_read_input_tokens").asLong(cacheRead);
             cacheCreation = u.path("cache_creation_input_tokens").asLong(cacheCreation);
-            output = u.path("output_tokens").asLong(output); // cumulative in message_delta
+            inputTokens = input + cacheRead + cacheCreation;
+            outputTokens = u.path("output_tokens").asLong(outputTokens); // cumulative in message_delta
             if ("error".equals(type)) {
                 JsonNode e = ev.path("error");
                 return new Result(List.of(), false, e.path("type").asText("error") + ": " + e.path("message").asText(""));

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code ping} is dropped; an {@code error} event is reported to the caller. Frames are {@code data:} lines, and the
  * stream ends with {@code [DONE]}.
  */
-public final class AnthropicStream implements StreamTranslator {
+public final class AnthropicStream extends StreamTranslator {
     private static final String DONE = "data: [DONE]\n\n";
 
     private final String requestedModel;
@@ -26,8 +26,6 @@ public final class AnthropicStream implements StreamTranslator {
     private String id = "chatcmpl-anthropic";
     private String model;
     private final long created = System.currentTimeMillis() / 1000;
-    private long inputTokens;
-    private long outputTokens;
     private long cacheRead;
     private String finish;
 
@@ -36,16 +34,6 @@ public final class AnthropicStream implements StreamTranslator {
         this.includeUsage = includeUsage;
         this.mapper = mapper;
         this.model = requestedModel;
-    }
-
-    @Override
-    public long inputTokens() {
-        return inputTokens;
-    }
-
-    @Override
-    public long outputTokens() {
-        return outputTokens;
     }
 
     @Override

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code content_block_stop}; the finish reason is held until {@code [DONE]} so the usage chunk after it goes into
  * {@code message_delta}, then {@code message_stop}. An error inside the stream is reported to the caller.
  */
-public final class MessagesStream implements StreamTranslator {
+public final class MessagesStream extends StreamTranslator {
     private final String requestedModel;
     private final ObjectMapper mapper;
     private boolean started;
@@ -24,23 +24,11 @@ public final class MessagesStream implements StreamTranslator {
     private int openToolIndex = -1;
     private String finishReason;
     private JsonNode vllmStop;
-    private long promptTokens;
     private long cachedTokens;
-    private long outputTokens;
 
     public MessagesStream(String requestedModel, ObjectMapper mapper) {
         this.requestedModel = requestedModel;
         this.mapper = mapper;
-    }
-
-    @Override
-    public long inputTokens() {
-        return promptTokens;
-    }
-
-    @Override
-    public long outputTokens() {
-        return outputTokens;
     }
 
     @Override
@@ -52,7 +40,7 @@ public final class MessagesStream implements StreamTranslator {
             ObjectNode delta = mapper.createObjectNode().put("type", "message_delta");
             AnthropicMessages.stopReason(delta.putObject("delta"), finishReason == null ? "stop" : finishReason, vllmStop);
             ObjectNode usage = delta.putObject("usage");
-            usage.put("input_tokens", promptTokens - cachedTokens).put("cache_read_input_tokens", cachedTokens)
+            usage.put("input_tokens", inputTokens - cachedTokens).put("cache_read_input_tokens", cachedTokens)
                     .put("output_tokens", outputTokens);
             out.add(event("message_delta", delta));
             out.add(event("message_stop", mapper.createObjectNode().put("type", "message_stop")));
@@ -72,7 +60,7 @@ public final class MessagesStream implements StreamTranslator {
         start(out, chunk.path("id").asText(""));
         JsonNode usage = chunk.path("usage");
         if (usage.isObject()) {
-            promptTokens = usage.path("prompt_tokens").asLong(promptTokens);
+            inputTokens = usage.path("prompt_tokens").asLong(inputTokens);
             cachedTokens = usage.path("prompt_tokens_details").path("cached_tokens").asLong(cachedTokens);
             outputTokens = usage.path("completion_tokens").asLong(outputTokens);
         }

@@ -4,19 +4,26 @@ import java.util.List;
 
 /**
  * Rebuilds one upstream event stream in the client's dialect, one event at a time. What it returns is complete SSE
- * frames, ready to write; it notes the usage on the way, and says when the stream is complete or the upstream
- * reported an error inside it.
+ * frames, ready to write; it tallies the usage on the way (in {@link #inputTokens} and {@link #outputTokens}), and says
+ * when the stream is complete or the upstream reported an error inside it.
  */
-public interface StreamTranslator {
+public abstract class StreamTranslator {
     /** What one event produced: frames to send, whether the stream is complete, or the upstream's error message. */
-    record Result(List<String> frames, boolean done, String error) {
+    public record Result(List<String> frames, boolean done, String error) {
         public static final Result NOTHING = new Result(List.of(), false, null);
     }
 
-    Result onEvent(String name, String data);
+    /** Prompt tokens as OpenAI counts them (cache reads included), as far as the stream has told. */
+    protected long inputTokens;
+    protected long outputTokens;
 
-    /** Prompt tokens as OpenAI counts them (cache reads included). */
-    long inputTokens();
+    public abstract Result onEvent(String name, String data);
 
-    long outputTokens();
+    public final long inputTokens() {
+        return inputTokens;
+    }
+
+    public final long outputTokens() {
+        return outputTokens;
+    }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 import dev.sparkd.core.config.ConfigTable;
 import dev.sparkd.core.config.Listen;
@@ -89,15 +90,8 @@ public final class RouterSchema extends SectionSchema<RouterSettings> {
         });
 
         Map<String, RouterSettings.Price> prices = new LinkedHashMap<>(DEFAULT_PRICES);
-        t.namedTables("prices").forEach((model, p) -> {
-            double in = p.number("input", 0, 100_000).orElse(0.0);
-            double out = p.number("output", 0, 100_000).orElse(0.0);
-            if (!p.has("input") && !p.has("output")) {
-                p.error(null, "a price needs `input` and/or `output`", "USD per 1M tokens, e.g. input = 0.40, output = 1.60");
-            }
-            p.finish();
-            prices.put(model, new RouterSettings.Price(in, out));
-        });
+        t.namedTables("prices").forEach((model, p) -> prices.put(model, eitherOrBoth(p, "a price", "input", 100_000,
+                "output", 100_000, "USD per 1M tokens, e.g. input = 0.40, output = 1.60", RouterSettings.Price::new)));
 
         Map<String, RouterSettings.Budget> budgets = new LinkedHashMap<>();
         t.namedTables("budgets").forEach((name, b) -> {
@@ -107,13 +101,8 @@ public final class RouterSchema extends SectionSchema<RouterSettings> {
             } else if (!def.get().isCloud()) {
                 b.error(null, "service \"" + name + "\" is not a cloud provider; only cloud use costs money", "budget a service of kind openai");
             }
-            double daily = b.number("daily", 0, 1_000_000).orElse(0.0);
-            double monthly = b.number("monthly", 0, 10_000_000).orElse(0.0);
-            if (!b.has("daily") && !b.has("monthly")) {
-                b.error(null, "a budget needs `daily` and/or `monthly`", "USD, e.g. daily = 2.0, monthly = 20.0");
-            }
-            b.finish();
-            budgets.put(name, new RouterSettings.Budget(daily, monthly));
+            budgets.put(name, eitherOrBoth(b, "a budget", "daily", 1_000_000, "monthly", 10_000_000,
+                    "USD, e.g. daily = 2.0, monthly = 20.0", RouterSettings.Budget::new));
         });
 
         Map<String, RouterSettings.Route> routes = new LinkedHashMap<>();
@@ -197,6 +186,18 @@ public final class RouterSchema extends SectionSchema<RouterSettings> {
         t.finish();
         return new RouterSettings(listen, keyless, routes, timeouts, Map.copyOf(backends), maxAttempts, backoff, breaker,
                 Map.copyOf(prices), Map.copyOf(budgets), reserve, stateInterval, ledgerRetention, limits, Map.copyOf(maxInFlight), idempotency);
+    }
+
+    /** A table of two amounts in USD, each 0 when left out, but not both left out (a price, a budget). */
+    private static <T> T eitherOrBoth(ConfigTable t, String what, String first, double firstMax, String second, double secondMax,
+                                      String hint, BiFunction<Double, Double, T> settings) {
+        double a = t.number(first, 0, firstMax).orElse(0.0);
+        double b = t.number(second, 0, secondMax).orElse(0.0);
+        if (!t.has(first) && !t.has(second)) {
+            t.error(null, what + " needs `" + first + "` and/or `" + second + "`", hint);
+        }
+        t.finish();
+        return settings.apply(a, b);
     }
 
     private static long limit(ConfigTable t, String key, long defaultBytes) {

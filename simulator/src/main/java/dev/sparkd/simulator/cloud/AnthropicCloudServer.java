@@ -1,12 +1,12 @@
 package dev.sparkd.simulator.cloud;
 
 import static dev.sparkd.simulator.cloud.CloudSupport.JSON;
-import static dev.sparkd.simulator.cloud.CloudSupport.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkd.simulator.generation.Pace;
 import dev.sparkd.simulator.generation.TextGenerator;
+import dev.sparkd.simulator.http.Json;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -83,13 +83,13 @@ public final class AnthropicCloudServer extends CloudServer {
             }
         }
         if (id != null) {
-            ctx.response().putHeader("content-type", "application/json").end(json((ObjectNode) data.get(0)));
+            ctx.response().putHeader("content-type", "application/json").end(Json.write((ObjectNode) data.get(0)));
             return;
         }
         out.put("has_more", false);
         out.put("first_id", models.isEmpty() ? null : models.get(0));
         out.put("last_id", models.isEmpty() ? null : models.get(models.size() - 1));
-        ctx.response().putHeader("content-type", "application/json").end(json(out));
+        ctx.response().putHeader("content-type", "application/json").end(Json.write(out));
     }
 
     /** {@code claude-sonnet-4-5} → {@code Claude Sonnet 4.5}. */
@@ -128,7 +128,7 @@ public final class AnthropicCloudServer extends CloudServer {
             return;
         }
         ctx.response().putHeader("content-type", "application/json")
-                .end(json(JSON.createObjectNode().put("input_tokens", inputTokens(body, body.get("messages")))));
+                .end(Json.write(JSON.createObjectNode().put("input_tokens", inputTokens(body, body.get("messages")))));
     }
 
     /** What a prompt costs: its words and marks, and four tokens of framing per message. */
@@ -235,7 +235,7 @@ public final class AnthropicCloudServer extends CloudServer {
                     block.put("type", "text");
                     block.put("text", String.join("", answer.pieces()));
                 }
-                ctx.response().putHeader("content-type", "application/json").end(json(msg));
+                ctx.response().putHeader("content-type", "application/json").end(Json.write(msg));
             });
         }
     }
@@ -266,7 +266,7 @@ public final class AnthropicCloudServer extends CloudServer {
                 default -> input.put(name, props.path(name).has("enum") ? props.path(name).get("enum").get(0).asText() : "San Francisco, CA");
             }
         }
-        String text = json(input);
+        String text = Json.write(input);
         // Anthropic streams tool input as a few partial_json fragments that only parse once concatenated.
         List<String> pieces = new ArrayList<>();
         int step = Math.max(1, (text.length() + 2) / 3);
@@ -370,7 +370,7 @@ public final class AnthropicCloudServer extends CloudServer {
     }
 
     private static String event(String name, ObjectNode data) {
-        return "event: " + name + "\ndata: " + json(data) + "\n\n";
+        return "event: " + name + "\ndata: " + Json.write(data) + "\n\n";
     }
 
     private void reject(RoutingContext ctx, String model, boolean stream, int status, String type, String message) {
@@ -384,7 +384,7 @@ public final class AnthropicCloudServer extends CloudServer {
         out.put("type", "error");
         out.putObject("error").put("type", type).put("message", message);
         out.put("request_id", requestId);
-        r.setStatusCode(status).putHeader("content-type", "application/json").putHeader("request-id", requestId).end(json(out));
+        r.setStatusCode(status).putHeader("content-type", "application/json").putHeader("request-id", requestId).end(Json.write(out));
     }
 
     private void rateHeaders(HttpServerResponse r) {

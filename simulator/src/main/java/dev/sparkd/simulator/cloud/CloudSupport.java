@@ -1,9 +1,9 @@
 package dev.sparkd.simulator.cloud;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparkd.simulator.generation.Pace;
+import dev.sparkd.simulator.http.Json;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -14,19 +14,11 @@ import java.util.function.IntConsumer;
 
 /** Small pieces both simulated providers need: JSON, ids, pacing on the event loop. */
 final class CloudSupport {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.MAPPER;
     private static final String ALPHANUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private CloudSupport() {
-    }
-
-    static String json(Object node) {
-        try {
-            return JSON.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The request body as JSON, or null when it is missing or not JSON (each provider answers that its own way). */

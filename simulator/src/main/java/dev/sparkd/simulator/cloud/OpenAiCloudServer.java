@@ -1,13 +1,14 @@
 package dev.sparkd.simulator.cloud;
 
 import static dev.sparkd.simulator.cloud.CloudSupport.JSON;
-import static dev.sparkd.simulator.cloud.CloudSupport.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkd.simulator.generation.Pace;
 import dev.sparkd.simulator.generation.TextGenerator;
+import dev.sparkd.simulator.http.Json;
+import dev.sparkd.simulator.http.PacedStream;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -114,11 +115,7 @@ public final class OpenAiCloudServer extends CloudServer {
         rateHeaders(ctx.response());
         if (!stream) {
             CloudSupport.later(vertx, pace.total(tokens.size()), () -> {
-                ObjectNode out = JSON.createObjectNode();
-                out.put("id", id);
-                out.put("object", "chat.completion");
-                out.put("created", created);
-                out.put("model", model);
+                ObjectNode out = Json.openAiObject(id, "chat.completion", created, model);
                 ObjectNode choice = out.putArray("choices").addObject();
                 choice.put("index", 0);
                 ObjectNode message = choice.putObject("message");
@@ -131,7 +128,7 @@ public final class OpenAiCloudServer extends CloudServer {
                 out.set("usage", usage(inputTokens, tokens.size()));
                 out.put("service_tier", "default");
                 out.put("system_fingerprint", fingerprint);
-                ctx.response().putHeader("content-type", "application/json").end(json(out));
+                ctx.response().putHeader("content-type", "application/json").end(Json.write(out));
             });
             return;
         }
@@ -139,25 +136,25 @@ public final class OpenAiCloudServer extends CloudServer {
         HttpServerResponse response = ctx.response();
         response.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8")
                 .putHeader("cache-control", "no-cache").putHeader("x-accel-buffering", "no");
-        response.write(event(chunk(id, created, model, fingerprint, role(), null, includeUsage)));
+        response.write(PacedStream.sseData(chunk(id, created, model, fingerprint, role(), null, includeUsage)));
         boolean breakMidStream = fault() == CloudFault.MID_STREAM_ERROR;
         CloudSupport.paced(vertx, pace, response, tokens.size(), i -> {
             if (breakMidStream && i == Math.min(2, tokens.size() - 1)) {
                 // OpenAI reports an error inside an established stream as a data event with the error object, then
                 // ends the stream without [DONE].
-                response.end(event(errorBody("The server had an error while processing your request. Sorry about that!",
+                response.end(PacedStream.sseData(errorBody("The server had an error while processing your request. Sorry about that!",
                         "server_error", null, null)));
                 return;
             }
             ObjectNode delta = JSON.createObjectNode().put("content", tokens.get(i));
-            response.write(event(chunk(id, created, model, fingerprint, delta, null, includeUsage)));
+            response.write(PacedStream.sseData(chunk(id, created, model, fingerprint, delta, null, includeUsage)));
         }, () -> {
-            response.write(event(chunk(id, created, model, fingerprint, JSON.createObjectNode(), finish, includeUsage)));
+            response.write(PacedStream.sseData(chunk(id, created, model, fingerprint, JSON.createObjectNode(), finish, includeUsage)));
             if (includeUsage) {
                 ObjectNode last = chunkBase(id, created, model, fingerprint);
                 last.putArray("choices");
                 last.set("usage", usage(inputTokens, tokens.size()));
-                response.write(event(last));
+                response.write(PacedStream.sseData(last));
             }
             response.end("data: [DONE]\n\n");
         });
@@ -221,7 +218,7 @@ public final class OpenAiCloudServer extends CloudServer {
         record(ctx, model, 200, false, tokens, 0);
         rateHeaders(ctx.response());
         CloudSupport.later(vertx, pace.timeToFirstToken(), () ->
-                ctx.response().putHeader("content-type", "application/json").end(json(out)));
+                ctx.response().putHeader("content-type", "application/json").end(Json.write(out)));
     }
 
     private void models(RoutingContext ctx) {
@@ -235,7 +232,7 @@ public final class OpenAiCloudServer extends CloudServer {
         for (String m : models) {
             data.addObject().put("id", m).put("object", "model").put("created", 1_715_367_049L).put("owned_by", "system");
         }
-        ctx.response().putHeader("content-type", "application/json").end(json(out));
+        ctx.response().putHeader("content-type", "application/json").end(Json.write(out));
     }
 
     // ---- checks ----
@@ -259,8 +256,7 @@ public final class OpenAiCloudServer extends CloudServer {
     }
 
     private boolean authorized(RoutingContext ctx, String model, boolean stream) {
-        String header = ctx.request().getHeader("authorization");
-        String key = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        String key = bearerKey(ctx);
         if (key == null || key.isEmpty()) {
             reject(ctx, model, stream, 401, "You didn't provide an API key. You need to provide your API key in an "
                     + "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field "
@@ -309,7 +305,7 @@ public final class OpenAiCloudServer extends CloudServer {
 
     private static void error(RoutingContext ctx, int status, String message, String type, String param, String code) {
         ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-                .putHeader("x-request-id", CloudSupport.randomId("req_", 32)).end(json(errorBody(message, type, param, code)));
+                .putHeader("x-request-id", CloudSupport.randomId("req_", 32)).end(Json.write(errorBody(message, type, param, code)));
     }
 
     static ObjectNode errorBody(String message, String type, String param, String code) {
@@ -347,11 +343,7 @@ public final class OpenAiCloudServer extends CloudServer {
     }
 
     private static ObjectNode chunkBase(String id, long created, String model, String fingerprint) {
-        ObjectNode c = JSON.createObjectNode();
-        c.put("id", id);
-        c.put("object", "chat.completion.chunk");
-        c.put("created", created);
-        c.put("model", model);
+        ObjectNode c = Json.openAiObject(id, "chat.completion.chunk", created, model);
         c.put("service_tier", "default");
         c.put("system_fingerprint", fingerprint);
         return c;
@@ -372,25 +364,22 @@ public final class OpenAiCloudServer extends CloudServer {
     }
 
     private static ObjectNode usage(int prompt, int completion) {
-        ObjectNode u = JSON.createObjectNode();
-        u.put("prompt_tokens", prompt);
-        u.put("completion_tokens", completion);
-        u.put("total_tokens", prompt + completion);
+        ObjectNode u = Json.openAiUsage(prompt, completion);
         u.putObject("prompt_tokens_details").put("cached_tokens", 0).put("audio_tokens", 0);
         u.putObject("completion_tokens_details").put("reasoning_tokens", 0).put("audio_tokens", 0)
                 .put("accepted_prediction_tokens", 0).put("rejected_prediction_tokens", 0);
         return u;
     }
 
-    private static String event(ObjectNode data) {
-        return "data: " + json(data) + "\n\n";
+    private void record(RoutingContext ctx, String model, int status, boolean stream, int in, int out) {
+        log(new CloudRequest(Instant.now(), "openai", ctx.request().path(), model, CloudRequest.keyId(bearerKey(ctx)), status,
+                stream, in, out));
     }
 
-    private void record(RoutingContext ctx, String model, int status, boolean stream, int in, int out) {
+    /** The key of an {@code Authorization: Bearer KEY} header, or null. */
+    private static String bearerKey(RoutingContext ctx) {
         String header = ctx.request().getHeader("authorization");
-        String key = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-        log(new CloudRequest(Instant.now(), "openai", ctx.request().path(), model, CloudRequest.keyId(key), status,
-                stream, in, out));
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     }
 
     /** How OpenAI echoes a wrong key: its start and its last four characters, the middle starred out. */

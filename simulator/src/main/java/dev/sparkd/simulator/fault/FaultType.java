@@ -1,7 +1,7 @@
 package dev.sparkd.simulator.fault;
 
+import dev.sparkd.simulator.config.WireNames;
 import java.util.EnumSet;
-import java.util.Locale;
 import java.util.Set;
 
 /** Every fault the simulator can inject, by the name the control API and the TOML use. */
@@ -55,15 +55,10 @@ public enum FaultType {
     }
 
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireNames.of(this);
     }
 
     public static FaultType parse(String text) {
-        for (FaultType t : values()) {
-            if (t.wireName().equals(text)) {
-                return t;
-            }
-        }
-        throw new IllegalArgumentException("unknown fault type '" + text + "'");
+        return WireNames.find(values(), text).orElseThrow(() -> new IllegalArgumentException("unknown fault type '" + text + "'"));
     }
 }

@@ -42,6 +42,29 @@ public record ContainerSpec(String name, String image, int hostPort, String mode
         return restart.equals("always") || (restart.equals("unless-stopped") && !stoppedByUser);
     }
 
+    /** The value of {@code flag} in a command line, given as {@code flag VALUE} or {@code flag=VALUE}; null when absent. */
+    public static String option(List<String> command, String flag) {
+        for (int i = 0; i < command.size(); i++) {
+            if (command.get(i).equals(flag) && i + 1 < command.size()) {
+                return command.get(i + 1);
+            }
+            if (command.get(i).startsWith(flag + "=")) {
+                return command.get(i).substring(flag.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    /** {@link #option} as a number: {@code fallback} when absent or not a whole number. */
+    public static int intOption(List<String> command, String flag, int fallback) {
+        String value = option(command, flag);
+        try {
+            return value == null ? fallback : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
     /** A container reached directly (no docker-proxy). */
     public ContainerSpec(String name, String image, int hostPort, String model, List<String> args, Map<String, String> env) {
         this(name, image, hostPort, model, args, env, false);

@@ -23,6 +23,25 @@ public final class Json {
         return MAPPER.createObjectNode();
     }
 
+    /** The fields an OpenAI API response object starts with (a completion, a chunk, a list with an id). */
+    public static ObjectNode openAiObject(String id, String object, long created, String model) {
+        ObjectNode o = object();
+        o.put("id", id);
+        o.put("object", object);
+        o.put("created", created);
+        o.put("model", model);
+        return o;
+    }
+
+    /** OpenAI's {@code usage} in OpenAI's order (Ollama's compatibility layer keeps it too). */
+    public static ObjectNode openAiUsage(int prompt, int completion) {
+        ObjectNode u = object();
+        u.put("prompt_tokens", prompt);
+        u.put("completion_tokens", completion);
+        u.put("total_tokens", prompt + completion);
+        return u;
+    }
+
     public static ArrayNode array() {
         return MAPPER.createArrayNode();
     }

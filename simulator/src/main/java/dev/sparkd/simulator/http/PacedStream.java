@@ -1,5 +1,6 @@
 package dev.sparkd.simulator.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultSet;
 import dev.sparkd.simulator.fault.FaultType;
@@ -54,6 +55,11 @@ public final class PacedStream {
     public PacedStream onStreamError(Function<String, List<String>> tail) {
         this.streamErrorTail = tail;
         return this;
+    }
+
+    /** A {@code text/event-stream} frame of one JSON event with no name ({@code data: …} and a blank line). */
+    public static String sseData(JsonNode event) {
+        return "data: " + Json.write(event) + "\n\n";
     }
 
     public void start() {

@@ -1,5 +1,7 @@
 package dev.sparkd.simulator.llamacpp;
 
+import static dev.sparkd.simulator.http.PacedStream.sseData;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * A simulated {@code llama-server} (ggml-org/llama.cpp {@code tools/server}, README and server.cpp): listens at once,
@@ -196,38 +199,33 @@ public final class LlamaCppServer extends SimulatedService {
     private enum Flavour { CHAT, OAI_COMPLETION, NATIVE }
 
     private void chat(RoutingContext ctx) {
-        ObjectNode body = Json.parseObject(ctx.body().asString());
-        if (body == null) {
-            sendError(ctx, 400, "Failed to parse JSON body");
-            return;
-        }
-        ChatRequest req;
-        try {
-            req = ChatRequest.chat(body);
-        } catch (IllegalArgumentException e) {
-            sendError(ctx, 400, "'messages' is required");
-            return;
-        }
-        admit(ctx, req, Flavour.CHAT);
+        admit(ctx, Flavour.CHAT, ChatRequest::chat, "'messages' is required");
     }
 
     private void completion(RoutingContext ctx, Flavour flavour) {
+        admit(ctx, flavour, body -> {
+            if (flavour == Flavour.NATIVE && !body.has("n_predict") && body.has("max_tokens")) {
+                body.set("n_predict", body.get("max_tokens"));
+            }
+            if (flavour == Flavour.NATIVE && body.has("n_predict")) {
+                body.set("max_tokens", body.get("n_predict"));
+            }
+            return ChatRequest.completion(body);
+        }, "\"prompt\" must be provided");
+    }
+
+    /** Reads the body with {@code parse}; a body that is not JSON, or that {@code parse} rejects, is a 400. */
+    private void admit(RoutingContext ctx, Flavour flavour, Function<ObjectNode, ChatRequest> parse, String invalid) {
         ObjectNode body = Json.parseObject(ctx.body().asString());
         if (body == null) {
             sendError(ctx, 400, "Failed to parse JSON body");
             return;
         }
-        if (flavour == Flavour.NATIVE && !body.has("n_predict") && body.has("max_tokens")) {
-            body.set("n_predict", body.get("max_tokens"));
-        }
-        if (flavour == Flavour.NATIVE && body.has("n_predict")) {
-            body.set("max_tokens", body.get("n_predict"));
-        }
         ChatRequest req;
         try {
-            req = ChatRequest.completion(body);
+            req = parse.apply(body);
         } catch (IllegalArgumentException e) {
-            sendError(ctx, 400, "\"prompt\" must be provided");
+            sendError(ctx, 400, invalid);
             return;
         }
         admit(ctx, req, flavour);
@@ -397,17 +395,17 @@ public final class LlamaCppServer extends SimulatedService {
         ObjectNode firstDelta = ((ObjectNode) first.get("choices").get(0)).putObject("delta");
         firstDelta.put("role", "assistant");
         firstDelta.putNull("content");
-        frames.add(new PacedStream.Frame(sse(first), settings.pace().timeToFirstToken(), prefill));
+        frames.add(new PacedStream.Frame(sseData(first), settings.pace().timeToFirstToken(), prefill));
         for (int i = 0; i < tokens.size(); i++) {
             ObjectNode c = chunk(id, created, model, null);
             ((ObjectNode) c.get("choices").get(0)).putObject("delta").put("content", tokens.get(i));
-            frames.add(new PacedStream.Frame(sse(c), i == 0 ? Duration.ZERO : settings.pace().interTokenDelay(), decoded));
+            frames.add(new PacedStream.Frame(sseData(c), i == 0 ? Duration.ZERO : settings.pace().interTokenDelay(), decoded));
         }
         ObjectNode last = chunk(id, created, model, reason);
         ((ObjectNode) last.get("choices").get(0)).putObject("delta");
         last.set("usage", usage(req.promptTokens(), tokens.size()));
         last.set("timings", timings);
-        frames.add(PacedStream.Frame.now(sse(last)));
+        frames.add(PacedStream.Frame.now(sseData(last)));
         if (req.includeUsage()) {
             ObjectNode u = Json.object();
             u.putArray("choices");
@@ -417,7 +415,7 @@ public final class LlamaCppServer extends SimulatedService {
             u.put("system_fingerprint", settings.buildInfo());
             u.put("object", "chat.completion.chunk");
             u.set("usage", usage(req.promptTokens(), tokens.size()));
-            frames.add(PacedStream.Frame.now(sse(u)));
+            frames.add(PacedStream.Frame.now(sseData(u)));
         }
         frames.add(PacedStream.Frame.now("data: [DONE]\n\n"));
         ctx.response().setStatusCode(200).setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream");
@@ -435,7 +433,7 @@ public final class LlamaCppServer extends SimulatedService {
         info.put("type", "server_error");
         ObjectNode e = Json.object();
         e.set("error", info);
-        return List.of(sse(e));
+        return List.of(sseData(e));
     }
 
     /** {@code /v1/completions} ({@code text_completion}) or the native {@code /completion} body. */
@@ -486,10 +484,10 @@ public final class LlamaCppServer extends SimulatedService {
                 prefill.run();
                 decoded.run();
             } : decoded;
-            frames.add(new PacedStream.Frame(sse(completionBody(flavour, id, created, model, tokens.get(i), reason, req, timings, slot, false)),
+            frames.add(new PacedStream.Frame(sseData(completionBody(flavour, id, created, model, tokens.get(i), reason, req, timings, slot, false)),
                     delay, after));
         }
-        frames.add(PacedStream.Frame.now(sse(completionBody(flavour, id, created, model, "", reason, req, timings, slot, true))));
+        frames.add(PacedStream.Frame.now(sseData(completionBody(flavour, id, created, model, "", reason, req, timings, slot, true))));
         if (flavour == Flavour.OAI_COMPLETION) {
             frames.add(PacedStream.Frame.now("data: [DONE]\n\n")); // the native endpoint ends without it
         }
@@ -545,9 +543,5 @@ public final class LlamaCppServer extends SimulatedService {
 
     private synchronized void freeSlot(int slot) {
         slotTask[slot] = -1;
-    }
-
-    private static String sse(ObjectNode o) {
-        return "data: " + Json.write(o) + "\n\n";
     }
 }

@@ -220,7 +220,7 @@ final class OllamaInference {
                 case OPENAI, COMPLETION -> {
                     ObjectNode chunk = openAiChunk(id, created, a.model(), i == 0, null, null);
                     ((ObjectNode) chunk.path("choices").path(0).path("delta")).put("reasoning", token);
-                    yield "data: " + Json.write(shape(style, chunk)) + "\n\n";
+                    yield PacedStream.sseData(shape(style, chunk));
                 }
             };
             frames.add(new PacedStream.Frame(text, delay, null));
@@ -231,8 +231,8 @@ final class OllamaInference {
             String text = switch (style) {
                 case GENERATE -> Json.write(generateLine(a.model(), token, false)) + "\n";
                 case CHAT -> Json.write(chatLine(a.model(), token, false)) + "\n";
-                case OPENAI, COMPLETION -> "data: " + Json.write(shape(style, openAiChunk(id, created, a.model(),
-                        i == 0 && a.thinking().isEmpty(), token, null))) + "\n\n";
+                case OPENAI, COMPLETION -> PacedStream.sseData(shape(style, openAiChunk(id, created, a.model(),
+                        i == 0 && a.thinking().isEmpty(), token, null)));
             };
             frames.add(new PacedStream.Frame(text, delay, null));
         }
@@ -241,11 +241,11 @@ final class OllamaInference {
             case CHAT -> frames.add(PacedStream.Frame.now(Json.write(withMetrics(chatLine(a.model(), "", true), a)) + "\n"));
             case OPENAI, COMPLETION -> {
                 ObjectNode finish = shape(style, openAiChunk(id, created, a.model(), false, null, a.reason()));
-                frames.add(PacedStream.Frame.now("data: " + Json.write(finish) + "\n\n"));
+                frames.add(PacedStream.Frame.now(PacedStream.sseData(finish)));
                 if (includeUsage) {
                     finish.putArray("choices");
-                    finish.set("usage", usage(a));
-                    frames.add(PacedStream.Frame.now("data: " + Json.write(finish) + "\n\n"));
+                    finish.set("usage", Json.openAiUsage(a.promptTokens(), a.evalCount()));
+                    frames.add(PacedStream.Frame.now(PacedStream.sseData(finish)));
                 }
                 frames.add(PacedStream.Frame.now("data: [DONE]\n\n"));
             }
@@ -318,7 +318,7 @@ final class OllamaInference {
      */
     private static List<String> streamErrorTail(Style style, String message) {
         if (style.openAi()) {
-            return List.of("data: " + Json.write(OllamaJson.openAiError(500, message)) + "\n\n");
+            return List.of(PacedStream.sseData(OllamaJson.openAiError(500, message)));
         }
         return List.of(Json.write(OllamaJson.error(message)) + "\n");
     }
@@ -370,11 +370,7 @@ final class OllamaInference {
     }
 
     private ObjectNode openAiChunk(String id, long created, String model, boolean first, String content, String finishReason) {
-        ObjectNode o = Json.object();
-        o.put("id", id);
-        o.put("object", "chat.completion.chunk");
-        o.put("created", created);
-        o.put("model", model);
+        ObjectNode o = Json.openAiObject(id, "chat.completion.chunk", created, model);
         o.put("system_fingerprint", "fp_ollama");
         ObjectNode choice = o.putArray("choices").addObject();
         choice.put("index", 0);
@@ -390,11 +386,8 @@ final class OllamaInference {
     }
 
     private ObjectNode openAiCompletion(Answer a, String text) {
-        ObjectNode o = Json.object();
-        o.put("id", "chatcmpl-" + ThreadLocalRandom.current().nextInt(999));
-        o.put("object", "chat.completion");
-        o.put("created", Instant.now().getEpochSecond());
-        o.put("model", a.model());
+        ObjectNode o = Json.openAiObject("chatcmpl-" + ThreadLocalRandom.current().nextInt(999), "chat.completion",
+                Instant.now().getEpochSecond(), a.model());
         o.put("system_fingerprint", "fp_ollama");
         ObjectNode choice = o.putArray("choices").addObject();
         choice.put("index", 0);
@@ -402,16 +395,8 @@ final class OllamaInference {
         m.put("role", "assistant");
         m.put("content", text);
         choice.put("finish_reason", a.reason());
-        o.set("usage", usage(a));
+        o.set("usage", Json.openAiUsage(a.promptTokens(), a.evalCount()));
         return o;
-    }
-
-    private static ObjectNode usage(Answer a) {
-        ObjectNode u = Json.object();
-        u.put("prompt_tokens", a.promptTokens());
-        u.put("completion_tokens", a.evalCount());
-        u.put("total_tokens", a.promptTokens() + a.evalCount());
-        return u;
     }
 
     private static void fail(RoutingContext ctx, Style style, int status, String message) {

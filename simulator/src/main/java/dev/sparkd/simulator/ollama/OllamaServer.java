@@ -7,6 +7,7 @@ import dev.sparkd.simulator.config.ServiceKind;
 import dev.sparkd.simulator.config.Versions;
 import dev.sparkd.simulator.http.Json;
 import dev.sparkd.simulator.http.SimulatedService;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -14,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * A simulated {@code ollama serve}: routes and model management as in ollama/ollama {@code server/routes.go}
@@ -63,10 +65,10 @@ public final class OllamaServer extends SimulatedService {
         r.get("/api/tags").handler(this::tags);
         r.head("/api/tags").handler(this::tags);
         r.get("/api/ps").handler(this::ps);
-        r.post("/api/pull").handler(this::pull);
-        r.delete("/api/delete").handler(this::delete);
-        r.post("/api/show").handler(this::show);
-        r.post("/api/copy").handler(this::copy);
+        r.post("/api/pull").handler(withBody(this::pull));
+        r.delete("/api/delete").handler(withBody(this::delete));
+        r.post("/api/show").handler(withBody(this::show));
+        r.post("/api/copy").handler(withBody(this::copy));
         r.post("/api/generate").handler(inference::generate);
         r.post("/api/chat").handler(inference::chat);
         r.post("/api/embed").handler(inference::embed);
@@ -98,12 +100,21 @@ public final class OllamaServer extends SimulatedService {
         ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(body);
     }
 
-    private ObjectNode body(RoutingContext ctx) {
-        ObjectNode body = Json.parseObject(ctx.body().asString());
-        if (body == null) {
-            gin(ctx, 400, OllamaJson.error(ctx.body().length() == 0 ? "missing request body" : "invalid character in request body"));
-        }
-        return body;
+    /** A handler of a JSON object body; a request without one gets gin's 400. */
+    private static Handler<RoutingContext> withBody(BiConsumer<RoutingContext, ObjectNode> handler) {
+        return ctx -> {
+            ObjectNode body = Json.parseObject(ctx.body().asString());
+            if (body == null) {
+                gin(ctx, 400, OllamaJson.error(ctx.body().length() == 0 ? "missing request body" : "invalid character in request body"));
+                return;
+            }
+            handler.accept(ctx, body);
+        };
+    }
+
+    /** The model a management request names: {@code model}, or the older {@code name}. */
+    private static String modelName(ObjectNode body) {
+        return body.path("model").asText(body.path("name").asText(""));
     }
 
     private void version(RoutingContext ctx) {
@@ -162,12 +173,8 @@ public final class OllamaServer extends SimulatedService {
         gin(ctx, 200, out);
     }
 
-    private void pull(RoutingContext ctx) {
-        ObjectNode body = body(ctx);
-        if (body == null) {
-            return;
-        }
-        String model = body.path("model").asText(body.path("name").asText(""));
+    private void pull(RoutingContext ctx, ObjectNode body) {
+        String model = modelName(body);
         if (model.isBlank()) {
             gin(ctx, 400, OllamaJson.error("invalid model name"));
             return;
@@ -176,12 +183,8 @@ public final class OllamaServer extends SimulatedService {
         new PullOperation(vertx, ctx, registry, store, faults, pullBytesPerSecond, modelsPath, stream, model).start();
     }
 
-    private void delete(RoutingContext ctx) {
-        ObjectNode body = body(ctx);
-        if (body == null) {
-            return;
-        }
-        String model = body.path("model").asText(body.path("name").asText(""));
+    private void delete(RoutingContext ctx, ObjectNode body) {
+        String model = modelName(body);
         Optional<LocalModel> m = store.find(model);
         if (m.isEmpty() || !store.delete(model)) {
             gin(ctx, 404, OllamaJson.error("model '" + model + "' not found"));
@@ -191,11 +194,7 @@ public final class OllamaServer extends SimulatedService {
         ctx.response().setStatusCode(200).end();
     }
 
-    private void copy(RoutingContext ctx) {
-        ObjectNode body = body(ctx);
-        if (body == null) {
-            return;
-        }
+    private void copy(RoutingContext ctx, ObjectNode body) {
         String source = body.path("source").asText("");
         String destination = body.path("destination").asText("");
         if (destination.isBlank()) {
@@ -209,12 +208,8 @@ public final class OllamaServer extends SimulatedService {
         ctx.response().setStatusCode(200).end();
     }
 
-    private void show(RoutingContext ctx) {
-        ObjectNode body = body(ctx);
-        if (body == null) {
-            return;
-        }
-        String model = body.path("model").asText(body.path("name").asText(""));
+    private void show(RoutingContext ctx, ObjectNode body) {
+        String model = modelName(body);
         if (model.isBlank()) {
             gin(ctx, 400, OllamaJson.error("model is required"));
             return;

@@ -257,13 +257,9 @@ final class DockerCommand {
         String format = null;
         List<String[]> filters = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            String value = null;
-            int eq = a.indexOf('=');
-            String flag = a.startsWith("--") && eq > 0 ? a.substring(0, eq) : a;
-            if (a.startsWith("--") && eq > 0) {
-                value = a.substring(eq + 1);
-            }
+            Flag split = Flag.of(args.get(i));
+            String flag = split.name();
+            String value = split.value();
             switch (flag) {
                 case "-a", "--all" -> all = true;
                 case "-q", "--quiet" -> quiet = true;

@@ -61,13 +61,10 @@ record DockerRun(String name, String image, boolean detach, boolean remove, bool
             if (a.equals("--")) {
                 break;
             }
-            String flag = a;
-            String value = null;
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0) {
-                flag = a.substring(0, eq);
-                value = a.substring(eq + 1);
-            } else if (!a.startsWith("--") && a.length() > 2) {
+            Flag split = Flag.of(a);
+            String flag = split.name();
+            String value = split.value();
+            if (!a.startsWith("--") && a.length() > 2) {
                 // -dit, or a short flag with its value glued on (-p8000:8000, -eK=V)
                 String first = a.substring(0, 2);
                 if (VALUE_FLAGS.contains(first)) {
@@ -208,7 +205,7 @@ record DockerRun(String name, String image, boolean detach, boolean remove, bool
     /** {@code --model X}, else the first argument after {@code serve} (vllm serve MODEL), else {@code -m X} (llama.cpp). */
     String model() {
         List<String> cmd = effectiveCommand();
-        String flagged = option(cmd, "--model");
+        String flagged = ContainerSpec.option(cmd, "--model");
         if (flagged != null) {
             return flagged;
         }
@@ -216,18 +213,13 @@ record DockerRun(String name, String image, boolean detach, boolean remove, bool
         if (serve >= 0 && serve + 1 < cmd.size() && !cmd.get(serve + 1).startsWith("-")) {
             return cmd.get(serve + 1);
         }
-        String m = option(cmd, "-m");
+        String m = ContainerSpec.option(cmd, "-m");
         return m == null ? "" : m;
     }
 
     /** The port the server inside listens on: {@code --port}, else vLLM's default 8000. */
     int containerPort() {
-        String port = option(effectiveCommand(), "--port");
-        try {
-            return port == null ? 8000 : Integer.parseInt(port);
-        } catch (NumberFormatException e) {
-            return 8000;
-        }
+        return ContainerSpec.intOption(effectiveCommand(), "--port", 8000);
     }
 
     /** Where the server is reachable on the host: its own port with host networking, else the matching {@code -p}. */
@@ -243,17 +235,5 @@ record DockerRun(String name, String image, boolean detach, boolean remove, bool
     ContainerSpec spec(String containerName) {
         return new ContainerSpec(containerName, image, hostPort(), model(), args, Map.copyOf(env),
                 !"host".equals(networkMode) && !publish.isEmpty(), entrypoint, volumes, restart);
-    }
-
-    private static String option(List<String> cmd, String flag) {
-        for (int k = 0; k < cmd.size(); k++) {
-            if (cmd.get(k).equals(flag) && k + 1 < cmd.size()) {
-                return cmd.get(k + 1);
-            }
-            if (cmd.get(k).startsWith(flag + "=")) {
-                return cmd.get(k).substring(flag.length() + 1);
-            }
-        }
-        return null;
     }
 }

@@ -88,13 +88,9 @@ final class NvidiaSmiCommand {
         String format = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            String value = null;
-            String option = a;
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0) {
-                option = a.substring(0, eq);
-                value = a.substring(eq + 1);
-            }
+            Flag split = Flag.of(a);
+            String option = split.name();
+            String value = split.value();
             switch (option) {
                 case "--query-gpu", "--query-compute-apps", "--format", "-i", "--id" -> {
                     if (value == null) {

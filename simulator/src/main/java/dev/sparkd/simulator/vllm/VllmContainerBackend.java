@@ -131,12 +131,12 @@ public final class VllmContainerBackend implements ContainerBackend {
             vertx.setTimer(Math.max(1, startupCheckDelay.toMillis()), id -> memoryCheckFailed(container, free, utilisation, wanted));
             return;
         }
-        String served = argAfter(spec.args(), "--served-model-name");
-        int maxModelLen = parseInt(argAfter(spec.args(), "--max-model-len"), 0);
-        int maxNumSeqs = parseInt(argAfter(spec.args(), "--max-num-seqs"), 256);
-        String key = argAfter(spec.args(), "--api-key");
+        String served = ContainerSpec.option(spec.args(), "--served-model-name");
+        int maxModelLen = ContainerSpec.intOption(spec.args(), "--max-model-len", 0);
+        int maxNumSeqs = ContainerSpec.intOption(spec.args(), "--max-num-seqs", 256);
+        String key = ContainerSpec.option(spec.args(), "--api-key");
         VllmServer server = new VllmServer(vertx, spec.name(), host, bind, spec.hostPort(), model, served, maxNumSeqs,
-                maxModelLen, 262_144, version).reasoningParser(argAfter(spec.args(), "--reasoning-parser"))
+                maxModelLen, 262_144, version).reasoningParser(ContainerSpec.option(spec.args(), "--reasoning-parser"))
                 .apiKey(key != null ? key : spec.env().get("VLLM_API_KEY"));
         container.onStop(() -> {
             server.stop();
@@ -345,25 +345,5 @@ public final class VllmContainerBackend implements ContainerBackend {
         int colon = image.lastIndexOf(':');
         String tag = colon < 0 ? "" : image.substring(colon + 1);
         return tag.matches("v?\\d+\\.\\d+.*") ? tag.replaceFirst("^v", "") : defaultVersion;
-    }
-
-    private static String argAfter(List<String> args, String flag) {
-        for (int i = 0; i < args.size(); i++) {
-            if (args.get(i).equals(flag) && i + 1 < args.size()) {
-                return args.get(i + 1);
-            }
-            if (args.get(i).startsWith(flag + "=")) {
-                return args.get(i).substring(flag.length() + 1);
-            }
-        }
-        return null;
-    }
-
-    private static int parseInt(String s, int fallback) {
-        try {
-            return s == null ? fallback : Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
     }
 }

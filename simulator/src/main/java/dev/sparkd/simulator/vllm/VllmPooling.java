@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * vLLM's non-generative endpoints for the models that have them (vllm-project/vllm
@@ -52,7 +51,7 @@ final class VllmPooling {
         results.sort(Comparator.comparingDouble((ObjectNode r) -> r.path("relevance_score").asDouble()).reversed());
         int topN = body.path("top_n").asInt(0);
         ObjectNode out = Json.object();
-        out.put("id", "rerank-" + hex());
+        out.put("id", "rerank-" + VllmServer.hex());
         out.put("model", model);
         out.putObject("usage").put("total_tokens", tokens);
         ArrayNode arr = out.putArray("results");
@@ -67,11 +66,7 @@ final class VllmPooling {
         if (first == null || second == null || (first.size() != 1 && first.size() != second.size())) {
             return null;
         }
-        ObjectNode out = Json.object();
-        out.put("id", "score-" + hex());
-        out.put("object", "list");
-        out.put("created", System.currentTimeMillis() / 1000);
-        out.put("model", model);
+        ObjectNode out = Json.openAiObject("score-" + VllmServer.hex(), "list", System.currentTimeMillis() / 1000, model);
         ArrayNode data = out.putArray("data");
         int tokens = 0;
         for (int i = 0; i < second.size(); i++) {
@@ -82,11 +77,7 @@ final class VllmPooling {
             d.put("object", "score");
             d.put("score", Relevance.score(a, second.get(i)));
         }
-        ObjectNode usage = out.putObject("usage");
-        usage.put("prompt_tokens", tokens);
-        usage.put("total_tokens", tokens);
-        usage.put("completion_tokens", 0);
-        usage.putNull("prompt_tokens_details");
+        out.set("usage", VllmResponses.usage(tokens, 0));
         return out;
     }
 
@@ -117,10 +108,6 @@ final class VllmPooling {
             out.add(n.asText());
         }
         return out;
-    }
-
-    private static String hex() {
-        return UUID.randomUUID().toString().replace("-", "");
     }
 
     /** The upload named {@code file}, or null. */

@@ -16,7 +16,7 @@ final class VllmResponses {
     }
 
     static ObjectNode chat(String id, long created, String model, String text, String finishReason, int prompt, int completion) {
-        ObjectNode r = header(id, "chat.completion", created, model);
+        ObjectNode r = Json.openAiObject(id, "chat.completion", created, model);
         ObjectNode choice = r.putArray("choices").addObject();
         choice.put("index", 0);
         ObjectNode message = choice.putObject("message");
@@ -93,7 +93,7 @@ final class VllmResponses {
     }
 
     private static ObjectNode chunk(String id, long created, String model, String finishReason, Consumer<ObjectNode> delta) {
-        ObjectNode r = header(id, "chat.completion.chunk", created, model);
+        ObjectNode r = Json.openAiObject(id, "chat.completion.chunk", created, model);
         ObjectNode choice = r.putArray("choices").addObject();
         choice.put("index", 0);
         delta.accept(choice.putObject("delta"));
@@ -118,7 +118,7 @@ final class VllmResponses {
 
     /** The extra chunk {@code stream_options.include_usage} asks for: empty {@code choices}, then {@code usage}. */
     static ObjectNode usageChunk(String id, String object, long created, String model, int prompt, int completion) {
-        ObjectNode r = header(id, object, created, model);
+        ObjectNode r = Json.openAiObject(id, object, created, model);
         r.putArray("choices");
         ObjectNode usage = r.putObject("usage");
         usage.put("prompt_tokens", prompt);
@@ -138,7 +138,7 @@ final class VllmResponses {
     }
 
     static ObjectNode completionChunk(String id, long created, String model, String text, String finishReason) {
-        ObjectNode r = header(id, "text_completion", created, model);
+        ObjectNode r = Json.openAiObject(id, "text_completion", created, model);
         ObjectNode choice = r.putArray("choices").addObject();
         choice.put("index", 0);
         choice.put("text", text);
@@ -149,11 +149,7 @@ final class VllmResponses {
     }
 
     static ObjectNode embeddings(String id, long created, String model, float[][] vectors, int prompt) {
-        ObjectNode r = Json.object();
-        r.put("id", id);
-        r.put("object", "list");
-        r.put("created", created);
-        r.put("model", model);
+        ObjectNode r = Json.openAiObject(id, "list", created, model);
         ArrayNode data = r.putArray("data");
         for (int i = 0; i < vectors.length; i++) {
             ObjectNode d = data.addObject();
@@ -164,11 +160,7 @@ final class VllmResponses {
                 e.add(f);
             }
         }
-        ObjectNode usage = r.putObject("usage");
-        usage.put("prompt_tokens", prompt);
-        usage.put("total_tokens", prompt);
-        usage.put("completion_tokens", 0);
-        usage.putNull("prompt_tokens_details");
+        r.set("usage", usage(prompt, 0));
         return r;
     }
 
@@ -197,16 +189,8 @@ final class VllmResponses {
         return r;
     }
 
-    private static ObjectNode header(String id, String object, long created, String model) {
-        ObjectNode r = Json.object();
-        r.put("id", id);
-        r.put("object", object);
-        r.put("created", created);
-        r.put("model", model);
-        return r;
-    }
-
-    private static ObjectNode usage(int prompt, int completion) {
+    /** vLLM's {@code UsageInfo}; pooling and embedding answers have no completion tokens. */
+    static ObjectNode usage(int prompt, int completion) {
         ObjectNode usage = Json.object();
         usage.put("prompt_tokens", prompt);
         usage.put("total_tokens", prompt + completion);

@@ -1,5 +1,7 @@
 package dev.sparkd.simulator.vllm;
 
+import static dev.sparkd.simulator.http.PacedStream.sseData;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkd.simulator.config.ServiceKind;
@@ -519,16 +521,16 @@ public final class VllmServer extends SimulatedService {
                 return;
             }
             List<PacedStream.Frame> frames = new ArrayList<>();
-            frames.add(new PacedStream.Frame(sse(VllmResponses.chatChunk(id, created, servedName, "assistant", "", null)),
+            frames.add(new PacedStream.Frame(sseData(VllmResponses.chatChunk(id, created, servedName, "assistant", "", null)),
                     pace.timeToFirstToken(), this::prefillDone));
-            frames.add(PacedStream.Frame.now(sse(VllmResponses.toolCallChunk(id, created, servedName, callId, call.name(), null, null))));
+            frames.add(PacedStream.Frame.now(sseData(VllmResponses.toolCallChunk(id, created, servedName, callId, call.name(), null, null))));
             for (int i = 0; i < call.fragments().size(); i++) {
                 boolean last = i == call.fragments().size() - 1;
-                frames.add(new PacedStream.Frame(sse(VllmResponses.toolCallChunk(id, created, servedName, null, null,
+                frames.add(new PacedStream.Frame(sseData(VllmResponses.toolCallChunk(id, created, servedName, null, null,
                         call.fragments().get(i), last ? "tool_calls" : null)), pace.interTokenDelay(), this::tokenOut));
             }
             if (req.includeUsage()) {
-                frames.add(PacedStream.Frame.now(sse(VllmResponses.usageChunk(id, "chat.completion.chunk", created, servedName,
+                frames.add(PacedStream.Frame.now(sseData(VllmResponses.usageChunk(id, "chat.completion.chunk", created, servedName,
                         req.promptTokens(), completion))));
             }
             frames.add(PacedStream.Frame.now("data: [DONE]\n\n"));
@@ -557,7 +559,7 @@ public final class VllmServer extends SimulatedService {
             String reason = output.reason();
             List<PacedStream.Frame> frames = new ArrayList<>();
             if (chat) {
-                frames.add(new PacedStream.Frame(sse(VllmResponses.chatChunk(id, created, servedName, "assistant", "", null)),
+                frames.add(new PacedStream.Frame(sseData(VllmResponses.chatChunk(id, created, servedName, "assistant", "", null)),
                         pace.timeToFirstToken(), this::prefillDone));
             }
             List<String> reasoning = parsed() ? output.thinking() : List.of();
@@ -565,7 +567,7 @@ public final class VllmServer extends SimulatedService {
                 boolean last = i == reasoning.size() - 1 && tokens.isEmpty();
                 ObjectNode chunk = VllmResponses.reasoningChunk(id, created, servedName, reasoning.get(i), reasoningField,
                         last ? reason : null);
-                frames.add(new PacedStream.Frame(sse(chunk), i == 0 ? Duration.ZERO : pace.interTokenDelay(), () -> {
+                frames.add(new PacedStream.Frame(sseData(chunk), i == 0 ? Duration.ZERO : pace.interTokenDelay(), () -> {
                     prefillDone();
                     tokenOut();
                 }));
@@ -576,13 +578,13 @@ public final class VllmServer extends SimulatedService {
                 ObjectNode chunk = chat
                         ? VllmResponses.chatChunk(id, created, servedName, null, tokens.get(i), last ? reason : null)
                         : VllmResponses.completionChunk(id, created, servedName, tokens.get(i), last ? reason : null);
-                frames.add(new PacedStream.Frame(sse(chunk), delay, () -> {
+                frames.add(new PacedStream.Frame(sseData(chunk), delay, () -> {
                     prefillDone();
                     tokenOut();
                 }));
             }
             if (req.includeUsage()) {
-                frames.add(PacedStream.Frame.now(sse(VllmResponses.usageChunk(id, chat ? "chat.completion.chunk" : "text_completion",
+                frames.add(PacedStream.Frame.now(sseData(VllmResponses.usageChunk(id, chat ? "chat.completion.chunk" : "text_completion",
                         created, servedName, req.promptTokens(), output.total()))));
             }
             frames.add(PacedStream.Frame.now("data: [DONE]\n\n"));
@@ -636,11 +638,8 @@ public final class VllmServer extends SimulatedService {
         }
     }
 
-    private static String sse(ObjectNode chunk) {
-        return "data: " + Json.write(chunk) + "\n\n";
-    }
-
-    private static String hex() {
+    /** A random id suffix, as vLLM's {@code random_uuid()}: 32 hex digits. */
+    static String hex() {
         return UUID.randomUUID().toString().replace("-", "");
     }
 
@@ -664,6 +663,6 @@ public final class VllmServer extends SimulatedService {
      * and the stream still ends with {@code data: [DONE]}.
      */
     private List<String> streamErrorTail(String message) {
-        return List.of(sse(VllmResponses.error(legacy, 500, "InternalServerError", message, null)), "data: [DONE]\n\n");
+        return List.of(sseData(VllmResponses.error(legacy, 500, "InternalServerError", message, null)), "data: [DONE]\n\n");
     }
 }
