@@ -1,0 +1,21 @@
+package dev.sparkd.simulator.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Simulator TOML for tests: a fixture file's text, and the service table every test's own config repeats. */
+public final class SimToml {
+    private SimToml() {
+    }
+
+    /** The text of a simulator config kept as a test resource ({@code file} relative to the module). */
+    public static String read(String file) {
+        try {
+            return Files.readString(Path.of(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
