@@ -10,6 +10,7 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.CompletionUsage;
+import dev.sparkd.simulator.testing.SimToml;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,17 +24,8 @@ class OpenAiSdkTest {
 
     @BeforeAll
     static void start() throws Exception {
-        sim = TestConfigs.fast("""
-                [sparks.spark-1.services.ollama-1]
-                kind = "ollama"
-                port = 0
-                models = ["llama3.2:3b"]
-
-                [sparks.spark-1.services.vllm-1]
-                kind = "vllm"
-                port = 0
-                model = "test/tiny-chat"
-                """);
+        sim = TestConfigs.fast(SimToml.service("spark-1", "ollama-1", "ollama", "models = [\"llama3.2:3b\"]")
+                + SimToml.service("spark-1", "vllm-1", "vllm", "model = \"test/tiny-chat\""));
         Http.awaitStatus(sim.port("vllm-1"), "/health", 200, Duration.ofSeconds(5));
     }
 

@@ -18,4 +18,12 @@ public final class SimToml {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * The table of a service {@code name} of {@code kind} on {@code spark}, on an ephemeral port, with the {@code keys}
+     * (TOML lines, may be empty) that set it apart.
+     */
+    public static String service(String spark, String name, String kind, String keys) {
+        return "[sparks.%s.services.%s]\nkind = \"%s\"\nport = 0\n%s\n".formatted(spark, name, kind, keys.strip());
+    }
 }
