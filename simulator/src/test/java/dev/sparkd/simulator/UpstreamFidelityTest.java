@@ -42,16 +42,7 @@ class UpstreamFidelityTest {
     }
 
     private Simulator start(String toml) {
-        sim = Simulator.start(SimConfig.parse(TestConfigs.FAST + """
-                [ollama.library."qwen3:30b"]
-                load_delay = "10ms"
-                [ollama.library."gpt-oss:20b"]
-                load_delay = "10ms"
-                [vllm.models."Qwen/Qwen3-30B-A3B"]
-                load_delay = "50ms"
-                ttft = "5ms"
-                tokens_per_second = 500
-                """ + toml, dir));
+        sim = Simulator.start(SimConfig.parse(TestConfigs.FAST + SimToml.resource("thinking-models.toml") + toml, dir));
         return sim;
     }
 

@@ -51,15 +51,8 @@ class RealServerBehaviourTest {
                 default_tokens_per_second = 1000
                 [ollama.library."qwen2.5-coder:7b"]
                 load_delay = "30s"              # issue 18: a 20–65 GB model on GB10 loads in 10–60 s
-                [ollama.library."qwen3:30b"]
-                load_delay = "10ms"
-                [ollama.library."gpt-oss:20b"]
-                load_delay = "10ms"
-                [vllm.models."Qwen/Qwen3-30B-A3B"]
-                load_delay = "50ms"
-                [vllm.models."openai/gpt-oss-120b"]
-                load_delay = "50ms"
                 """
+                + SimToml.resource("thinking-models.toml")
                 + SimToml.service("spark-1", "ollama-1", "ollama", "models = [\"qwen2.5-coder:7b\", \"qwen3:30b\", \"gpt-oss:20b\"]")
                 + SimToml.service("spark-1", "vllm-qwen3", "vllm", """
                         model = "Qwen/Qwen3-30B-A3B"

@@ -1,11 +1,13 @@
 package dev.sparkd.simulator.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Simulator TOML for tests: a fixture file's text, and the service table every test's own config repeats. */
+/** Simulator TOML for tests: fixture files, and the service table every test's own config repeats. */
 public final class SimToml {
     private SimToml() {
     }
@@ -14,6 +16,18 @@ public final class SimToml {
     public static String read(String file) {
         try {
             return Files.readString(Path.of(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A simulator config fixture this package ships (on the test classpath of every module that uses the test-jar). */
+    public static String resource(String name) {
+        try (InputStream in = SimToml.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no simulator fixture " + name + " next to " + SimToml.class.getName());
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
