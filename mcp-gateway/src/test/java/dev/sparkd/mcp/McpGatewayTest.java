@@ -58,8 +58,8 @@ class McpGatewayTest {
     static final String NOFS = "sk-mcp-test-nofs";
     static final String LIMITED = "sk-mcp-test-limited";
     static final Duration READY = Duration.ofSeconds(60);
-    static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
-            + "\"capabilities\":{},\"clientInfo\":{\"name\":\"curl\",\"version\":\"1\"}}}";
+    static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+            + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"curl\",\"version\":\"1\"}}}";
 
     @TestHTTPResource("/")
     URL base;

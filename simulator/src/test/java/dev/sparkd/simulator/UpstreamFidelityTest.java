@@ -47,7 +47,8 @@ class UpstreamFidelityTest {
     }
 
     private int ollama(String extra) {
-        start(SimToml.service("spark-1", "ollama-1", "ollama", "models = [\"qwen3:30b\", \"gpt-oss:20b\", \"llama3.2:3b\"]") + extra);
+        start(SimToml.service("spark-1", "ollama-1", "ollama", "models = [\"qwen3:30b\", \"gpt-oss:20b\", \"llama3.2:3b\"]")
+                + extra);
         return sim.port("ollama-1");
     }
 

@@ -30,7 +30,10 @@ class VllmContractTest {
     }
 
     private Simulator start(String model, String extra) {
-        String service = SimToml.service("spark-1", "vllm-1", "vllm", "model = \"" + model + "\"\nserved_model_name = \"tiny\"");
+        String service = SimToml.service("spark-1", "vllm-1", "vllm", """
+                model = "%s"
+                served_model_name = "tiny"
+                """.formatted(model));
         sim = Simulator.start(SimConfig.parse(TestConfigs.FAST + service + extra));
         return sim;
     }

@@ -53,7 +53,9 @@ class RealServerBehaviourTest {
                 load_delay = "30s"              # issue 18: a 20–65 GB model on GB10 loads in 10–60 s
                 """
                 + SimToml.resource("thinking-models.toml")
-                + SimToml.service("spark-1", "ollama-1", "ollama", "models = [\"qwen2.5-coder:7b\", \"qwen3:30b\", \"gpt-oss:20b\"]")
+                + SimToml.service("spark-1", "ollama-1", "ollama", """
+                        models = ["qwen2.5-coder:7b", "qwen3:30b", "gpt-oss:20b"]
+                        """)
                 + SimToml.service("spark-1", "vllm-qwen3", "vllm", """
                         model = "Qwen/Qwen3-30B-A3B"
                         reasoning_parser = "qwen3"

@@ -50,12 +50,12 @@ class HostTelemetryTest {
     }
 
     static HostTelemetry telemetry(String name, int port, Host.GpuKind gpu, String dir, Path knownHosts) {
-        Host host = new Host(name, "127.0.0.1", Optional.of(new Host.SshSettings("spark", port, DIR.resolve("id_ed25519"), knownHosts)),
-                gpu, List.of(Path.of(dir)));
+        Host.SshSettings settings = new Host.SshSettings("spark", port, DIR.resolve("id_ed25519"), knownHosts);
+        Host host = new Host(name, "127.0.0.1", Optional.of(settings), gpu, List.of(Path.of(dir)));
         return new HostTelemetry(host, List.of(), ssh, 0.8);
     }
 
-    /** spark-1, the GB10, with its models on {@code /usr/share/ollama/.ollama/models}, trusted through {@code knownHosts}. */
+    /** spark-1, the GB10, its models in {@code /usr/share/ollama/.ollama/models}, trusted through {@code knownHosts}. */
     static HostTelemetry gb10Telemetry(Path knownHosts) {
         return telemetry("spark-1", gb10.port(), Host.GpuKind.GB10, "/usr/share/ollama/.ollama/models", knownHosts);
     }
