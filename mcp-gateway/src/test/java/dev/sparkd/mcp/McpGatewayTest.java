@@ -43,6 +43,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
 
 /**
  * The gateway as a user meets it: the official MCP Java SDK client, through {@code /mcp}, in front of the real
@@ -57,6 +58,8 @@ class McpGatewayTest {
     static final String NOFS = "sk-mcp-test-nofs";
     static final String LIMITED = "sk-mcp-test-limited";
     static final Duration READY = Duration.ofSeconds(60);
+    static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+            + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"curl\",\"version\":\"1\"}}}";
 
     @TestHTTPResource("/")
     URL base;
@@ -119,6 +122,17 @@ class McpGatewayTest {
         return names;
     }
 
+    /** A POST to /mcp as a streamable-HTTP client sends one by hand: JSON, accepting JSON or an event stream. */
+    static RequestSpecification mcpPost(String body) {
+        return given().contentType("application/json").accept("application/json, text/event-stream").body(body);
+    }
+
+    /** A session opened by hand with {@code key}: its id. */
+    static String session(String key) {
+        return mcpPost(INITIALIZE).header("Authorization", "Bearer " + key).post("/mcp").then().statusCode(200)
+                .extract().header("Mcp-Session-Id");
+    }
+
     static String text(McpSchema.CallToolResult r) {
         return r.content().stream().filter(x -> x instanceof McpSchema.TextContent).map(x -> ((McpSchema.TextContent) x).text())
                 .reduce("", String::concat);
@@ -166,17 +180,12 @@ class McpGatewayTest {
     @Test
     @Order(2)
     void refusesMissingKeysAndForeignOrigins() {
-        String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
-                + "\"capabilities\":{},\"clientInfo\":{\"name\":\"curl\",\"version\":\"1\"}}}";
-        given().contentType("application/json").accept("application/json, text/event-stream").body(init).post("/mcp")
+        mcpPost(INITIALIZE).post("/mcp")
                 .then().statusCode(401).header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Bearer"));
-        given().contentType("application/json").accept("application/json, text/event-stream").body(init)
-                .header("Authorization", "Bearer sk-mcp-wrong").post("/mcp").then().statusCode(401);
-        given().contentType("application/json").accept("application/json, text/event-stream").body(init)
-                .header("Authorization", "Bearer " + ALL).header("Origin", "https://evil.example").post("/mcp")
+        mcpPost(INITIALIZE).header("Authorization", "Bearer sk-mcp-wrong").post("/mcp").then().statusCode(401);
+        mcpPost(INITIALIZE).header("Authorization", "Bearer " + ALL).header("Origin", "https://evil.example").post("/mcp")
                 .then().statusCode(403);
-        given().contentType("application/json").accept("application/json, text/event-stream").body(init)
-                .header("Authorization", "Bearer " + ALL).header("Origin", "https://trusted.example").post("/mcp")
+        mcpPost(INITIALIZE).header("Authorization", "Bearer " + ALL).header("Origin", "https://trusted.example").post("/mcp")
                 .then().statusCode(200).header("Mcp-Session-Id", org.hamcrest.Matchers.notNullValue());
     }
 
@@ -185,12 +194,8 @@ class McpGatewayTest {
     void aSessionCannotBeUsedWithAnotherKey() {
         McpSyncClient c = client(ALL);
         c.ping();
-        String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
-                + "\"capabilities\":{},\"clientInfo\":{\"name\":\"curl\",\"version\":\"1\"}}}";
-        String session = given().contentType("application/json").accept("application/json, text/event-stream").body(init)
-                .header("Authorization", "Bearer " + ALL).post("/mcp").then().statusCode(200).extract().header("Mcp-Session-Id");
-        given().contentType("application/json").accept("application/json, text/event-stream")
-                .body("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}")
+        String session = session(ALL);
+        mcpPost("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}")
                 .header("Authorization", "Bearer " + NOFS).header("Mcp-Session-Id", session).post("/mcp")
                 .then().statusCode(403);
     }
@@ -199,17 +204,12 @@ class McpGatewayTest {
     @Order(3)
     void aToolCallIsAnsweredWithOneJsonBody() {
         awaitReady("everything");
-        String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
-                + "\"capabilities\":{},\"clientInfo\":{\"name\":\"curl\",\"version\":\"1\"}}}";
-        String session = given().contentType("application/json").accept("application/json, text/event-stream").body(init)
-                .header("Authorization", "Bearer " + ALL).post("/mcp").then().statusCode(200).extract().header("Mcp-Session-Id");
-        given().contentType("application/json").accept("application/json, text/event-stream")
-                .body("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
+        String session = session(ALL);
+        mcpPost("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
                 .header("Authorization", "Bearer " + ALL).header("Mcp-Session-Id", session).post("/mcp")
                 .then().statusCode(202);
-        given().contentType("application/json").accept("application/json, text/event-stream")
-                .body("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"everything__echo\","
-                        + "\"arguments\":{\"message\":\"as one body\"}}}")
+        mcpPost("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"everything__echo\","
+                + "\"arguments\":{\"message\":\"as one body\"}}}")
                 .header("Authorization", "Bearer " + ALL).header("Mcp-Session-Id", session).post("/mcp")
                 .then().statusCode(200).contentType(startsWith("application/json"))
                 .body("id", equalTo(2)).body("result.content[0].text", equalTo("Echo: as one body"));

@@ -16,6 +16,7 @@ import dev.sparkd.core.ssh.SshRunner;
 import dev.sparkd.simulator.Simulator;
 import dev.sparkd.simulator.config.OllamaModelSpec;
 import dev.sparkd.simulator.ollama.Manifest;
+import dev.sparkd.simulator.testing.SimToml;
 import dev.sparkd.simulator.testing.SshSparks;
 import dev.sparkd.simulator.testing.SuiteToml;
 import io.vertx.core.http.HttpServer;
@@ -38,33 +39,7 @@ public final class SimFixture implements AutoCloseable, AfterAllCallback {
     private Backends backends;
 
     public SimFixture(String extraSim) {
-        sim = SshSparks.start(DIR, """
-                [simulator]
-                default_tokens_per_second = 0
-
-                [vllm.models."Qwen/Qwen2.5-7B-Instruct"]
-                load_delay = "300ms"
-                [vllm.models."meta-llama/Llama-3.1-8B-Instruct"]
-                load_delay = "300ms"
-
-                [sparks.spark-1]
-                disk_total = "100GB"
-                disk_used = "10GB"
-                vllm_models = ["Qwen/Qwen2.5-7B-Instruct", "meta-llama/Llama-3.1-8B-Instruct"]
-
-                [sparks.spark-1.services.ollama-1]
-                kind = "ollama"
-                port = 0
-                pull_speed = "2GB"
-                models = []
-
-                # a fixed port below the ephemeral range: a swap stops the container and binds its port again, and
-                # in between an outgoing connection could take an ephemeral one ("Address already in use" in CI)
-                [sparks.spark-1.services.vllm-1]
-                kind = "vllm"
-                port = 27989
-                model = "Qwen/Qwen2.5-7B-Instruct"
-                """ + extraSim);
+        sim = SshSparks.start(DIR, SimToml.read("src/test/resources/sim-fixture.toml") + extraSim);
         io.vertx.core.Vertx core = vertx.getDelegate();
         registry = core.createHttpServer().requestHandler(req -> {
             // /v2/<namespace>/<model>/manifests/<tag>

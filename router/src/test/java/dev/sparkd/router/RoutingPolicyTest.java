@@ -121,6 +121,15 @@ class RoutingPolicyTest {
         return rows.iterator().next();
     }
 
+    /** Asks {@code route} once, which {@code target} must answer; returns the fallbacks the ledger records for it. */
+    String fallbacksOfOneAnswer(String route, String target) throws Exception {
+        String rid = route + "-" + UUID.randomUUID();
+        var r = post(chat(route, "What is 2+2?", 1), "X-Request-Id", rid);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(target(r)).isEqualTo(target);
+        return ledgerRow(rid).getString("fallbacks");
+    }
+
     @Test
     void aConversationStaysOnOneTargetAndMovesOnceWhenItGoesDown() throws Exception {
         String question = "Sticky " + UUID.randomUUID() + ": what is 2+2?";
@@ -180,20 +189,12 @@ class RoutingPolicyTest {
 
     @Test
     void aModelTheBackendDoesNotHaveMovesToTheNextTarget() throws Exception {
-        String rid = "np-" + UUID.randomUUID();
-        var r = post(chat("unpulled", "What is 2+2?", 1), "X-Request-Id", rid);
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(target(r)).isEqualTo("vllm-1");
-        assertThat(ledgerRow(rid).getString("fallbacks")).isEqualTo("ollama-1:not-pulled:7b(not_found)");
+        assertThat(fallbacksOfOneAnswer("unpulled", "vllm-1")).isEqualTo("ollama-1:not-pulled:7b(not_found)");
     }
 
     @Test
     void aRejectedProviderKeyMovesOnAndIsNeverReportedAsTheCallersKey() throws Exception {
-        String rid = "stale-" + UUID.randomUUID();
-        var r = post(chat("stale", "What is 2+2?", 1), "X-Request-Id", rid);
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(target(r)).isEqualTo("cloud:gpt-4.1-mini");
-        assertThat(ledgerRow(rid).getString("fallbacks")).isEqualTo("stale-key:gpt-4.1-mini(auth_401)");
+        assertThat(fallbacksOfOneAnswer("stale", "cloud:gpt-4.1-mini")).isEqualTo("stale-key:gpt-4.1-mini(auth_401)");
 
         var only = post(chat("stale-only", "What is 2+2?", 1));
         assertThat(only.statusCode()).isEqualTo(502);
@@ -260,10 +261,7 @@ class RoutingPolicyTest {
     void aBackendLoadingAModelIsDrainedAndComesBack() throws Exception {
         SimulatorResource.sim.control().setFault("llamacpp-1", Fault.of(FaultType.LOADING, "seconds", 60));
         await(() -> upstream("llamacpp-1").loading(), "llamacpp-1 seen loading");
-        String rid = "drain-" + UUID.randomUUID();
-        var r = post(chat("llama-first", "What is 2+2?", 1), "X-Request-Id", rid);
-        assertThat(target(r)).isEqualTo("vllm-1");
-        assertThat(ledgerRow(rid).getString("fallbacks")).as("skipped, not tried").isNull();
+        assertThat(fallbacksOfOneAnswer("llama-first", "vllm-1")).as("skipped, not tried").isNull();
         SimulatorResource.sim.control().clearFaults("llamacpp-1");
         await(() -> !upstream("llamacpp-1").loading() && upstream("llamacpp-1").reachable(), "llamacpp-1 back");
         assertThat(target(post(chat("llama-first", "What is 2+2?", 1)))).isEqualTo("llamacpp-1");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sparkd.simulator.testing.SimToml;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,12 +24,7 @@ class FaultInjectionTest {
 
     @BeforeAll
     static void start() {
-        sim = TestConfigs.fast("""
-                [sparks.spark-1.services.ollama-1]
-                kind = "ollama"
-                port = 0
-                models = ["llama3.2:3b"]
-                """);
+        sim = TestConfigs.fast(SimToml.service("spark-1", "ollama-1", "ollama", "models = [\"llama3.2:3b\"]"));
         ollama = sim.port("ollama-1");
         control = sim.controlPort();
     }

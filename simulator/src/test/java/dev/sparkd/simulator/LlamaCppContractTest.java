@@ -3,6 +3,7 @@ package dev.sparkd.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sparkd.simulator.testing.SimToml;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -19,16 +20,13 @@ class LlamaCppContractTest {
 
     @BeforeEach
     void start() {
-        sim = TestConfigs.fast("""
-                [sparks.spark-2.services.llamacpp-1]
-                kind = "llamacpp"
-                port = 0
+        sim = TestConfigs.fast(SimToml.service("spark-2", "llamacpp-1", "llamacpp", """
                 model = "/models/gemma-3-12b-it-Q4_K_M.gguf"
                 parallel = 2
                 load_delay = "300ms"
                 ttft = "5ms"
                 tokens_per_second = 500
-                """);
+                """));
         port = sim.port("llamacpp-1");
     }
 

@@ -3,6 +3,7 @@ package dev.sparkd.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sparkd.simulator.testing.SimToml;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -20,13 +21,10 @@ class OllamaApiContractTest {
 
     @BeforeAll
     static void start() {
-        sim = TestConfigs.fast("""
-                [sparks.spark-1.services.ollama-1]
-                kind = "ollama"
-                port = 0
+        sim = TestConfigs.fast(SimToml.service("spark-1", "ollama-1", "ollama", """
                 version = "0.12.6"
                 models = ["llama3.2:3b", "nomic-embed-text"]
-                """);
+                """));
         port = sim.port("ollama-1");
     }
 

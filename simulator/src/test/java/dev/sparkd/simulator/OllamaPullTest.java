@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
 import dev.sparkd.simulator.host.Disk;
+import dev.sparkd.simulator.testing.SimToml;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -39,13 +40,8 @@ class OllamaPullTest {
                 [sparks.spark-1]
                 disk_total = "100GB"
                 disk_used = "10GB"
-
-                [sparks.spark-1.services.ollama-1]
-                kind = "ollama"
-                port = 0
-                pull_speed = "6GB"
-                models = ["llama3.2:3b"]
-                """);
+                """
+                + SimToml.service("spark-1", "ollama-1", "ollama", "pull_speed = \"6GB\"\nmodels = [\"llama3.2:3b\"]"));
         port = sim.port("ollama-1");
     }
 

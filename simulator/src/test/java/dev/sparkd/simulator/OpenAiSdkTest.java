@@ -10,12 +10,15 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.CompletionUsage;
+import dev.sparkd.simulator.testing.SimToml;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The official OpenAI Java SDK (com.openai:openai-java) completes chats against the simulated vLLM and Ollama /v1. */
 class OpenAiSdkTest {
@@ -23,17 +26,8 @@ class OpenAiSdkTest {
 
     @BeforeAll
     static void start() throws Exception {
-        sim = TestConfigs.fast("""
-                [sparks.spark-1.services.ollama-1]
-                kind = "ollama"
-                port = 0
-                models = ["llama3.2:3b"]
-
-                [sparks.spark-1.services.vllm-1]
-                kind = "vllm"
-                port = 0
-                model = "test/tiny-chat"
-                """);
+        sim = TestConfigs.fast(SimToml.service("spark-1", "ollama-1", "ollama", "models = [\"llama3.2:3b\"]")
+                + SimToml.service("spark-1", "vllm-1", "vllm", "model = \"test/tiny-chat\""));
         Http.awaitStatus(sim.port("vllm-1"), "/health", 200, Duration.ofSeconds(5));
     }
 
@@ -42,30 +36,20 @@ class OpenAiSdkTest {
         sim.close();
     }
 
-    @Test
-    void vllmNonStreaming() {
-        assertThat(complete(client("vllm-1"), "test/tiny-chat")).isEqualTo("4");
+    @ParameterizedTest
+    @CsvSource({"vllm-1, test/tiny-chat", "ollama-1, llama3.2:3b"})
+    void nonStreaming(String service, String model) {
+        assertThat(complete(client(service), model)).isEqualTo("4");
     }
 
     @Test
     void vllmStreaming() {
-        Streamed s = stream(client("vllm-1"), "test/tiny-chat");
-        assertThat(s.text()).isEqualTo("4");
-        assertThat(s.usage()).isNotNull();
-        assertThat(s.usage().completionTokens()).isEqualTo(1);
-    }
-
-    @Test
-    void ollamaNonStreaming() {
-        assertThat(complete(client("ollama-1"), "llama3.2:3b")).isEqualTo("4");
+        assertThat(streamedUsage(client("vllm-1"), "test/tiny-chat").completionTokens()).isEqualTo(1);
     }
 
     @Test
     void ollamaStreaming() {
-        Streamed s = stream(client("ollama-1"), "llama3.2:3b");
-        assertThat(s.text()).isEqualTo("4");
-        assertThat(s.usage()).isNotNull();
-        assertThat(s.usage().totalTokens()).isGreaterThan(1);
+        assertThat(streamedUsage(client("ollama-1"), "llama3.2:3b").totalTokens()).isGreaterThan(1);
     }
 
     private static OpenAIClient client(String service) {
@@ -88,10 +72,8 @@ class OpenAiSdkTest {
         return c.choices().get(0).message().content().orElseThrow();
     }
 
-    private record Streamed(String text, CompletionUsage usage) {
-    }
-
-    private static Streamed stream(OpenAIClient client, String model) {
+    /** Streams the question with usage asked for: the answer must be "4" and the last usage chunk is returned. */
+    private static CompletionUsage streamedUsage(OpenAIClient client, String model) {
         StringBuilder text = new StringBuilder();
         List<CompletionUsage> usage = new ArrayList<>();
         try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(params(model, true))) {
@@ -100,6 +82,8 @@ class OpenAiSdkTest {
                 chunk.usage().ifPresent(usage::add);
             });
         }
-        return new Streamed(text.toString(), usage.isEmpty() ? null : usage.get(usage.size() - 1));
+        assertThat(text.toString()).isEqualTo("4");
+        assertThat(usage).isNotEmpty();
+        return usage.get(usage.size() - 1);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparkd.simulator.config.SimConfig;
+import dev.sparkd.simulator.testing.SimToml;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,13 +34,8 @@ class SpeechRerankToolsContractTest {
                 [vllm.models."%s"]
                 load_delay = "0ms"
                 """.formatted(model);
-        sim = Simulator.start(SimConfig.parse(TestConfigs.FAST + declare + """
-
-                [sparks.spark-1.services.vllm-1]
-                kind = "vllm"
-                port = 0
-                model = "%s"
-                """.formatted(model)));
+        String service = SimToml.service("spark-1", "vllm-1", "vllm", "model = \"" + model + "\"");
+        sim = Simulator.start(SimConfig.parse(TestConfigs.FAST + declare + service));
         int port = sim.port("vllm-1");
         Http.awaitStatus(port, "/health", 200, Duration.ofSeconds(5));
         return port;
@@ -106,19 +102,12 @@ class SpeechRerankToolsContractTest {
 
     @Test
     void llamaCppReranksOnlyWithReranking() throws Exception {
-        sim = TestConfigs.fast("""
-                [sparks.spark-2.services.plain]
-                kind = "llamacpp"
-                port = 0
-                load_delay = "0ms"
-
-                [sparks.spark-2.services.ranker]
-                kind = "llamacpp"
-                port = 0
-                load_delay = "0ms"
-                model = "/models/bge-reranker-v2-m3-Q8_0.gguf"
-                reranking = true
-                """);
+        sim = TestConfigs.fast(SimToml.service("spark-2", "plain", "llamacpp", "load_delay = \"0ms\"")
+                + SimToml.service("spark-2", "ranker", "llamacpp", """
+                        load_delay = "0ms"
+                        model = "/models/bge-reranker-v2-m3-Q8_0.gguf"
+                        reranking = true
+                        """));
         int plain = sim.port("plain");
         int ranker = sim.port("ranker");
         Http.awaitStatus(ranker, "/health", 200, Duration.ofSeconds(5));

@@ -9,6 +9,7 @@ import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
 import dev.sparkd.simulator.host.Container;
 import dev.sparkd.simulator.ssh.ExecResult;
+import dev.sparkd.simulator.testing.SimToml;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpRequest;
@@ -41,26 +42,13 @@ class UpstreamFidelityTest {
     }
 
     private Simulator start(String toml) {
-        sim = Simulator.start(SimConfig.parse(TestConfigs.FAST + """
-                [ollama.library."qwen3:30b"]
-                load_delay = "10ms"
-                [ollama.library."gpt-oss:20b"]
-                load_delay = "10ms"
-                [vllm.models."Qwen/Qwen3-30B-A3B"]
-                load_delay = "50ms"
-                ttft = "5ms"
-                tokens_per_second = 500
-                """ + toml, dir));
+        sim = Simulator.start(SimConfig.parse(TestConfigs.FAST + SimToml.resource("thinking-models.toml") + toml, dir));
         return sim;
     }
 
     private int ollama(String extra) {
-        start("""
-                [sparks.spark-1.services.ollama-1]
-                kind = "ollama"
-                port = 0
-                models = ["qwen3:30b", "gpt-oss:20b", "llama3.2:3b"]
-                """ + extra);
+        start(SimToml.service("spark-1", "ollama-1", "ollama", "models = [\"qwen3:30b\", \"gpt-oss:20b\", \"llama3.2:3b\"]")
+                + extra);
         return sim.port("ollama-1");
     }
 
@@ -113,17 +101,8 @@ class UpstreamFidelityTest {
                 [ollama.library."qwen2.5-coder:7b"]
                 load_delay = "1500ms"
                 """;
-        start(slowLoad + """
-                [sparks.spark-1.services.new]
-                kind = "ollama"
-                port = 0
-                models = ["qwen2.5-coder:7b"]
-                [sparks.spark-1.services.old]
-                kind = "ollama"
-                port = 0
-                version = "0.12.6"
-                models = ["qwen2.5-coder:7b"]
-                """);
+        start(slowLoad + SimToml.service("spark-1", "new", "ollama", "models = [\"qwen2.5-coder:7b\"]")
+                + SimToml.service("spark-1", "old", "ollama", "version = \"0.12.6\"\nmodels = [\"qwen2.5-coder:7b\"]"));
         for (String name : List.of("new", "old")) {
             int port = sim.port(name);
             CompletableFuture<HttpResponse<String>> load = CompletableFuture.supplyAsync(() -> post(sim.port(name),
@@ -149,18 +128,12 @@ class UpstreamFidelityTest {
     // vLLM reasoning outputs (docs v0.10/v0.11.2): reasoning_content / reasoning with a parser, <think> in the content without
     @Test
     void vllmReasoningModelPutsThinkingBesideTheContent() throws Exception {
-        start("""
-                [sparks.spark-1.services.parsed]
-                kind = "vllm"
-                port = 0
-                model = "Qwen/Qwen3-30B-A3B"
-                reasoning_parser = "qwen3"
-                version = "0.10.2"
-                [sparks.spark-1.services.raw]
-                kind = "vllm"
-                port = 0
-                model = "Qwen/Qwen3-30B-A3B"
-                """);
+        start(SimToml.service("spark-1", "parsed", "vllm", """
+                        model = "Qwen/Qwen3-30B-A3B"
+                        reasoning_parser = "qwen3"
+                        version = "0.10.2"
+                        """)
+                + SimToml.service("spark-1", "raw", "vllm", "model = \"Qwen/Qwen3-30B-A3B\""));
         int parsed = sim.port("parsed");
         Http.awaitStatus(parsed, "/health", 200, Duration.ofSeconds(5));
         String ask = "{\"model\":\"Qwen/Qwen3-30B-A3B\",\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"" + SUM + "\"}]%s}";
@@ -265,12 +238,7 @@ class UpstreamFidelityTest {
     // moby/moby#16976: docker-proxy accepts on the host port while nothing listens behind it, then closes
     @Test
     void loadingBehindDockerProxyResetsInsteadOfRefusing() throws Exception {
-        start(sparkWithSsh("") + """
-                [sparks.spark-2.services.direct]
-                kind = "vllm"
-                port = 0
-                model = "test/tiny-chat"
-                """);
+        start(sparkWithSsh("") + SimToml.service("spark-2", "direct", "vllm", "model = \"test/tiny-chat\""));
         sh("docker run -d --name p -p 18994:8000 vllm/vllm-openai:v0.11.0 test/tiny-chat --gpu-memory-utilization 0.5");
         awaitListening(18994);
         assertThatThrownBy(() -> Http.get(18994, "/health")).isInstanceOf(IOException.class)
@@ -293,15 +261,9 @@ class UpstreamFidelityTest {
         start("""
                 [cloud.anthropic]
                 port = 0
-                [sparks.spark-1.services.ollama-1]
-                kind = "ollama"
-                port = 0
-                models = ["llama3.2:3b"]
-                [sparks.spark-1.services.llama]
-                kind = "llamacpp"
-                port = 0
-                load_delay = "10ms"
-                """);
+                """
+                + SimToml.service("spark-1", "ollama-1", "ollama", "models = [\"llama3.2:3b\"]")
+                + SimToml.service("spark-1", "llama", "llamacpp", "load_delay = \"10ms\""));
         int llama = sim.port("llama");
         Http.awaitStatus(llama, "/health", 200, Duration.ofSeconds(5));
         JsonNode slots = Http.json(Http.get(llama, "/slots").body());
@@ -339,25 +301,10 @@ class UpstreamFidelityTest {
     // serving_chat.py (vLLM, both error shapes, then [DONE]); llama.cpp (no [DONE]); Ollama routes.go streamResponse
     @Test
     void errorsInsideStreamsInEachServersShape() throws Exception {
-        start("""
-                [sparks.spark-1.services.vnew]
-                kind = "vllm"
-                port = 0
-                model = "test/tiny-chat"
-                [sparks.spark-1.services.vold]
-                kind = "vllm"
-                port = 0
-                model = "test/tiny-chat"
-                version = "0.10.0"
-                [sparks.spark-1.services.llama]
-                kind = "llamacpp"
-                port = 0
-                load_delay = "10ms"
-                [sparks.spark-1.services.ollama-1]
-                kind = "ollama"
-                port = 0
-                models = ["llama3.2:3b"]
-                """);
+        start(SimToml.service("spark-1", "vnew", "vllm", "model = \"test/tiny-chat\"")
+                + SimToml.service("spark-1", "vold", "vllm", "model = \"test/tiny-chat\"\nversion = \"0.10.0\"")
+                + SimToml.service("spark-1", "llama", "llamacpp", "load_delay = \"10ms\"")
+                + SimToml.service("spark-1", "ollama-1", "ollama", "models = [\"llama3.2:3b\"]"));
         Fault fault = new Fault(FaultType.STREAM_ERROR, Map.of("after_chunks", 2, "message", "boom"));
         String chat = "{\"model\":\"test/tiny-chat\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"tell me a story\"}]}";
         for (String name : List.of("vnew", "vold", "llama")) {
@@ -391,12 +338,8 @@ class UpstreamFidelityTest {
         start("""
                 [cloud.anthropic]
                 port = 0
-                [sparks.spark-1.services.vllm-1]
-                kind = "vllm"
-                port = 0
-                model = "test/tiny-chat"
-                version = "0.10.0"
-                """);
+                """
+                + SimToml.service("spark-1", "vllm-1", "vllm", "model = \"test/tiny-chat\"\nversion = \"0.10.0\""));
         int vllm = sim.port("vllm-1");
         Http.awaitStatus(vllm, "/health", 200, Duration.ofSeconds(5));
         HttpResponse<String> emb = Http.post(vllm, "/v1/embeddings", "{\"model\":\"test/tiny-chat\",\"input\":\"hi\"}");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparkd.simulator.config.SimConfig;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
+import dev.sparkd.simulator.testing.SimToml;
 import java.net.ConnectException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -29,13 +30,11 @@ class VllmContractTest {
     }
 
     private Simulator start(String model, String extra) {
-        sim = Simulator.start(SimConfig.parse(TestConfigs.FAST + """
-                [sparks.spark-1.services.vllm-1]
-                kind = "vllm"
-                port = 0
+        String service = SimToml.service("spark-1", "vllm-1", "vllm", """
                 model = "%s"
                 served_model_name = "tiny"
-                """.formatted(model) + extra));
+                """.formatted(model));
+        sim = Simulator.start(SimConfig.parse(TestConfigs.FAST + service + extra));
         return sim;
     }
 

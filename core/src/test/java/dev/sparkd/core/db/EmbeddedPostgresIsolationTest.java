@@ -59,15 +59,13 @@ class EmbeddedPostgresIsolationTest {
 
     @Test
     void recognisesAPortTakenBetweenPickingAndBindingIt() throws Exception {
-        EmbeddedPostgresOptions options = options("port-race").build();
-        EmbeddedPostgres.start(options).close();
-        ServerAccount account = ServerAccount.forThisProcess(options.serverAccount());
-        PostgresBinaries binaries = PostgresBinaries.install(options.binariesDir(), account);
+        TestDirectories.Initialised cluster = TestDirectories.initialised("port-race");
+        EmbeddedPostgresOptions options = cluster.options();
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            new DataDirectory(options, binaries, account).writeServerConfig(taken.getLocalPort());
+            new DataDirectory(options, cluster.binaries(), cluster.account()).writeServerConfig(taken.getLocalPort());
             // EmbeddedPostgres.start retries on this exception when it picked the port itself.
             assertThatThrownBy(() -> PostgresServer.start(options.dataDir(), taken.getLocalPort(), options.logFile(),
-                    options.startupTimeout(), binaries, account))
+                    options.startupTimeout(), cluster.binaries(), cluster.account()))
                     .isInstanceOf(PostgresServer.PortTakenException.class)
                     .hasMessageContaining("port " + taken.getLocalPort());
         }

@@ -43,14 +43,12 @@ class EmbeddedPostgresRecoveryTest {
 
     @Test
     void stopsAServerLeftRunningByADaemonThatWasKilled() throws Exception {
-        EmbeddedPostgresOptions options = options("orphan").build();
-        EmbeddedPostgres.start(options).close();
+        TestDirectories.Initialised cluster = TestDirectories.initialised("orphan");
+        EmbeddedPostgresOptions options = cluster.options();
         // A daemon killed with -9 leaves its postmaster running; pg_ctl start reproduces that state.
-        ServerAccount account = ServerAccount.forThisProcess(options.serverAccount());
-        PostgresBinaries binaries = PostgresBinaries.install(options.binariesDir(), account);
-        Commands.Result orphanStart = Commands.run(account.command(List.of(binaries.pgCtl().toString(), "start", "-w",
-                "-D", options.dataDir().toString(), "-l", options.dataDir().resolve("orphan.log").toString())),
-                Duration.ofSeconds(60), null);
+        List<String> pgCtlStart = List.of(cluster.binaries().pgCtl().toString(), "start", "-w",
+                "-D", options.dataDir().toString(), "-l", options.dataDir().resolve("orphan.log").toString());
+        Commands.Result orphanStart = Commands.run(cluster.account().command(pgCtlStart), Duration.ofSeconds(60), null);
         assertThat(orphanStart.succeeded()).as(orphanStart.output()).isTrue();
         long orphanPid = DataDirectory.postmasterPid(options.dataDir().resolve("postmaster.pid")).orElseThrow();
         assertThat(ProcFs.isRunning(orphanPid)).isTrue();

@@ -27,6 +27,17 @@ final class TestDirectories {
         return EmbeddedPostgresOptions.builder(fresh(name).resolve("postgres")).binariesDir(BINARIES);
     }
 
+    /** A data directory a server has initialised and stopped, with the account and binaries to drive one by hand. */
+    record Initialised(EmbeddedPostgresOptions options, ServerAccount account, PostgresBinaries binaries) {
+    }
+
+    static Initialised initialised(String name) {
+        EmbeddedPostgresOptions options = options(name).build();
+        EmbeddedPostgres.start(options).close();
+        ServerAccount account = ServerAccount.forThisProcess(options.serverAccount());
+        return new Initialised(options, account, PostgresBinaries.install(options.binariesDir(), account));
+    }
+
     /** The effective uid of a process, from /proc. */
     static int uidOf(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {

@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -164,12 +165,9 @@ class SshRunnerTest {
     @Test
     void missingKeyFileIsAnAuthErrorNamingTheFile() {
         Path missing = sshd().dir().resolve("no-such-key");
-        try (SshRunner runner = new SshRunner()) {
-            assertThatThrownBy(() -> runner.run(sshd().target().withKeyFile(missing),
-                    RemoteCommand.of("true")))
-                    .isInstanceOf(SshAuthException.class)
-                    .hasMessageContaining(missing.toString());
-        }
+        assertTrueFailsOn(sshd().target().withKeyFile(missing))
+                .isInstanceOf(SshAuthException.class)
+                .hasMessageContaining(missing.toString());
     }
 
     // --- host keys --------------------------------------------------------------------------
@@ -200,12 +198,9 @@ class SshRunnerTest {
     @Test
     void missingKnownHostsFileMeansUnknownHost() {
         Path absent = sshd().dir().resolve("known_hosts.absent");
-        try (SshRunner runner = new SshRunner()) {
-            assertThatThrownBy(() -> runner.run(sshd().target().withKnownHosts(absent),
-                    RemoteCommand.of("true")))
-                    .isInstanceOf(HostKeyUnknownException.class)
-                    .hasMessageContaining("does not exist");
-        }
+        assertTrueFailsOn(sshd().target().withKnownHosts(absent))
+                .isInstanceOf(HostKeyUnknownException.class)
+                .hasMessageContaining("does not exist");
     }
 
     @Test
@@ -213,11 +208,8 @@ class SshRunnerTest {
         String[] hostKey = Files.readString(sshd().hostPublicKey()).split("\\s+");
         Path port22Only = Files.writeString(sshd().dir().resolve("known_hosts.port22"),
                 "127.0.0.1 " + hostKey[0] + " " + hostKey[1] + "\n");
-        try (SshRunner runner = new SshRunner()) {
-            assertThatThrownBy(() -> runner.run(sshd().target().withKnownHosts(port22Only),
-                    RemoteCommand.of("true")))
-                    .isInstanceOf(HostKeyUnknownException.class);
-        }
+        assertTrueFailsOn(sshd().target().withKnownHosts(port22Only))
+                .isInstanceOf(HostKeyUnknownException.class);
     }
 
     @Test
@@ -237,12 +229,9 @@ class SshRunnerTest {
         String[] hostKey = Files.readString(sshd().hostPublicKey()).split("\\s+");
         Path revoked = Files.writeString(sshd().dir().resolve("known_hosts.revoked"),
                 sshd().knownHostsLine() + "\n@revoked * " + hostKey[0] + " " + hostKey[1] + "\n");
-        try (SshRunner runner = new SshRunner()) {
-            assertThatThrownBy(() -> runner.run(sshd().target().withKnownHosts(revoked),
-                    RemoteCommand.of("true")))
-                    .isInstanceOf(HostKeyRevokedException.class)
-                    .hasMessageContaining(sshd().hostKeyFingerprint());
-        }
+        assertTrueFailsOn(sshd().target().withKnownHosts(revoked))
+                .isInstanceOf(HostKeyRevokedException.class)
+                .hasMessageContaining(sshd().hostKeyFingerprint());
     }
 
     @Test
@@ -471,6 +460,13 @@ class SshRunnerTest {
     }
 
     // --- helpers ----------------------------------------------------------------------------
+
+    /** What running {@code true} on {@code target} with a fresh runner throws, for the test to say what it must be. */
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertTrueFailsOn(SshTarget target) {
+        try (SshRunner runner = new SshRunner()) {
+            return assertThatThrownBy(() -> runner.run(target, RemoteCommand.of("true")));
+        }
+    }
 
     private static Path publicKey(Path privateKey) {
         return privateKey.resolveSibling(privateKey.getFileName() + ".pub");

@@ -22,6 +22,7 @@ import dev.sparkd.health.telemetry.Telemetry;
 import dev.sparkd.simulator.Simulator;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
+import dev.sparkd.simulator.testing.SimToml;
 import dev.sparkd.simulator.testing.SshSparks;
 import io.vertx.mutiny.core.Vertx;
 
@@ -40,11 +41,8 @@ class DeadEngineTest {
         sim = SshSparks.start(DIR, """
                 [vllm.models."Qwen/Qwen2.5-7B-Instruct"]
                 load_delay = "100ms"
-                [sparks.spark-1.services.vllm-1]
-                kind = "vllm"
-                port = 0
-                model = "Qwen/Qwen2.5-7B-Instruct"
-                """);
+                """
+                + SimToml.service("spark-1", "vllm-1", "vllm", "model = \"Qwen/Qwen2.5-7B-Instruct\""));
         config = ConfigLoader.load(VllmContainerLab.suite("dead-engine", sim, "5s").write(DIR.resolve("sparkd.toml")));
     }
 

@@ -26,6 +26,7 @@ import dev.sparkd.simulator.Simulator;
 import dev.sparkd.simulator.config.SimConfig;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
+import dev.sparkd.simulator.testing.SimToml;
 import dev.sparkd.simulator.testing.SuiteToml;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,11 +46,8 @@ class HealthMetricsTest {
         sim = Simulator.start(SimConfig.parse("""
                 [sparks.spark-1]
                 gpu = "gb10"
-                [sparks.spark-1.services.ollama-1]
-                kind = "ollama"
-                port = 0
-                models = ["llama3.2:3b"]
-                """));
+                """
+                + SimToml.service("spark-1", "ollama-1", "ollama", "models = [\"llama3.2:3b\"]")));
         config = ConfigLoader.load(SuiteToml.of("metrics", sim)
                 .with("health", """
                         timeout = "10s"                 # generous: the test counts meters, not speed, on a busy machine

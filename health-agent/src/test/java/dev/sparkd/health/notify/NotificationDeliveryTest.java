@@ -33,6 +33,7 @@ import dev.sparkd.health.telemetry.Telemetry;
 import dev.sparkd.simulator.Simulator;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
+import dev.sparkd.simulator.testing.SimToml;
 import dev.sparkd.simulator.testing.SshSparks;
 import dev.sparkd.simulator.testing.SuiteToml;
 import io.vertx.core.MultiMap;
@@ -64,11 +65,8 @@ class NotificationDeliveryTest {
                 disk_total = "1TB"
                 disk_used = "100GB"
                 models_path = "/srv/models"
-                [sparks.spark-1.services.ollama-1]
-                kind = "ollama"
-                port = 0
-                models = ["llama3.2:3b"]
-                """);
+                """
+                + SimToml.service("spark-1", "ollama-1", "ollama", "models = [\"llama3.2:3b\"]"));
         vertx = Vertx.vertx();
         // One receiver for all three channels: ntfy, Matrix and the webhook each have their own path.
         receiver = vertx.getDelegate().createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {

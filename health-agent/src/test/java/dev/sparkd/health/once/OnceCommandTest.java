@@ -15,6 +15,7 @@ import dev.sparkd.simulator.Simulator;
 import dev.sparkd.simulator.config.SimConfig;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
+import dev.sparkd.simulator.testing.SimToml;
 import dev.sparkd.simulator.testing.SuiteToml;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -31,15 +32,9 @@ class OnceCommandTest {
                 load_delay = "0ms"
                 [sparks.spark-1]
                 gpu = "gb10"
-                [sparks.spark-1.services.ollama-1]
-                kind = "ollama"
-                port = 0
-                models = ["llama3.2:3b"]
-                [sparks.spark-1.services.vllm-1]
-                kind = "vllm"
-                port = 0
-                model = "Qwen/Qwen2.5-7B-Instruct"
-                """));
+                """
+                + SimToml.service("spark-1", "ollama-1", "ollama", "models = [\"llama3.2:3b\"]")
+                + SimToml.service("spark-1", "vllm-1", "vllm", "model = \"Qwen/Qwen2.5-7B-Instruct\"")));
         config = SuiteToml.of("once", sim)
                 .with("services.vllm-1", "model = \"Qwen/Qwen2.5-7B-Instruct\"")
                 .with("health", "timeout = \"2s\"")

@@ -15,6 +15,7 @@ import dev.sparkd.simulator.Simulator;
 import dev.sparkd.simulator.config.SimConfig;
 import dev.sparkd.simulator.fault.Fault;
 import dev.sparkd.simulator.fault.FaultType;
+import dev.sparkd.simulator.testing.SimToml;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,29 +51,19 @@ class RealServerBehaviourTest {
                 default_tokens_per_second = 1000
                 [ollama.library."qwen2.5-coder:7b"]
                 load_delay = "30s"              # issue 18: a 20–65 GB model on GB10 loads in 10–60 s
-                [ollama.library."qwen3:30b"]
-                load_delay = "10ms"
-                [ollama.library."gpt-oss:20b"]
-                load_delay = "10ms"
-                [vllm.models."Qwen/Qwen3-30B-A3B"]
-                load_delay = "50ms"
-                [vllm.models."openai/gpt-oss-120b"]
-                load_delay = "50ms"
-                [sparks.spark-1.services.ollama-1]
-                kind = "ollama"
-                port = 0
-                models = ["qwen2.5-coder:7b", "qwen3:30b", "gpt-oss:20b"]
-                [sparks.spark-1.services.vllm-qwen3]
-                kind = "vllm"
-                port = 0
-                model = "Qwen/Qwen3-30B-A3B"
-                reasoning_parser = "qwen3"
-                [sparks.spark-2.services.vllm-gptoss]
-                kind = "vllm"
-                port = 0
-                model = "openai/gpt-oss-120b"
-                reasoning_parser = "openai_gptoss"
-                """));
+                """
+                + SimToml.resource("thinking-models.toml")
+                + SimToml.service("spark-1", "ollama-1", "ollama", """
+                        models = ["qwen2.5-coder:7b", "qwen3:30b", "gpt-oss:20b"]
+                        """)
+                + SimToml.service("spark-1", "vllm-qwen3", "vllm", """
+                        model = "Qwen/Qwen3-30B-A3B"
+                        reasoning_parser = "qwen3"
+                        """)
+                + SimToml.service("spark-2", "vllm-gptoss", "vllm", """
+                        model = "openai/gpt-oss-120b"
+                        reasoning_parser = "openai_gptoss"
+                        """)));
         vertx = Vertx.vertx();
     }
 

@@ -49,15 +49,20 @@ class HostTelemetryTest {
         sim.close();
     }
 
-    static Host host(String name, int port, Host.GpuKind gpu, String dir, Path knownHosts) {
-        return new Host(name, "127.0.0.1", Optional.of(new Host.SshSettings("spark", port, DIR.resolve("id_ed25519"), knownHosts)),
-                gpu, List.of(Path.of(dir)));
+    static HostTelemetry telemetry(String name, int port, Host.GpuKind gpu, String dir, Path knownHosts) {
+        Host.SshSettings settings = new Host.SshSettings("spark", port, DIR.resolve("id_ed25519"), knownHosts);
+        Host host = new Host(name, "127.0.0.1", Optional.of(settings), gpu, List.of(Path.of(dir)));
+        return new HostTelemetry(host, List.of(), ssh, 0.8);
+    }
+
+    /** spark-1, the GB10, its models in {@code /usr/share/ollama/.ollama/models}, trusted through {@code knownHosts}. */
+    static HostTelemetry gb10Telemetry(Path knownHosts) {
+        return telemetry("spark-1", gb10.port(), Host.GpuKind.GB10, "/usr/share/ollama/.ollama/models", knownHosts);
     }
 
     @Test
     void gb10MemoryComesFromMeminfoAndNaIsNeverZero() {
-        HostStatus s = new HostTelemetry(host("spark-1", gb10.port(), Host.GpuKind.GB10, "/usr/share/ollama/.ollama/models",
-                DIR.resolve("known_hosts")), List.of(), ssh, 0.8).collect();
+        HostStatus s = gb10Telemetry(DIR.resolve("known_hosts")).collect();
         assertThat(s.ok()).as(s.reason()).isTrue();
         assertThat(s.unifiedMemory()).isTrue();
         assertThat(s.memoryTotalBytes()).isEqualTo(125_514_308L * 1024);
@@ -75,8 +80,8 @@ class HostTelemetryTest {
 
     @Test
     void discreteGpuReportsItsOwnMemory() {
-        HostStatus s = new HostTelemetry(host("spark-2", discrete.port(), Host.GpuKind.DISCRETE, "/var/lib/ollama/models",
-                DIR.resolve("known_hosts")), List.of(), ssh, 0.8).collect();
+        HostStatus s = telemetry("spark-2", discrete.port(), Host.GpuKind.DISCRETE, "/var/lib/ollama/models",
+                DIR.resolve("known_hosts")).collect();
         assertThat(s.ok()).as(s.reason()).isTrue();
         assertThat(s.unifiedMemory()).isFalse();
         assertThat(s.gpu().memoryTotal()).isPositive();
@@ -89,8 +94,7 @@ class HostTelemetryTest {
         Path wrong = DIR.resolve("known_hosts_wrong");
         Files.writeString(wrong, discrete.knownHostsLine().replace(":" + discrete.port() + "]", ":" + gb10.port() + "]") + "\n");
         int before = gb10.commandLog().entries().size();
-        HostStatus s = new HostTelemetry(host("spark-1", gb10.port(), Host.GpuKind.GB10, "/usr/share/ollama/.ollama/models", wrong),
-                List.of(), ssh, 0.8).collect();
+        HostStatus s = gb10Telemetry(wrong).collect();
         assertThat(s.ok()).isFalse();
         assertThat(s.reason()).contains("host key").contains(gb10.hostKeyFingerprint()).contains("no command ran");
         assertThat(s.memoryTotalBytes()).isNull();
@@ -100,8 +104,7 @@ class HostTelemetryTest {
     @Test
     void aModelsDiskAtTheWarningLevelMakesTheHostDegraded() {
         var disk = sim.spark("spark-1").disk();
-        HostTelemetry telemetry = new HostTelemetry(host("spark-1", gb10.port(), Host.GpuKind.GB10, "/usr/share/ollama/.ollama/models",
-                DIR.resolve("known_hosts")), List.of(), ssh, 0.8);
+        HostTelemetry telemetry = gb10Telemetry(DIR.resolve("known_hosts"));
         assertThat(telemetry.collect().state()).isEqualTo("UP");
         long fill = (long) (disk.total() * 0.85) - disk.used();
         assertThat(disk.allocate(fill)).isTrue();

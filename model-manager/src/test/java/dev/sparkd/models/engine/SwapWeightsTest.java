@@ -30,6 +30,7 @@ import dev.sparkd.models.operation.OperationView;
 import dev.sparkd.models.operation.Operations;
 import dev.sparkd.simulator.SimulatedSpark;
 import dev.sparkd.simulator.host.Container;
+import dev.sparkd.simulator.testing.SimToml;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
@@ -45,27 +46,7 @@ class SwapWeightsTest {
     static final String CACHE = "/home/spark/.cache/huggingface";
 
     @RegisterExtension
-    static final SimFixture fx = new SimFixture("""
-
-            [vllm.models."Qwen/Qwen2.5-0.5B-Instruct"]
-            load_delay = "300ms"
-            size = "3GB"
-            [vllm.models."google/gemma-3-1b-it"]
-            load_delay = "300ms"
-            size = "2GB"
-            gated = true
-            [vllm.models."Qwen/Qwen2.5-1.5B-Instruct"]
-            load_delay = "300ms"
-            size = "3GB"
-            [vllm.models."Qwen/Qwen2.5-3B-Instruct"]
-            load_delay = "300ms"
-            size = "6GB"
-            [vllm.models."Qwen/Qwen2.5-72B-Instruct"]
-            size = "145GB"
-            [vllm.models."Qwen/Qwen2.5-Coder-7B-Instruct"]
-            load_delay = "3s"
-            size = "1GB"
-            """);
+    static final SimFixture fx = new SimFixture(SimToml.read("src/test/resources/swap-weights-models.toml"));
     static Backends b;
     static int port;
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sparkd.models.SimFixture;
 import dev.sparkd.models.operation.Operation;
 import dev.sparkd.models.operation.Operations;
+import dev.sparkd.simulator.testing.SimToml;
 import java.util.Map;
 import java.util.Optional;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -17,14 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ThinkingModelVerifyTest {
     @RegisterExtension
-    static final SimFixture fx = new SimFixture("""
-                [ollama.library."qwen3:30b"]
-                size = "300MB"
-                load_delay = "10ms"
-                [ollama.library."gpt-oss:20b"]
-                size = "300MB"
-                load_delay = "10ms"
-                """);
+    static final SimFixture fx = new SimFixture(SimToml.resource("thinking-models.toml"));
 
     @Test
     void thinkingModelsVerifyOnPullAndAutoUpdateDoesNotRollBack() {

@@ -47,15 +47,20 @@ class PlannerTest {
         return new Target(model.isEmpty() ? name : name + ":" + model, u, model, BREAKER);
     }
 
+    /** A vLLM target: the service serves one model, so the target is named after the service alone. */
+    static Target vllm(String name) {
+        return target(name, ServiceKind.VLLM, "");
+    }
+
     static List<String> order(Planner planner, String strategy, Target... targets) {
         return planner.order("r", strategy, List.of(targets), false, NOW).stream().map(Target::service).toList();
     }
 
     @Test
     void priorityKeepsRouteOrderAndPutsUnusableTargetsLast() {
-        Target a = target("a", ServiceKind.VLLM, "");
-        Target b = target("b", ServiceKind.VLLM, "");
-        Target c = target("c", ServiceKind.VLLM, "");
+        Target a = vllm("a");
+        Target b = vllm("b");
+        Target c = vllm("c");
         assertThat(order(new Planner(), "priority", a, b, c)).containsExactly("a", "b", "c");
         a.upstream().markUnreachable("down");
         assertThat(order(new Planner(), "priority", a, b, c)).containsExactly("b", "c", "a");
@@ -64,9 +69,9 @@ class PlannerTest {
     @Test
     void roundRobinRotatesThroughEveryTarget() {
         Planner planner = new Planner();
-        Target a = target("a", ServiceKind.VLLM, "");
-        Target b = target("b", ServiceKind.VLLM, "");
-        Target c = target("c", ServiceKind.VLLM, "");
+        Target a = vllm("a");
+        Target b = vllm("b");
+        Target c = vllm("c");
         List<String> firsts = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             List<String> o = order(planner, "round_robin", a, b, c);
@@ -80,9 +85,9 @@ class PlannerTest {
 
     @Test
     void leastOutstandingPrefersFewerRequestsInFlight() {
-        Target a = target("a", ServiceKind.VLLM, "");
-        Target b = target("b", ServiceKind.VLLM, "");
-        Target c = target("c", ServiceKind.VLLM, "");
+        Target a = vllm("a");
+        Target b = vllm("b");
+        Target c = vllm("c");
         a.inFlight().set(5);
         b.inFlight().set(2);
         c.inFlight().set(0);
@@ -93,9 +98,9 @@ class PlannerTest {
 
     @Test
     void latencyPrefersTheLowerAverageTimeToFirstTokenAndMeasuresUnknownTargetsFirst() {
-        Target slow = target("slow", ServiceKind.VLLM, "");
-        Target fast = target("fast", ServiceKind.VLLM, "");
-        Target fresh = target("fresh", ServiceKind.VLLM, "");
+        Target slow = vllm("slow");
+        Target fast = vllm("fast");
+        Target fresh = vllm("fresh");
         slow.observeTtft(400);
         fast.observeTtft(50);
         assertThat(order(new Planner(), "latency", slow, fast)).containsExactly("fast", "slow");
@@ -110,8 +115,8 @@ class PlannerTest {
 
     @Test
     void loadAwarePrefersTheLessLoadedVllm() {
-        Target busy = target("busy", ServiceKind.VLLM, "");
-        Target idle = target("idle", ServiceKind.VLLM, "");
+        Target busy = vllm("busy");
+        Target idle = vllm("idle");
         busy.upstream().load(3, 8, 0.9);
         idle.upstream().load(0, 2, 0.1);
         assertThat(order(new Planner(), "load_aware", busy, idle)).containsExactly("idle", "busy");
@@ -141,8 +146,8 @@ class PlannerTest {
 
     @Test
     void localOnlyDropsCloudTargetsAndAnOpenBreakerSendsATargetLast() {
-        Target local = target("local", ServiceKind.VLLM, "");
-        Target other = target("other", ServiceKind.VLLM, "");
+        Target local = vllm("local");
+        Target other = vllm("other");
         Target cloud = target("cloud", ServiceKind.OPENAI, "gpt-4.1-mini");
         assertThat(new Planner().order("r", "priority", List.of(cloud, local), true, NOW)).extracting(Target::service)
                 .containsExactly("local");
@@ -155,8 +160,8 @@ class PlannerTest {
 
     @Test
     void newSessionsSpreadEvenlyOverTheTargets() {
-        List<Target> targets = List.of(target("a", ServiceKind.VLLM, ""), target("b", ServiceKind.VLLM, ""),
-                target("c", ServiceKind.VLLM, ""));
+        List<Target> targets = List.of(vllm("a"), vllm("b"),
+                vllm("c"));
         StickySessions sessions = new StickySessions();
         Map<String, Integer> counts = new HashMap<>();
         for (int i = 0; i < 3000; i++) {
@@ -168,9 +173,9 @@ class PlannerTest {
     }
     @Test
     void aStickySessionKeepsItsTargetWhileUsableAndMovesOnce() {
-        Target a = target("a", ServiceKind.VLLM, "");
-        Target b = target("b", ServiceKind.VLLM, "");
-        Target c = target("c", ServiceKind.VLLM, "");
+        Target a = vllm("a");
+        Target b = vllm("b");
+        Target c = vllm("c");
         Planner planner = new Planner();
         long session = StickySessions.key("r", "k", "conversation-1", new ObjectMapper().createObjectNode());
         String first = planner.order("r", "sticky", List.of(a, b, c), false, NOW, session).get(0).service();
@@ -189,7 +194,7 @@ class PlannerTest {
     @Test
     void aLoadingTargetIsLeftOutAndRandomKeepsEveryOther() {
         Target a = target("a", ServiceKind.LLAMACPP, "");
-        Target b = target("b", ServiceKind.VLLM, "");
+        Target b = vllm("b");
         a.upstream().markLoading("HTTP 503 loading");
         assertThat(order(new Planner(), "priority", a, b)).containsExactly("b");
         a.upstream().markReachable(null);
