@@ -95,8 +95,8 @@ class AuditChaosTest {
         String nul = pool.preparedQuery("select arguments->>'message' from mcp_gateway.tool_calls where arguments->>'message' like $1")
                 .execute(Tuple.of(tag + "-nul-%")).await().atMost(Duration.ofSeconds(10)).iterator().next().getString(0);
         assertThat(nul).isEqualTo(tag + "-nul-a\uFFFDb");
-        assertThat(audit.deadLettered()).isZero();
-        assertThat(audit.dropped()).isZero();
+        assertThat(audit.counts().deadLettered()).isZero();
+        assertThat(audit.counts().dropped()).isZero();
         LOG.infof("chaos: 1,000 tool calls through a %d s freeze and a kill, every one audited", FREEZE.toSeconds());
     }
 

@@ -72,7 +72,7 @@ class LedgerChaosTest {
         long frozenAt = System.nanoTime();
         send(5_000);
         sleepUntil(frozenAt + FREEZE.toNanos());
-        assertThat(ledger.spilled()).as("entries wait on disk while PostgreSQL is frozen").isPositive();
+        assertThat(ledger.counts().spilledPending()).as("entries wait on disk while PostgreSQL is frozen").isPositive();
         database.signal("CONT");
         send(1_000);
 
@@ -93,8 +93,8 @@ class LedgerChaosTest {
         assertThat(cloud.out()).isPositive();
         assertThat(r.getLong("p")).isEqualTo(cloud.in());
         assertThat(r.getLong("o")).isEqualTo(cloud.out());
-        assertThat(ledger.dropped()).isZero();
-        assertThat(ledger.deadLettered()).isZero();
+        assertThat(ledger.counts().dropped()).isZero();
+        assertThat(ledger.counts().deadLettered()).isZero();
         LOG.infof("chaos: 10,000 requests through a %d s freeze and a kill in %d s", FREEZE.toSeconds(),
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
     }

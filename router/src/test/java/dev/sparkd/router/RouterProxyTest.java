@@ -40,6 +40,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 
+import dev.sparkd.router.budget.Budgets;
 import dev.sparkd.router.ledger.Ledger;
 import dev.sparkd.daemon.testing.EmbeddedPostgresTestResource;
 import dev.sparkd.simulator.cloud.CloudFault;
@@ -63,6 +64,8 @@ class RouterProxyTest {
 
     @Inject
     Ledger ledger;
+    @Inject
+    Budgets budgets;
     @Inject
     SuiteConfig config;
     @Inject
@@ -220,6 +223,13 @@ class RouterProxyTest {
 
     @Test
     void aBudgetOfOneCentHoldsUnderFiftyConcurrentRequests() throws Exception {
+        // budgets fail closed until the spend is loaded, which waits for an earlier boot's ledger spill to be written
+        // (another test class that froze PostgreSQL may leave one in the shared state directory)
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!budgets.loaded() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(budgets.loaded()).as("this day's spend loaded from the ledger").isTrue();
         int before = SimulatorResource.sim.openAi().requests().size();
         List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
         String tag = "budget-" + UUID.randomUUID();

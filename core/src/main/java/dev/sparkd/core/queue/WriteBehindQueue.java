@@ -29,7 +29,7 @@ import org.jboss.logging.Logger;
  * <p>
  * A write the database refuses as data (bad bytes, a constraint) is split in halves, and the halves are tried on their
  * own, down to single entries, so one bad entry never holds back the others; an entry refused on its own goes to the
- * dead-letter file ({@code <name>.dead-letter}) and is counted in {@link #deadLettered()}.
+ * dead-letter file ({@code <name>.dead-letter}) and is counted in {@link Counts#deadLettered()}.
  * <p>
  * Durable queues ({@link #durable}) are bounded in bytes (each entry weighs its encoded length) and keep the rest on
  * disk: while the writer fails, or when memory holds more than half the bound, {@link #maintain()} moves the queued
@@ -37,7 +37,7 @@ import org.jboss.logging.Logger;
  * replays from that file first, oldest first, until it is empty; entries left at shutdown go there too and are replayed
  * at the next start. A replay may write a batch twice (an insert that timed out may still have committed): writers
  * must make that harmless, e.g. with an id per entry and {@code ON CONFLICT DO NOTHING}. Only a memory bound reached
- * between two {@code maintain} calls drops entries (counted in {@link #dropped()}).
+ * between two {@code maintain} calls drops entries (counted in {@link Counts#dropped()}).
  * <p>
  * Nothing here schedules: {@code maintain} (blocking, one caller at a time) runs on its owner's timer, {@link #flush()}
  * (non-blocking) also from {@link #offer} when {@code flushAt} entries are waiting.
@@ -499,42 +499,24 @@ public final class WriteBehindQueue<T> {
         return entries.isEmpty() && inFlight == 0 && spillEmpty();
     }
 
-    /** Entries not yet written: in memory, in flight and in the spill file. */
-    public synchronized long pending() {
-        return entries.size() + inFlight + (spill == null ? 0 : spill.lines());
+    /**
+     * What the queue has done and holds, read at one instant (one lock, so the figures agree with each other).
+     *
+     * @param pending entries not yet written: in memory, in flight and in the spill file
+     * @param spilledPending entries waiting in the spill file
+     * @param spilled entries ever moved to the spill file
+     * @param written entries written
+     * @param dropped entries refused because memory was full
+     * @param deadLettered entries the database refused on their own (moved to the dead-letter file when there is one)
+     * @param failures failed writes (errors and timeouts) that kept their batch
+     * @param failing whether the last write failed (not refused): the database is down or slow
+     */
+    public record Counts(long pending, long spilledPending, long spilled, long written, long dropped, long deadLettered,
+                         long failures, boolean failing) {
     }
 
-    /** Entries waiting in the spill file. */
-    public synchronized long spilledPending() {
-        return spill == null ? 0 : spill.lines();
-    }
-
-    /** Entries ever moved to the spill file. */
-    public synchronized long spilled() {
-        return spilled;
-    }
-
-    public synchronized long written() {
-        return written;
-    }
-
-    /** Entries refused because memory was full. */
-    public synchronized long dropped() {
-        return dropped;
-    }
-
-    /** Entries the database refused on their own (moved to the dead-letter file when there is one). */
-    public synchronized long deadLettered() {
-        return deadLettered;
-    }
-
-    /** Failed writes (errors and timeouts) that kept their batch. */
-    public synchronized long failures() {
-        return failures;
-    }
-
-    /** Whether the last write failed (not refused): the database is down or slow. */
-    public synchronized boolean failing() {
-        return failing;
+    public synchronized Counts counts() {
+        long inSpill = spill == null ? 0 : spill.lines();
+        return new Counts(entries.size() + inFlight + inSpill, inSpill, spilled, written, dropped, deadLettered, failures, failing);
     }
 }

@@ -79,7 +79,7 @@ class DurableWriteBehindQueueTest {
         List<String> expected = ids(0, 500);
         expected.remove("r321");
         assertThat(table.ids()).containsExactlyInAnyOrderElementsOf(expected);
-        assertThat(q.deadLettered()).isEqualTo(1);
+        assertThat(q.counts().deadLettered()).isEqualTo(1);
         List<String> dead = Files.readAllLines(dir.resolve("ledger.dead-letter"));
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0)).contains("invalid byte sequence").contains("\"id\":\"r321\"");
@@ -97,8 +97,8 @@ class DurableWriteBehindQueueTest {
         }
         q.maintain(Duration.ofMillis(100));
         q.maintain(Duration.ofMillis(100));
-        assertThat(q.failing()).isTrue();
-        assertThat(q.spilledPending()).isEqualTo(1200);
+        assertThat(q.counts().failing()).isTrue();
+        assertThat(q.counts().spilledPending()).isEqualTo(1200);
         for (int i = 1200; i < 1500; i++) {
             q.offer(new Row("r" + i, "x")); // wait in memory behind the spill file
         }
@@ -107,8 +107,8 @@ class DurableWriteBehindQueueTest {
         q.maintain(Duration.ofSeconds(5));
         assertThat(q.drain(Duration.ofSeconds(5))).isTrue();
         assertThat(table.ids()).containsExactlyElementsOf(ids(0, 1500));
-        assertThat(q.written()).isEqualTo(1500);
-        assertThat(q.dropped()).isZero();
+        assertThat(q.counts().written()).isEqualTo(1500);
+        assertThat(q.counts().dropped()).isZero();
     }
 
     @Test
@@ -121,12 +121,12 @@ class DurableWriteBehindQueueTest {
         }
         long start = System.nanoTime();
         q.maintain(Duration.ofMillis(50));
-        while (!q.failing() && System.nanoTime() - start < Duration.ofSeconds(5).toNanos()) {
+        while (!q.counts().failing() && System.nanoTime() - start < Duration.ofSeconds(5).toNanos()) {
             Thread.onSpinWait();
         }
-        assertThat(q.failing()).as("the frozen write timed out").isTrue();
+        assertThat(q.counts().failing()).as("the frozen write timed out").isTrue();
         q.maintain(Duration.ofMillis(50));
-        assertThat(q.spilledPending()).isEqualTo(700);
+        assertThat(q.counts().spilledPending()).isEqualTo(700);
         // the frozen database wakes up: its hung insert commits after all, then the replay writes the same rows again
         table.mode = "up";
         synchronized (table) {
@@ -154,14 +154,14 @@ class DurableWriteBehindQueueTest {
             }
             q.spillIfNeeded();
         }
-        assertThat(q.dropped()).as("entries dropped while the write hung").isZero();
-        assertThat(q.spilledPending()).isGreaterThan(2000);
+        assertThat(q.counts().dropped()).as("entries dropped while the write hung").isZero();
+        assertThat(q.counts().spilledPending()).isGreaterThan(2000);
         // the database comes back without ever answering the hung write: it times out in the end and is written again
         table.mode = "up";
         synchronized (table) {
             table.hung.forEach(h -> h.completeExceptionally(new IllegalStateException("connection reset")));
         }
-        for (int i = 0; i < 20 && q.pending() > 0; i++) {
+        for (int i = 0; i < 20 && q.counts().pending() > 0; i++) {
             q.maintain(Duration.ofSeconds(1));
         }
         assertThat(q.drain(Duration.ofSeconds(5))).isTrue();
@@ -182,7 +182,7 @@ class DurableWriteBehindQueueTest {
 
         Table table = new Table();
         WriteBehindQueue<Row> next = queue(table, 1 << 20, Duration.ofSeconds(1));
-        assertThat(next.pending()).isEqualTo(51);
+        assertThat(next.counts().pending()).isEqualTo(51);
         assertThat(next.drain(Duration.ofSeconds(5))).isTrue();
         assertThat(table.ids()).containsExactlyElementsOf(ids(0, 51));
     }
@@ -200,7 +200,7 @@ class DurableWriteBehindQueueTest {
 
         Table table = new Table();
         WriteBehindQueue<Row> next = queue(table, 1 << 20, Duration.ofSeconds(1));
-        assertThat(next.pending()).isEqualTo(10);
+        assertThat(next.counts().pending()).isEqualTo(10);
         assertThat(next.drain(Duration.ofSeconds(5))).isTrue();
         assertThat(table.ids()).containsExactlyElementsOf(ids(0, 10));
         assertThat(Files.size(dir.resolve("ledger.spill"))).as("emptied once replayed").isZero();
@@ -219,9 +219,9 @@ class DurableWriteBehindQueueTest {
             }
         }
         assertThat(accepted).as("about 10,000 bytes of ~100-byte entries").isBetween(90, 110);
-        assertThat(q.dropped()).isEqualTo(1000 - accepted);
+        assertThat(q.counts().dropped()).isEqualTo(1000 - accepted);
         q.maintain(Duration.ofSeconds(1));
-        assertThat(q.spilledPending()).as("more than half the bound went to disk").isEqualTo(accepted);
+        assertThat(q.counts().spilledPending()).as("more than half the bound went to disk").isEqualTo(accepted);
         table.mode = "up";
         assertThat(q.drain(Duration.ofSeconds(5))).isTrue();
         assertThat(table.ids()).hasSize(accepted);

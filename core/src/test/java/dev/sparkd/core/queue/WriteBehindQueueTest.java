@@ -48,14 +48,14 @@ class WriteBehindQueueTest {
         q.flush();
         q.flush();
         assertThat(w.batches).containsExactly(List.of(1, 2, 3));
-        assertThat(q.pending()).isEqualTo(7);
+        assertThat(q.counts().pending()).isEqualTo(7);
         w.complete(0);
         q.flush();
         w.complete(1);
         q.flush();
         w.complete(2);
         assertThat(w.batches).containsExactly(List.of(1, 2, 3), List.of(4, 5, 6), List.of(7));
-        assertThat(q.written()).isEqualTo(7);
+        assertThat(q.counts().written()).isEqualTo(7);
         assertThat(q.idle()).isTrue();
     }
 
@@ -75,7 +75,7 @@ class WriteBehindQueueTest {
         assertThat(w.batches).containsExactly(List.of(1, 2), List.of(3, 4));
         w.complete(1);
         assertThat(w.batches).hasSize(2);
-        assertThat(q.pending()).isEqualTo(1);
+        assertThat(q.counts().pending()).isEqualTo(1);
     }
 
     @Test
@@ -103,8 +103,8 @@ class WriteBehindQueueTest {
         assertThat(q.offer(4)).isTrue();
         assertThat(q.offer(5)).isFalse();
         assertThat(q.offer(6)).isFalse();
-        assertThat(q.dropped()).isEqualTo(2);
-        assertThat(q.pending()).isEqualTo(4);
+        assertThat(q.counts().dropped()).isEqualTo(2);
+        assertThat(q.counts().pending()).isEqualTo(4);
         w.complete(0);
         assertThat(q.offer(7)).isTrue();
         q.flush();
@@ -122,15 +122,15 @@ class WriteBehindQueueTest {
         q.flush();
         q.offer(4);
         w.fail(0);
-        assertThat(q.failures()).isEqualTo(1);
-        assertThat(q.written()).isZero();
-        assertThat(q.pending()).isEqualTo(4);
+        assertThat(q.counts().failures()).isEqualTo(1);
+        assertThat(q.counts().written()).isZero();
+        assertThat(q.counts().pending()).isEqualTo(4);
         q.flush();
         w.complete(1);
         q.flush();
         w.complete(2);
         assertThat(w.batches).containsExactly(List.of(1, 2), List.of(1, 2), List.of(3, 4));
-        assertThat(q.written()).isEqualTo(4);
+        assertThat(q.counts().written()).isEqualTo(4);
     }
 
     @Test
@@ -151,11 +151,11 @@ class WriteBehindQueueTest {
         q.flush();
         // the refused batch is split at once, half by half; after it, batches are whole again
         assertThat(tried).containsExactly(List.of(1, 2, 3, 4), List.of(1, 2), List.of(1), List.of(2), List.of(3, 4));
-        assertThat(q.deadLettered()).isEqualTo(1);
+        assertThat(q.counts().deadLettered()).isEqualTo(1);
         q.flush();
         assertThat(written).containsExactly(List.of(1), List.of(3, 4), List.of(5, 6));
-        assertThat(q.written()).isEqualTo(5);
-        assertThat(q.failures()).isZero();
+        assertThat(q.counts().written()).isEqualTo(5);
+        assertThat(q.counts().failures()).isZero();
         assertThat(q.idle()).isTrue();
     }
 
@@ -171,8 +171,8 @@ class WriteBehindQueueTest {
         }, e -> false);
         q.offer(1);
         q.flush();
-        assertThat(q.failures()).isEqualTo(1);
-        assertThat(q.pending()).isEqualTo(1);
+        assertThat(q.counts().failures()).isEqualTo(1);
+        assertThat(q.counts().pending()).isEqualTo(1);
         q.flush();
         assertThat(seen).containsExactly(List.of(1), List.of(1));
         assertThat(q.idle()).isTrue();
@@ -202,7 +202,7 @@ class WriteBehindQueueTest {
             int base = t * 10_000;
             assertThat(written.stream().filter(v -> v >= base && v < base + 10_000).toList()).isSorted();
         }
-        assertThat(q.written()).isEqualTo(20_000);
+        assertThat(q.counts().written()).isEqualTo(20_000);
     }
 
     @Test
@@ -213,6 +213,6 @@ class WriteBehindQueueTest {
         long start = System.nanoTime();
         assertThat(q.drain(Duration.ofMillis(200))).isFalse();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-        assertThat(q.pending()).isEqualTo(1);
+        assertThat(q.counts().pending()).isEqualTo(1);
     }
 }

@@ -64,7 +64,7 @@ public class WriteBehindDriver {
         }
         for (Driven d : queues) {
             if (!d.queue().drain(d.drainLimit())) {
-                LOG.warnf("%s: %d entries not written before shutdown", d.name(), d.queue().pending());
+                LOG.warnf("%s: %d entries not written before shutdown", d.name(), d.queue().counts().pending());
             }
             d.queue().shutDown();
         }

@@ -41,8 +41,8 @@ public class McpMetrics {
                     .description("Restarts of the upstream server after a crash or failure").tags("server", u.name()).register(registry);
         }
         Gauge.builder("sparkd_mcp_sessions", sessions, Sessions::size).description("Open downstream MCP sessions").register(registry);
-        Gauge.builder("sparkd_mcp_audit_pending", audit, AuditLog::pending).description("Audit rows waiting to be written").register(registry);
-        FunctionCounter.builder("sparkd_mcp_audit_dead_lettered", audit, AuditLog::deadLettered)
+        Gauge.builder("sparkd_mcp_audit_pending", audit, a -> a.counts().pending()).description("Audit rows waiting to be written").register(registry);
+        FunctionCounter.builder("sparkd_mcp_audit_dead_lettered", audit, a -> a.counts().deadLettered())
                 .description("Audit rows the database refused on their own, kept in audit.dead-letter").register(registry);
     }
 

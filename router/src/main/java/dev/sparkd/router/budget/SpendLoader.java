@@ -42,7 +42,7 @@ public class SpendLoader {
     }
 
     private void load() {
-        if (ledger.spilled() > 0) {
+        if (ledger.counts().spilledPending() > 0) {
             retry("ledger entries of an earlier run are still being written");
             return;
         }

@@ -38,7 +38,7 @@ public class UsageResource {
         }
         Instant from = parseSince(since);
         return repository.usage(groupBy, from).map(rows -> Map.<String, Object>of("group_by", groupBy, "since", from.toString(),
-                "pending", ledger.pending(), "groups", (List<UsageRow>) rows));
+                "pending", ledger.counts().pending(), "groups", (List<UsageRow>) rows));
     }
 
     static Instant parseSince(String since) {

@@ -65,13 +65,13 @@ public class RouterMetrics {
             cacheCounter(r.name(), "hit");
             cacheCounter(r.name(), "miss");
         });
-        Gauge.builder("sparkd_router_ledger_pending", ledger, Ledger::pending)
+        Gauge.builder("sparkd_router_ledger_pending", ledger, l -> l.counts().pending())
                 .description("ledger entries waiting to be written").register(registry);
-        Gauge.builder("sparkd_router_ledger_dropped", ledger, Ledger::dropped)
+        Gauge.builder("sparkd_router_ledger_dropped", ledger, l -> l.counts().dropped())
                 .description("ledger entries dropped because memory was full between two moves to the spill file").register(registry);
-        Gauge.builder("sparkd_router_ledger_spilled", ledger, Ledger::spilled)
+        Gauge.builder("sparkd_router_ledger_spilled", ledger, l -> l.counts().spilledPending())
                 .description("ledger entries waiting in the spill file for the database").register(registry);
-        FunctionCounter.builder("sparkd_router_ledger_dead_lettered", ledger, Ledger::deadLettered)
+        FunctionCounter.builder("sparkd_router_ledger_dead_lettered", ledger, l -> l.counts().deadLettered())
                 .description("ledger entries the database refused on their own, kept in ledger.dead-letter").register(registry);
     }
 

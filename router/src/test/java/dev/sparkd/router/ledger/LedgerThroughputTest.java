@@ -63,7 +63,7 @@ class LedgerThroughputTest {
         String stored = pool.preparedQuery("select error from router.ledger where request_id = $1").execute(Tuple.of(run + "nul-123"))
                 .await().atMost(Duration.ofSeconds(10)).iterator().next().getString(0);
         assertThat(stored).isEqualTo("upstream 400: invalid field \"na\uFFFDme\"\uFFFD[0m");
-        assertThat(ledger.deadLettered()).isZero();
+        assertThat(ledger.counts().deadLettered()).isZero();
     }
 
     @Test
