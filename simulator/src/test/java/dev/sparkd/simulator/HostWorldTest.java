@@ -56,7 +56,7 @@ class HostWorldTest {
                 port = 0
                 host_key = "gb_host_ed25519"
                 authorized_keys = "authorized_keys"
-                """.replace("[simulator]\n", "[simulator]\nclient_key = \"id_ed25519\"\nknown_hosts = \"known_hosts\"\n"), dir));
+                """, dir));
         sh = sim.spark("gb").ssh().interpreter();
     }
 
