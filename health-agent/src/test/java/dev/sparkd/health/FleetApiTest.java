@@ -113,7 +113,8 @@ class FleetApiTest {
     void garbageBodyIsDown() {
         SimulatedLab.sim().control().setFault("ollama-1", Fault.of(FaultType.GARBAGE));
         JsonPath j = awaitService("ollama-1", x -> "DOWN".equals(x.getString("state")), CHANGE);
-        assertThat(j.getString("reason")).contains("not \"Ollama is running\"");
+        // the first probe after the fault may have read "/" before it and /api/ps after: either check names the garbage
+        assertThat(j.getString("reason")).containsAnyOf("not \"Ollama is running\"", "a body that is not JSON");
     }
 
     @Test
