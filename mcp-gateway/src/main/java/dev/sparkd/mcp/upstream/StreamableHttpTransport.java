@@ -244,10 +244,11 @@ public final class StreamableHttpTransport implements McpClientTransport {
                     // 202 Accepted (a notification or a response) or an empty answer
                     resp.handler(b -> { }).endHandler(v -> finish()).exceptionHandler(this::fail);
                 } else {
-                    // a request must be answered with JSON or an event stream; an HTML login page of a proxy is neither
-                    resp.handler(b -> { }).exceptionHandler(this::fail).endHandler(v -> fail(new McpTransportException(
-                            "upstream " + name + " answered HTTP " + status + " with Content-Type '" + type
-                                    + "', not application/json or text/event-stream: is its url the MCP endpoint?")));
+                    // a request must be answered with JSON or an event stream; an HTML login page of a proxy is neither.
+                    // Fail at once and drop the connection rather than read a body nobody will use (it may never end).
+                    fail(new McpTransportException("upstream " + name + " answered HTTP " + status + " with Content-Type '" + type
+                            + "', not application/json or text/event-stream: is its url the MCP endpoint?"));
+                    request.reset();
                 }
                 return;
             }

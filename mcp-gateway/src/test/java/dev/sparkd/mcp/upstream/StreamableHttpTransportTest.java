@@ -68,8 +68,8 @@ class StreamableHttpTransportTest {
 
     /**
      * An upstream that initializes like an MCP server, then answers tools/call with what the call's "mode" asks for:
-     * an HTML page (a proxy's sign-in page), a JSON body that is not JSON, an event stream whose event is not JSON,
-     * or a proper result.
+     * an HTML page (a proxy's sign-in page), an HTML body that never ends, a JSON body that is not JSON, an event
+     * stream whose event is not JSON, or a proper result.
      */
     static void misbehave(HttpServerRequest req) {
         if (req.method() != HttpMethod.POST) {
@@ -88,6 +88,7 @@ class StreamableHttpTransportTest {
                 case "tools/call" -> {
                     switch (m.getJsonObject("params").getJsonObject("arguments").getString("mode")) {
                         case "html" -> resp.putHeader("Content-Type", "text/html").end("<html><body>Sign in</body></html>");
+                        case "endless" -> resp.setChunked(true).putHeader("Content-Type", "text/html").write("<html><body>" + "x".repeat(8192));
                         case "json" -> resp.putHeader("Content-Type", "application/json").end("{\"jsonrpc\": \"2.0\", \"id\": ");
                         case "sse" -> resp.putHeader("Content-Type", "text/event-stream").end("event: message\ndata: <html>\n\n");
                         default -> resp.putHeader("Content-Type", "application/json").end(new JsonObject().put("jsonrpc", "2.0")
@@ -245,6 +246,7 @@ class StreamableHttpTransportTest {
         c.initialize().block(WAIT);
         Map<String, String> expected = Map.of(
                 "html", "answered HTTP 200 with Content-Type 'text/html', not application/json or text/event-stream",
+                "endless", "answered HTTP 200 with Content-Type 'text/html', not application/json or text/event-stream",
                 "json", "answered with a JSON body that is not a JSON-RPC message",
                 "sse", "ended its answer without a result");
         expected.forEach((mode, message) -> {
