@@ -138,6 +138,10 @@ public final class ConfigLoader {
         return freeHeap / PARSE_HEAP_PER_BYTE;
     }
 
+    private static long freeHeap(Runtime jvm) {
+        return jvm.maxMemory() - (jvm.totalMemory() - jvm.freeMemory());
+    }
+
     static long heapMegabytesFor(long size) {
         return Math.max(64, (size * PARSE_HEAP_PER_BYTE * 2 / (1024 * 1024) + 63) / 64 * 64);
     }
@@ -151,7 +155,13 @@ public final class ConfigLoader {
         try {
             long size = Files.size(file);
             Runtime jvm = Runtime.getRuntime();
-            long free = jvm.maxMemory() - (jvm.totalMemory() - jvm.freeMemory());
+            long free = freeHeap(jvm);
+            if (size > parseableBytes(free)) {
+                // what looks used may be garbage (a daemon loads its config after Quarkus has started): count once more
+                // after a collection, so a file `sparkd check` accepts is not refused by the daemon for it
+                System.gc();
+                free = freeHeap(jvm);
+            }
             if (size > parseableBytes(free)) {
                 problems.add(null, "", "the config file is " + size / 1024 + " KB; parsing TOML takes about " + PARSE_HEAP_PER_BYTE
                         + " bytes of heap per byte, and this JVM has " + free / (1024 * 1024) + " MB of its " + jvm.maxMemory() / (1024 * 1024)
