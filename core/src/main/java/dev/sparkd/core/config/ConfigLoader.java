@@ -142,8 +142,10 @@ public final class ConfigLoader {
         return jvm.maxMemory() - (jvm.totalMemory() - jvm.freeMemory());
     }
 
-    static long heapMegabytesFor(long size) {
-        return Math.max(64, (size * PARSE_HEAP_PER_BYTE * 2 / (1024 * 1024) + 63) / 64 * 64);
+    /** A heap to suggest: twice the parse's need, and always more than the heap that was not enough; in 64 MB steps. */
+    static long heapMegabytesFor(long size, long maxHeap) {
+        long needed = Math.max(size * PARSE_HEAP_PER_BYTE * 2, maxHeap + 64L * 1024 * 1024) / (1024 * 1024);
+        return Math.max(64, (needed + 63) / 64 * 64);
     }
 
     private static TomlParseResult parse(Path file, Problems problems) {
@@ -166,7 +168,7 @@ public final class ConfigLoader {
                 problems.add(null, "", "the config file is " + size / 1024 + " KB; parsing TOML takes about " + PARSE_HEAP_PER_BYTE
                         + " bytes of heap per byte, and this JVM has " + free / (1024 * 1024) + " MB of its " + jvm.maxMemory() / (1024 * 1024)
                         + " MB heap free: it reads at most " + parseableBytes(free) / 1024 + " KB", "give the JVM a larger heap: SPARKD_JAVA_OPTS=-Xmx"
-                        + heapMegabytesFor(size) + "m for ./sparkd and the daemons' units (the NixOS module: daemons.<daemon>.javaOptions)");
+                        + heapMegabytesFor(size, jvm.maxMemory()) + "m for ./sparkd and the daemons' units (the NixOS module: daemons.<daemon>.javaOptions)");
                 return Toml.parse("");
             }
             TomlParseResult result = Toml.parse(file);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,9 +36,19 @@ class ConfigLoaderTest {
         }
     }
 
-    /** Loads the file named by args[0] in a JVM of its own: exit 0 valid, 2 problems (printed), 1 anything else. */
+    /**
+     * Loads the file named by args[0] in a JVM of its own: exit 0 valid, 2 problems (printed), 1 anything else. With
+     * args[1], first leaves that many MB of garbage in the old generation, as a daemon's start does.
+     */
     public static final class LoadInItsOwnJvm {
         public static void main(String[] args) {
+            if (args.length > 1) {
+                List<byte[]> held = new ArrayList<>();
+                for (int i = 0; i < Integer.parseInt(args[1]); i++) {
+                    held.add(new byte[1024 * 1024]);
+                }
+                held.clear();
+            }
             try {
                 System.out.println("services: " + ConfigLoader.load(Path.of(args[0]), List.of()).services().size());
                 System.exit(0);
@@ -293,9 +304,23 @@ class ConfigLoaderTest {
         assertThat(read).contains("services: 5000");
     }
 
-    private static Process loadInItsOwnJvm(Path file, String heap) throws IOException {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), heap, "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), LoadInItsOwnJvm.class.getName(), file.toString())
-                .redirectErrorStream(true).start();
+    @Test
+    void garbageInTheHeapDoesNotRefuseAFileThatFits() throws Exception {
+        // 2,000 services, about 137 KB: fits a 64 MB heap, but not beside 36 MB of garbage that no collection has freed yet
+        StringBuilder toml = new StringBuilder("[suite]\nname = \"mid\"\nstate_dir = \"state\"\n\n");
+        for (int i = 0; i < 2000; i++) {
+            toml.append("[services.e").append(i).append("]\nkind = \"http\"\nurl = \"http://127.0.0.1:29100/e/").append(i).append("\"\n");
+        }
+        Process p = loadInItsOwnJvm(write(toml.toString()), "-Xmx64m", "36");
+        String said = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(said).isZero();
+        assertThat(said).contains("services: 2000");
+    }
+
+    private static Process loadInItsOwnJvm(Path file, String heap, String... garbageMegabytes) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), heap,
+                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), LoadInItsOwnJvm.class.getName(), file.toString()));
+        cmd.addAll(List.of(garbageMegabytes));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
 }
