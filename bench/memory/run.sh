@@ -3,15 +3,30 @@
 # the units and the NixOS module use), waits until it is ready, lets it idle for IDLE seconds (default 45: the
 # health-agent probes, the model-manager reconciles), then reads each process's RSS and PSS from /proc and stops it.
 # Prints one row per daemon, the `sparkd db` JVM, its PostgreSQL server's processes summed, and the suite total (PSS
-# summed: shared pages counted once). Loopback only; the demo's fixed ports must be free.
+# summed: shared pages counted once). Loopback only; the demo's fixed ports (and 8479) must be free.
+# The baseline, in the same run: "stack alone" is bench/memory/floor, a Quarkus application with only the extensions
+# every daemon carries and one Panache entity (a scheduled write, an HQL read), started with the daemons' flags
+# (jvm/daemon.options, SPARKD_JAVA_OPTS after them, MALLOC_ARENA_MAX as the launcher sets it) on the demo's
+# PostgreSQL; what a daemon weighs above it is the daemon's own code and libraries. Not counted in the suite.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 IDLE=${IDLE:-45}
+FLOOR=bench/memory/floor
 log=$(mktemp)
+floor_log=$(mktemp)
+if [ -z "${SPARKD_NO_BUILD:-}" ] || [ ! -f "$FLOOR/target/quarkus-app/quarkus-run.jar" ]; then
+  echo "memory: building the baseline ($FLOOR) …"
+  ./mvnw -B -q -f "$FLOOR/pom.xml" package -DskipTests
+fi
 set -m
 ./sparkd demo >"$log" 2>&1 </dev/null &
 launcher=$!
-cleanup() { kill -INT -- -"$launcher" 2>/dev/null || true; for _ in $(seq 1 60); do kill -0 "$launcher" 2>/dev/null || break; sleep 1; done; rm -f "$log"; }
+floor=
+cleanup() {
+  [ -z "$floor" ] || kill "$floor" 2>/dev/null || true
+  kill -INT -- -"$launcher" 2>/dev/null || true; for _ in $(seq 1 60); do kill -0 "$launcher" 2>/dev/null || break; sleep 1; done
+  rm -f "$log" "$floor_log"
+}
 trap cleanup EXIT
 deadline=$((SECONDS + 900))
 until grep -q "demo ready" "$log"; do
@@ -19,9 +34,21 @@ until grep -q "demo ready" "$log"; do
   sleep 1
 done
 # a few requests, as a user trying the demo would send
-for p in 8470 8471 8472 8473; do curl -fsS -o /dev/null "http://127.0.0.1:$p/api/v1/info" || true; done
+for p in 8470 8471 8472 8473; do
+  curl -fsS -o /dev/null -H "Authorization: Bearer $(cat .state/demo/admin-token)" "http://127.0.0.1:$p/api/v1/info" || true
+done
 curl -fsS -o /dev/null -H 'Content-Type: application/json' -d '{"model":"chat","messages":[{"role":"user","content":"hi"}]}' \
   http://127.0.0.1:8470/v1/chat/completions || true
+# The baseline, on the demo's PostgreSQL as its superuser (a schema of its own), with the daemons' flags; the
+# login in its environment, which other users cannot read (a command line they can).
+MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} \
+  QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$(cat .state/demo/postgres.port)/sparkd" \
+  QUARKUS_DATASOURCE_USERNAME=sparkd QUARKUS_DATASOURCE_PASSWORD="$(cat .state/demo/postgres.password)" \
+  java @jvm/daemon.options ${SPARKD_JAVA_OPTS:-} -jar "$FLOOR/target/quarkus-app/quarkus-run.jar" >"$floor_log" 2>&1 &
+floor=$!
+for _ in $(seq 1 120); do curl -fsS -o /dev/null http://127.0.0.1:8479/samples 2>/dev/null && break; sleep 0.5; done
+curl -fsS -o /dev/null http://127.0.0.1:8479/samples || { cat "$floor_log"; echo "memory: the baseline did not start" >&2; exit 1; }
+curl -fsS -o /dev/null http://127.0.0.1:8479/q/metrics && curl -fsS -o /dev/null http://127.0.0.1:8479/q/health
 sleep "$IDLE"
 kb() { awk -v k="$2:" '$1 == k { print $2 }' "$1" 2>/dev/null || true; }
 total=0
@@ -50,3 +77,4 @@ row "sparkd db (JVM)" "$db"
 pm=$(head -n 1 .state/demo/postgres/postmaster.pid)
 row postgres "$pm" $(pgrep -P "$pm")
 printf '%-16s %8s %8d\n' "suite (PSS)" "" $((total / 1024))
+row "stack alone" "$floor"
