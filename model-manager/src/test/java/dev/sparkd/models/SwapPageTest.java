@@ -74,7 +74,7 @@ class SwapPageTest {
             browser.waitUntil("document.querySelector('tr[data-choice=\"qwen-8k\"] .badge.succeeded')", Duration.ofSeconds(10));
             assertThat(served()).contains("--max-model-len=8192");
             assertThat(given().get("/api/v1/services").then().extract().jsonPath().getString("find { it.service == 'vllm-1' }.desired"))
-                    .as("the choice is kept, so no reconcile swaps back").isEqualTo("qwen-8k");
+                    .as(() -> "the choice is kept, so no reconcile swaps back; " + whatHappened()).isEqualTo("qwen-8k");
             browser.screenshot(Path.of("target/swap-page-done.png"));
 
             clickSwapAndConfirm(browser, "qwen-greedy");
@@ -86,7 +86,7 @@ class SwapPageTest {
             browser.waitUntil("document.querySelector('tr[data-choice=\"qwen-8k\"] .badge.succeeded')", Duration.ofSeconds(10));
             assertThat(served()).as("the previous model serves again").contains("--max-model-len=8192");
             assertThat(given().get("/api/v1/services").then().extract().jsonPath().getString("find { it.service == 'vllm-1' }.desired"))
-                    .as("a rolled-back swap leaves the choice as it was").isEqualTo("qwen-8k");
+                    .as(() -> "a rolled-back swap leaves the choice as it was; " + whatHappened()).isEqualTo("qwen-8k");
             browser.screenshot(Path.of("target/swap-page-rolled-back.png"));
         }
     }
@@ -125,6 +125,12 @@ class SwapPageTest {
         List<String> runs = SimulatedSwapLab.sim().spark("spark-1").ssh().commandLog().commands().stream()
                 .filter(c -> c.contains("docker run")).toList();
         return runs.isEmpty() ? "" : runs.get(runs.size() - 1);
+    }
+
+    /** For a failure message: the daemon's operations and every command the simulated Spark ran (this failed once in CI). */
+    private static String whatHappened() {
+        return "operations: " + given().get("/api/v1/operations").asString() + "; commands on spark-1: "
+                + SimulatedSwapLab.sim().spark("spark-1").ssh().commandLog().commands();
     }
 
     private static String jsString(String s) {
