@@ -5,41 +5,39 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
-import io.quarkus.vertx.VertxContextSupport;
+import io.quarkus.vertx.core.runtime.VertxCoreRecorder;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.DatabaseException;
 
 /**
  * Runs a Hibernate Reactive unit of work (a {@code @WithTransaction} service call) for a caller that has no Vert.x
- * context Hibernate accepts: a timer, a probe callback, a write-behind queue, a worker thread. Both ways go through
- * Quarkus' supported {@link VertxContextSupport}, which subscribes on a duplicated context marked safe.
+ * context Hibernate accepts: a timer, a probe callback, a write-behind queue, a worker thread. Each unit runs on a
+ * duplicated context of its own, marked safe, never on the caller's: Panache keeps the session (and its transaction)
+ * in the context, so two units on one context share them. A worker thread carries the context of the request that
+ * started its task, and in model-manager a swap's saved choice joined the transaction of the operation events being
+ * written on that context and was lost (the next reconcile would have swapped back).
  */
 public final class UnitOfWork {
     private UnitOfWork() {
     }
 
     /**
-     * Starts {@code work} without waiting; the stage completes with its item (null when it has none). From an event
-     * loop (which {@link VertxContextSupport} refuses) the subscription is handed to a worker first; the work itself
-     * then runs on a new safe duplicated context, never blocking the worker.
+     * Starts {@code work} without waiting, on a context of its own ({@link #ownContext()}); the stage completes with
+     * its item (null when it has none). Safe from any thread, an event loop included: nothing here blocks.
      */
     public static <T> CompletionStage<T> start(Supplier<Uni<T>> work) {
         CompletableFuture<T> done = new CompletableFuture<>();
-        Runnable subscribe = () -> {
+        ownContext().runOnContext(ignored -> {
             try {
-                VertxContextSupport.subscribe(() -> work.get().toMulti(),
-                        s -> s.with(done::complete, done::completeExceptionally, () -> done.complete(null)));
+                work.get().subscribe().with(done::complete, done::completeExceptionally);
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);
             }
-        };
-        if (Context.isOnEventLoopThread()) {
-            Infrastructure.getDefaultWorkerPool().execute(subscribe);
-        } else {
-            subscribe.run();
-        }
+        });
         return done;
     }
 
@@ -60,12 +58,18 @@ public final class UnitOfWork {
 
     /** Runs {@code work} and waits for its item. Blocking: worker threads only (it refuses an event-loop thread). */
     public static <T> T await(Supplier<Uni<T>> work) {
-        try {
-            return VertxContextSupport.subscribeAndAwait(work);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e.getMessage(), e);
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("UnitOfWork.await blocks; call it from a worker thread, not an event loop");
         }
+        return Uni.createFrom().completionStage(() -> start(work)).await().indefinitely();
+    }
+
+    /** A new duplicated context (of the caller's root context when it has one), marked safe for Hibernate Reactive. */
+    static Context ownContext() {
+        Context current = Vertx.currentContext();
+        Context root = current != null ? current : VertxCoreRecorder.getVertx().get().getOrCreateContext();
+        Context own = VertxContext.createNewDuplicatedContext(root);
+        VertxContextSafetyToggle.setContextSafe(own, true);
+        return own;
     }
 }

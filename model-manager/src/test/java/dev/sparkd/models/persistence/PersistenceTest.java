@@ -11,12 +11,17 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.sparkd.daemon.persistence.UnitOfWork;
 import dev.sparkd.daemon.testing.EmbeddedPostgresTestResource;
 import dev.sparkd.models.engine.SwapLock;
 import dev.sparkd.models.operation.Operation;
 import dev.sparkd.models.operation.Operations;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -33,6 +38,8 @@ class PersistenceTest {
     OperationRecorder recorder;
     @Inject
     Pool pool;
+    @Inject
+    Vertx vertx;
 
     @Test
     void theSwapLockIsHeldOnItsOwnConnectionUntilReleased() throws Exception {
@@ -63,6 +70,31 @@ class PersistenceTest {
         assertThat(store.chosen(service, "b")).isEmpty();
         store.save(service, "llama8b", "a");
         assertThat(store.chosen(service, "a")).contains("llama8b");
+    }
+
+    /**
+     * A worker carries the context of the request that started its task, and Panache keeps its session in the
+     * context: a unit of work run on the caller's context joined whatever transaction another unit had open there. A
+     * swap's choice, saved while the operation's events were being written on that context, was lost (SwapPageTest
+     * failed in CI with the file's model read back). Every unit now runs on a context of its own.
+     */
+    @Test
+    void aUnitOfWorkNeverRunsOnItsCallersContext() throws Exception {
+        Context callers = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        List<Context> seen = callers.executeBlocking(() -> List.of(
+                Vertx.currentContext(),
+                UnitOfWork.await(() -> Uni.createFrom().item(Vertx::currentContext)),
+                UnitOfWork.await(() -> Uni.createFrom().item(Vertx::currentContext)))).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        assertThat(seen.get(0)).as("the test's worker runs on the caller's context").isSameAs(callers);
+        assertThat(seen.get(1)).isNotSameAs(callers).isNotSameAs(seen.get(2));
+        assertThat(VertxContext.isDuplicatedContext(seen.get(1))).isTrue();
+        String service = "vllm-" + UUID.randomUUID();
+        callers.executeBlocking(() -> {
+            store.save(service, "qwen-8k", "qwen");
+            return null;
+        }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(store.chosen(service, "qwen")).contains("qwen-8k");
     }
 
     @Test
