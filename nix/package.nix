@@ -55,9 +55,9 @@ maven.buildMavenPackage {
     cp -r simulator/target/lib "$out/share/sparkd/simulator/lib"
     cp examples/*.toml "$out/share/sparkd/examples/"
     makeWrapper ${jre_headless}/bin/java "$out/bin/sparkd-check" \
-      --add-flags "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp '$out/share/sparkd/cli/lib/*' dev.sparkd.core.config.CheckCommand"
+      --add-flags "@${../jvm/tool.options} -cp '$out/share/sparkd/cli/lib/*' dev.sparkd.core.config.CheckCommand"
     makeWrapper ${jre_headless}/bin/java "$out/bin/sparkd-migrate" \
-      --add-flags "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp '$out/share/sparkd/cli/lib/*' dev.sparkd.migrate.MigrateCommand"
+      --add-flags "@${../jvm/tool.options} -cp '$out/share/sparkd/cli/lib/*' dev.sparkd.migrate.MigrateCommand"
     makeWrapper ${jre_headless}/bin/java "$out/bin/sparkd-doctor" \
       --add-flags "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp '$out/share/sparkd/doctor/doctor.jar:$out/share/sparkd/doctor/lib/*' dev.sparkd.doctor.DoctorCommand"
     makeWrapper ${jre_headless}/bin/java "$out/bin/sparkd-simulator" \

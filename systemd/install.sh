@@ -19,8 +19,8 @@
 #                                  (Flyway, JDBC, the embedded PostgreSQL), which sparkd-postgres.service and the
 #                                  daemons' ExecStartPre= run
 #   /opt/sparkd/doctor/            sparkd-doctor [--config FILE]: what is wrong with the installation, and the fix
-#   /opt/sparkd/jvm/               daemon.options, router.options, db.options: the JVM flags the units start java with (JDK
-#                                  argument files, the launcher's own definition, from jvm/)
+#   /opt/sparkd/jvm/               daemon.options, router.options, db.options, tool.options: the JVM flags the units
+#                                  start java with (JDK argument files, the launcher's own definition, from jvm/)
 #   /opt/sparkd/bin/               sparkd-wait-ready (readiness), sparkd-notify (OnFailure hook),
 #                                  sparkd-telemetry-only (the forced command for the health-agent's key, on the Sparks)
 #   /etc/sparkd/sparkd.toml        the config (a sample is installed only when none exists)
@@ -106,7 +106,7 @@ cat > "$opt/bin/sparkd-check" <<'CHECK'
 # usage: sparkd-check FILE — validates a sparkd config; exit 0 valid, 2 invalid.
 #        sparkd-check --listen DAEMON FILE | --credentials DAEMON FILE — what the units need to know of it.
 [ $# -gt 0 ] || set -- /etc/sparkd/sparkd.toml
-exec java -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "/opt/sparkd/cli/lib/*" dev.sparkd.core.config.CheckCommand "$@"
+exec java @/opt/sparkd/jvm/tool.options -cp "/opt/sparkd/cli/lib/*" dev.sparkd.core.config.CheckCommand "$@"
 CHECK
 chmod 0755 "$opt/bin/sparkd-check"
 for f in deploy-systemd.md configuration.md operations.md dashboards.md mcp-gateway.md; do
@@ -189,10 +189,10 @@ dropin() { # unit daemon
       fi
       echo "LoadCredential=$name:$src"
       echo "BindReadOnlyPaths=%d/$name:$path"
-    done < <(java -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$cli_lib/*" dev.sparkd.core.config.CheckCommand --credentials "$d" "$config")
+    done < <(java @"$SRC/jvm/tool.options" -cp "$cli_lib/*" dev.sparkd.core.config.CheckCommand --credentials "$d" "$config")
   } > "$units/$unit.service.d/credentials.conf"
 }
-java -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$cli_lib/*" dev.sparkd.core.config.CheckCommand "$config" >/dev/null \
+java @"$SRC/jvm/tool.options" -cp "$cli_lib/*" dev.sparkd.core.config.CheckCommand "$config" >/dev/null \
   || die "$config is invalid (run: /opt/sparkd/bin/sparkd-check $config); the credential drop-ins need a valid config"
 for d in "${DAEMONS[@]}"; do dropin "sparkd-$d" "$d"; done
 dropin sparkd-health-check health-agent

@@ -18,7 +18,9 @@ const toml = (settings) => Object.entries(settings).map(([section, body]) =>
   `[${key(section)}]\n` + Object.entries(body).map(([k, x]) => `${key(k)} = ${val(x)}`).join("\n")).join("\n\n") + "\n";
 
 const checker = `${dir}/sparkd-check`;
-writeFileSync(checker, `#!/bin/sh\nexec java -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp '${cliLib}/*' dev.sparkd.core.config.CheckCommand "$@"\n`, { mode: 0o755 });
+// the package's sparkd-check: the tools' flags from jvm/tool.options, as nix/package.nix passes them
+const toolOptions = new URL("../../jvm/tool.options", import.meta.url).pathname;
+writeFileSync(checker, `#!/bin/sh\nexec java @${toolOptions} -cp '${cliLib}/*' dev.sparkd.core.config.CheckCommand "$@"\n`, { mode: 0o755 });
 let failures = 0;
 for (const [d, c] of Object.entries(ev.configs)) {
   const file = `${dir}/sparkd-${d}.toml`;
