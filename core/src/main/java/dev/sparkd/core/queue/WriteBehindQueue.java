@@ -78,7 +78,6 @@ public final class WriteBehindQueue<T> {
     private long dropped;
     private long deadLettered;
     private long failures;
-    private long spilled;
 
     /**
      * A queue kept in memory only, for rows that may be lost with the process.
@@ -236,7 +235,6 @@ public final class WriteBehindQueue<T> {
             for (int i = 0; i < chunk.size(); i++) {
                 weight -= entries.pollFirst().weight();
             }
-            spilled += chunk.size();
             moved += chunk.size();
         }
         weight = 0;
@@ -396,7 +394,6 @@ public final class WriteBehindQueue<T> {
         try {
             spill.append(List.of(line(entry)));
             spill.sync();
-            spilled++;
             return true;
         } catch (IOException e) {
             dropped++;
@@ -504,19 +501,18 @@ public final class WriteBehindQueue<T> {
      *
      * @param pending entries not yet written: in memory, in flight and in the spill file
      * @param spilledPending entries waiting in the spill file
-     * @param spilled entries ever moved to the spill file
      * @param written entries written
      * @param dropped entries refused because memory was full
      * @param deadLettered entries the database refused on their own (moved to the dead-letter file when there is one)
      * @param failures failed writes (errors and timeouts) that kept their batch
      * @param failing whether the last write failed (not refused): the database is down or slow
      */
-    public record Counts(long pending, long spilledPending, long spilled, long written, long dropped, long deadLettered,
+    public record Counts(long pending, long spilledPending, long written, long dropped, long deadLettered,
                          long failures, boolean failing) {
     }
 
     public synchronized Counts counts() {
         long inSpill = spill == null ? 0 : spill.lines();
-        return new Counts(entries.size() + inFlight + inSpill, inSpill, spilled, written, dropped, deadLettered, failures, failing);
+        return new Counts(entries.size() + inFlight + inSpill, inSpill, written, dropped, deadLettered, failures, failing);
     }
 }

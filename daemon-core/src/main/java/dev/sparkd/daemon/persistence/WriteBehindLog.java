@@ -42,11 +42,6 @@ public abstract class WriteBehindLog<E> {
         queue.offer(Keyed.of(entry));
     }
 
-    /** Starts one batch write from memory unless one is running; returns at once. */
-    public void flush() {
-        queue.flush();
-    }
-
     /** Writes everything queued, waiting up to {@code limit}. Blocking: for shutdown and tests, never the event loop. */
     public boolean drain(Duration limit) {
         return queue.drain(limit);

@@ -198,8 +198,9 @@ public class UpstreamSupervisor {
         try {
             for (int i = 0; i < MAX_PAGES; i++) {
                 R page = list.apply(cursor).block(INIT_TIMEOUT);
-                if (page != null && items.apply(page) != null) {
-                    all.addAll(items.apply(page));
+                List<T> pageItems = page == null ? null : items.apply(page);
+                if (pageItems != null) {
+                    all.addAll(pageItems);
                 }
                 cursor = page == null ? null : next.apply(page);
                 if (cursor == null || cursor.isEmpty()) {
