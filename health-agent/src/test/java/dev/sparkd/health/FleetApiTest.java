@@ -42,6 +42,22 @@ class FleetApiTest {
         }
     }
 
+    /** The incident list's since and limit: wrong, oversized and overflowing values answer 400, not 404 or 500. */
+    @Test
+    void wrongIncidentQueriesAnswer400() {
+        given().queryParam("since", "1h").queryParam("limit", "10").get("/api/v1/incidents").then().statusCode(200);
+        for (String limit : List.of("abc", "0", "1001", "99999999999", "9".repeat(1_000))) {
+            given().queryParam("limit", limit).get("/api/v1/incidents").then().statusCode(400)
+                    .body("error.message", containsString("limit must be a number from 1 to 1000"));
+        }
+        for (String since : List.of("yesterday", "1000000000000d", "+999999999-01-01T00:00:00Z", "x".repeat(1_000))) {
+            given().queryParam("since", since).get("/api/v1/incidents").then().statusCode(400)
+                    .body("error.message", containsString("since must be an RFC 3339 time"));
+        }
+        // longer than the request line the edge reads: refused before it reaches the list
+        given().queryParam("limit", "9".repeat(10_000)).get("/api/v1/incidents").then().statusCode(414);
+    }
+
     @Test
     void everySimulatedServiceIsUpWithLiveLoadFigures() {
         for (String s : List.of("ollama-1", "vllm-1", "llamacpp-1", "cloud", "ollama-api", "ollama-port")) {

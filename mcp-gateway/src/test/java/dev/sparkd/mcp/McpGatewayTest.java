@@ -265,6 +265,24 @@ class McpGatewayTest {
         assertThat(text(c.callTool(new McpSchema.CallToolRequest("dynamic__" + tool, Map.of())))).isEqualTo("hello from " + tool);
     }
 
+    /** The audit list's since and limit: admin only; wrong, oversized and overflowing values answer 400, not 404 or 500. */
+    @Test
+    @Order(8)
+    void wrongAuditQueriesAnswer400AndNoTokenAnswers401() {
+        given().get("/api/v1/audit?limit=10").then().statusCode(401);
+        admin().get("/api/v1/audit?since=1h&limit=10").then().statusCode(200);
+        for (String limit : List.of("abc", "0", "1001", "99999999999", "9".repeat(1_000))) {
+            admin().queryParam("limit", limit).get("/api/v1/audit").then().statusCode(400)
+                    .body("error.message", startsWith("limit must be a number from 1 to 1000"));
+        }
+        for (String since : List.of("yesterday", "1000000000000d", "+999999999-01-01T00:00:00Z", "x".repeat(1_000))) {
+            admin().queryParam("since", since).get("/api/v1/audit").then().statusCode(400)
+                    .body("error.message", startsWith("since must be an RFC 3339 time"));
+        }
+        // longer than the request line the edge reads: refused before it reaches the list
+        admin().queryParam("limit", "9".repeat(10_000)).get("/api/v1/audit").then().statusCode(414);
+    }
+
     @Test
     @Order(8)
     void auditShowsEveryCallWithOutcomeAndNoArgumentsUnlessConfigured() throws Exception {

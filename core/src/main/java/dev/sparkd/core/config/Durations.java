@@ -34,7 +34,11 @@ public final class Durations {
                 case "h" -> 3_600_000_000_000L;
                 default -> 86_400_000_000_000L;
             };
-            total = total.plusNanos(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitNanos)).longValue());
+            try { // a number beyond what a Duration holds is not a duration (longValue() wrapped it around)
+                total = total.plusNanos(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitNanos)).longValueExact());
+            } catch (ArithmeticException tooLarge) {
+                return Optional.empty();
+            }
             end = m.end();
         }
         return end == text.trim().length() && end > 0 ? Optional.of(total) : Optional.empty();

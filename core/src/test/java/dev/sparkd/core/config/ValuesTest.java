@@ -16,6 +16,8 @@ class ValuesTest {
         assertThat(Durations.parse("250ms")).contains(Duration.ofMillis(250));
         assertThat(Durations.parse("7d")).contains(Duration.ofDays(7));
         assertThat(Durations.parse("1.5h")).contains(Duration.ofMinutes(90));
+        // beyond what a Duration holds: not a duration (it used to wrap around into a different, wrong one)
+        assertThat(Durations.parse("99999999999999999999999h")).isEmpty();
         assertThat(Durations.parse("0.25s")).contains(Duration.ofMillis(250));
         assertThat(Durations.parse("1.")).isEmpty();
         assertThat(Durations.parse("30")).isEmpty();

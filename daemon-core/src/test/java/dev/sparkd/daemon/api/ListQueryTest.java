@@ -24,10 +24,19 @@ class ListQueryTest {
         assertThatThrownBy(() -> ListQuery.since("yesterday", NOW)).isInstanceOf(ApiError.class)
                 .hasMessageContaining("\"yesterday\"")
                 .satisfies(e -> assertThat(((ApiError) e).toResponse("r1").getStatus()).isEqualTo(400));
-        assertThat(ListQuery.limit(1)).isEqualTo(1);
-        assertThat(ListQuery.limit(ListQuery.MAX_LIMIT)).isEqualTo(1000);
-        for (int wrong : new int[] {0, -1, 1001, Integer.MAX_VALUE}) {
-            assertThatThrownBy(() -> ListQuery.limit(wrong)).isInstanceOf(ApiError.class).hasMessageContaining("from 1 to 1000");
+        // a duration back beyond any time, one that overflows a Duration, a time PostgreSQL would refuse, a long text
+        for (String wrong : new String[] {"1000000000000d", "99999999999999999999999h", "+999999999-01-01T00:00:00Z",
+                "0000-12-31T00:00:00Z", "x".repeat(10_000)}) {
+            assertThatThrownBy(() -> ListQuery.since(wrong, NOW)).as(wrong.length() > 40 ? "a 10,000-character since" : wrong)
+                    .isInstanceOf(ApiError.class).hasMessageContaining("RFC 3339").hasMessageNotContaining("x".repeat(100));
+        }
+        assertThat(ListQuery.limit("1", 100)).isEqualTo(1);
+        assertThat(ListQuery.limit(String.valueOf(ListQuery.MAX_LIMIT), 100)).isEqualTo(1000);
+        assertThat(ListQuery.limit(null, 100)).as("absent: the endpoint's default").isEqualTo(100);
+        assertThat(ListQuery.limit("", 100)).isEqualTo(100);
+        for (String wrong : new String[] {"0", "-1", "1001", "2147483647", "99999999999", "abc", "1.5", "9".repeat(10_000)}) {
+            assertThatThrownBy(() -> ListQuery.limit(wrong, 100)).as(wrong.length() > 40 ? "a 10,000-digit limit" : wrong)
+                    .isInstanceOf(ApiError.class).hasMessageContaining("from 1 to 1000").hasMessageNotContaining("9".repeat(100));
         }
     }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import dev.sparkd.health.incident.IncidentService;
 import dev.sparkd.daemon.api.ListQuery;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -29,10 +28,10 @@ public class IncidentsResource {
 
     @GET
     public Uni<List<IncidentView>> list(@QueryParam("service") String service, @QueryParam("since") String since,
-            @QueryParam("limit") @DefaultValue("100") int limit) {
+            @QueryParam("limit") String limit) {
         Instant now = Instant.now();
         Instant from = ListQuery.since(since, now).orElse(now.minus(Duration.ofDays(7)));
-        return incidents.list(service == null || service.isBlank() ? null : service, from, ListQuery.limit(limit))
+        return incidents.list(service == null || service.isBlank() ? null : service, from, ListQuery.limit(limit, 100))
                 .map(list -> list.stream().map(i -> IncidentView.of(i, now)).toList());
     }
 }

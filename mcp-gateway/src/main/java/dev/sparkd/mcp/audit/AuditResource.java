@@ -7,7 +7,6 @@ import java.util.Optional;
 import dev.sparkd.daemon.api.ListQuery;
 import dev.sparkd.daemon.edge.AdminOnly;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -27,8 +26,8 @@ public class AuditResource {
 
     @GET
     public Uni<List<AuditRecord>> list(@QueryParam("key") String key, @QueryParam("server") String server,
-            @QueryParam("since") String since, @QueryParam("limit") @DefaultValue("100") int limit) {
-        return audit.find(blank(key), blank(server), ListQuery.since(since, Instant.now()), ListQuery.limit(limit));
+            @QueryParam("since") String since, @QueryParam("limit") String limit) {
+        return audit.find(blank(key), blank(server), ListQuery.since(since, Instant.now()), ListQuery.limit(limit, 100));
     }
 
     private static Optional<String> blank(String s) {
