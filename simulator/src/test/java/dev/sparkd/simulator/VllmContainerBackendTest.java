@@ -31,6 +31,16 @@ class VllmContainerBackendTest {
         sim.close();
     }
 
+    /** A flag given twice counts once, the last time, as vLLM's argparse takes it (the GPU memory and the port alike). */
+    @Test
+    void aFlagGivenTwiceIsTheLastOne() {
+        List<String> args = List.of("--gpu-memory-utilization", "0.5", "--port=8001", "--gpu-memory-utilization=0.7", "--port", "8002");
+        assertThat(ContainerSpec.option(args, "--gpu-memory-utilization")).isEqualTo("0.7");
+        assertThat(ContainerSpec.intOption(args, "--port", 8000)).isEqualTo(8002);
+        assertThat(ContainerSpec.option(args, "--max-model-len")).isNull();
+        assertThat(ContainerSpec.option(List.of("--port"), "--port")).as("a flag without its value").isNull();
+    }
+
     @Test
     void knownModelIsServedAfterItsLoadDelayAndStopClosesThePort() throws Exception {
         int port = freePort();

@@ -42,17 +42,20 @@ public record ContainerSpec(String name, String image, int hostPort, String mode
         return restart.equals("always") || (restart.equals("unless-stopped") && !stoppedByUser);
     }
 
-    /** The value of {@code flag} in a command line, given as {@code flag VALUE} or {@code flag=VALUE}; null when absent. */
+    /**
+     * The value of {@code flag} in a command line, given as {@code flag VALUE} or {@code flag=VALUE}; the last one when
+     * it is given twice (as vLLM's argparse and docker take it); null when absent.
+     */
     public static String option(List<String> command, String flag) {
+        String value = null;
         for (int i = 0; i < command.size(); i++) {
             if (command.get(i).equals(flag) && i + 1 < command.size()) {
-                return command.get(i + 1);
-            }
-            if (command.get(i).startsWith(flag + "=")) {
-                return command.get(i).substring(flag.length() + 1);
+                value = command.get(i + 1);
+            } else if (command.get(i).startsWith(flag + "=")) {
+                value = command.get(i).substring(flag.length() + 1);
             }
         }
-        return null;
+        return value;
     }
 
     /** {@link #option} as a number: {@code fallback} when absent or not a whole number. */

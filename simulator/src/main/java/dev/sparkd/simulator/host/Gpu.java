@@ -148,21 +148,12 @@ public final class Gpu {
     /** Bytes a container's engine holds: {@code --gpu-memory-utilization} (or vLLM's default 0.9) of the pool. */
     public long memoryOf(ContainerSpec spec) {
         double fraction = VLLM_DEFAULT_MEMORY_FRACTION;
-        List<String> args = spec.args();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            String value = null;
-            if (a.equals("--gpu-memory-utilization") && i + 1 < args.size()) {
-                value = args.get(i + 1);
-            } else if (a.startsWith("--gpu-memory-utilization=")) {
-                value = a.substring(a.indexOf('=') + 1);
-            }
-            if (value != null) {
-                try {
-                    fraction = Double.parseDouble(value);
-                } catch (NumberFormatException ignored) {
-                    // vLLM itself would refuse to start; the backend reports that, memory stays at the default
-                }
+        String value = ContainerSpec.option(spec.args(), "--gpu-memory-utilization");
+        if (value != null) {
+            try {
+                fraction = Double.parseDouble(value);
+            } catch (NumberFormatException ignored) {
+                // vLLM itself would refuse to start; the backend reports that, memory stays at the default
             }
         }
         return (long) (profile.gpuPoolBytes() * Math.max(0, Math.min(1, fraction)));
