@@ -15,12 +15,11 @@ IDLE=${IDLE:-45}
 declare -A BASELINE_PORT=([bench/memory/floor]=8479 [bench/memory/floor-sql]=8478)
 log=$(mktemp)
 baseline_logs=$(mktemp -d)
-for b in "${!BASELINE_PORT[@]}"; do
-  if [ -z "${SPARKD_NO_BUILD:-}" ] || [ ! -f "$b/target/quarkus-app/quarkus-run.jar" ]; then
-    echo "memory: building the baseline $b …"
-    ./mvnw -B -q -f "$b/pom.xml" package -DskipTests
-  fi
-done
+if [ -z "${SPARKD_NO_BUILD:-}" ] || [ ! -f bench/memory/floor/target/quarkus-app/quarkus-run.jar ] \
+    || [ ! -f bench/memory/floor-sql/target/quarkus-app/quarkus-run.jar ]; then
+  echo "memory: building the baselines (bench/memory/pom.xml) …"
+  ./mvnw -B -q -f bench/memory/pom.xml package -DskipTests
+fi
 set -m
 ./sparkd demo >"$log" 2>&1 </dev/null &
 launcher=$!
