@@ -15,6 +15,7 @@ class ListQueryTest {
         assertThat(ListQuery.since("24h", NOW)).contains(Instant.parse("2026-12-04T12:00:00Z"));
         assertThat(ListQuery.since("2026-01-31T00:00:00Z", NOW)).contains(Instant.parse("2026-01-31T00:00:00Z"));
         assertThat(ListQuery.since("2026-01-31T01:00:00+01:00", NOW)).contains(Instant.parse("2026-01-31T00:00:00Z"));
+        assertThat(ListQuery.since("2026-01-31", NOW)).as("a date: its start, UTC").contains(Instant.parse("2026-01-31T00:00:00Z"));
         assertThat(ListQuery.since(null, NOW)).isEmpty();
         assertThat(ListQuery.since(" ", NOW)).isEmpty();
     }

@@ -3,11 +3,11 @@ package dev.sparkd.router.ledger;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 
 import dev.sparkd.daemon.api.ApiError;
+import dev.sparkd.daemon.api.ListQuery;
 import dev.sparkd.daemon.edge.AdminOnly;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DefaultValue;
@@ -17,7 +17,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-/** {@code GET /api/v1/usage?group_by=provider|key|route|target&since=2025-01-01[T…Z]}: requests, tokens and cost. */
+/** {@code GET /api/v1/usage?group_by=provider|key|route|target&since=}: requests, tokens and cost ({@link ListQuery#since}). */
 @AdminOnly
 @Path("/api/v1/usage")
 @Produces(MediaType.APPLICATION_JSON)
@@ -36,19 +36,10 @@ public class UsageResource {
             throw ApiError.badRequest("group_by must be one of provider, key, route, target; found \"" + groupBy + "\"",
                     "e.g. /api/v1/usage?group_by=provider");
         }
-        Instant from = parseSince(since);
+        Instant from = ListQuery.since(since, Instant.now())
+                .orElseGet(() -> LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).atStartOfDay().toInstant(ZoneOffset.UTC));
         return repository.usage(groupBy, from).map(rows -> Map.<String, Object>of("group_by", groupBy, "since", from.toString(),
                 "pending", ledger.counts().pending(), "groups", (List<UsageRow>) rows));
     }
 
-    static Instant parseSince(String since) {
-        if (since == null || since.isBlank()) {
-            return LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).atStartOfDay().toInstant(ZoneOffset.UTC);
-        }
-        try {
-            return since.length() == 10 ? LocalDate.parse(since).atStartOfDay().toInstant(ZoneOffset.UTC) : Instant.parse(since);
-        } catch (DateTimeParseException e) {
-            throw ApiError.badRequest("since must be a date (2025-01-31) or an instant (2025-01-31T12:00:00Z); found \"" + since + "\"", "");
-        }
-    }
 }
